@@ -1,0 +1,3 @@
+from meshlint.cli import console_main
+
+console_main()

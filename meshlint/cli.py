@@ -1,0 +1,244 @@
+"""Command line: ``meshlint [PATHS...]``, ``meshlint rules``, ``meshlint explain RULE``.
+
+``main(argv) -> int`` never calls ``sys.exit`` so tests can run it in-process.
+Exit status: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage error
+or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from meshlint import __version__
+from meshlint.engine import analyse, select_rules
+from meshlint.findings import Severity
+from meshlint.rules import RULES, Rule, find_rule
+from meshlint.settings import Settings, parse_istio_version
+
+__all__ = ["console_main", "main"]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SUBCOMMANDS = ("rules", "explain")
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # raise instead of exiting, so main() returns 2
+        raise _UsageError(f"{self.prog}: error: {message}")
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="meshlint",
+        description="Lint Istio service-mesh configuration. Subcommands: "
+        "`meshlint rules` lists the rules, `meshlint explain RULE` documents one.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files or directories to lint; - reads standard input (default: .)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="only these rules: codes, code prefixes (ML1), names or ALL",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        metavar="RULES",
+        help="skip these rules (codes, prefixes or names)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        default="warning",
+        help="lowest severity that makes the exit status 1 (default: warning)",
+    )
+    parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when there are findings (same as --fail-on never)",
+    )
+    parser.add_argument(
+        "--env",
+        help="treat every resource as this environment "
+        "(e.g. production, staging), overriding labels and paths",
+    )
+    parser.add_argument(
+        "--istio-version",
+        default="current",
+        help="Istio release the mesh runs, e.g. 1.14 (default: current)",
+    )
+    parser.add_argument(
+        "--namespace",
+        default="default",
+        help="namespace for resources that name none (default: default)",
+    )
+    parser.add_argument(
+        "--cluster-domain",
+        default="cluster.local",
+        help="Kubernetes cluster domain (default: cluster.local)",
+    )
+    parser.add_argument(
+        "--known-host",
+        action="append",
+        metavar="GLOB",
+        help="a host that exists outside the analysed files (repeatable)",
+    )
+    parser.add_argument(
+        "--known-gateway",
+        action="append",
+        metavar="NS/NAME",
+        help="a Gateway that exists outside the analysed files (repeatable)",
+    )
+    parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
+    parser.add_argument("--version", action="version", version=f"meshlint {__version__}")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        version = parse_istio_version(args.istio_version)
+    except ValueError as error:
+        raise _UsageError(f"meshlint: error: {error}") from None
+    return Settings(
+        env=args.env,
+        istio_version=version,
+        default_namespace=args.namespace,
+        cluster_domain=args.cluster_domain,
+        known_hosts=tuple(_split(args.known_host)),
+        known_gateways=tuple(_split(args.known_gateway)),
+    )
+
+
+def _use_colour(stream: TextIO, disabled: bool) -> bool:
+    if disabled or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    from meshlint.reporters import FORMATS
+
+    args = _check_parser().parse_args(argv)
+    try:
+        rules = select_rules(_split(args.select), _split(args.ignore))
+    except ValueError as error:
+        raise _UsageError(f"meshlint: error: {error}") from None
+    report = analyse(args.paths, _settings(args), rules)
+    FORMATS[args.format](report, stdout, _use_colour(stdout, args.no_color))
+    if args.debug:
+        for text in report.tracebacks:
+            stderr.write(text)
+    if report.internal_errors:
+        return EXIT_ERROR
+    if args.exit_zero or args.fail_on == "never":
+        return EXIT_OK
+    threshold = Severity.parse(args.fail_on)
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in report.findings) else EXIT_OK
+
+
+def _rule_dict(rule: Rule) -> dict:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": str(rule.severity),
+        "summary": rule.summary,
+        "refs": list(rule.refs),
+        "options": dict(rule.options),
+    }
+
+
+def _rules(argv: Sequence[str], stdout: TextIO) -> int:
+    parser = _Parser(prog="meshlint rules", description="List meshlint's rules.")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--no-color", action="store_true")
+    args = parser.parse_args(argv)
+    if args.format == "json":
+        json.dump([_rule_dict(r) for r in RULES], stdout, indent=2)
+        stdout.write("\n")
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    colour = _use_colour(stdout, args.no_color)
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for column in ("Code", "Name", "Severity", "Refs", "Summary"):
+        table.add_column(column, no_wrap=column != "Summary")
+    for rule in RULES:
+        table.add_row(rule.code, rule.name, str(rule.severity), " ".join(rule.refs), rule.summary)
+    Console(
+        file=stdout,
+        no_color=not colour,
+        color_system="auto" if colour else None,
+        width=None if colour else 160,
+        highlight=False,
+    ).print(table)
+    return EXIT_OK
+
+
+def rule_markdown(rule: Rule) -> str:
+    refs = ", ".join(rule.refs) if rule.refs else "none"
+    options = ", ".join(f"`{k}` (default {v!r})" for k, v in rule.options.items()) or "none"
+    return (
+        f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n"
+        f"Default severity: {rule.severity}. Equivalent checks: {refs}. Options: {options}.\n\n"
+        f"{rule.doc}\n"
+    )
+
+
+def _explain(argv: Sequence[str], stdout: TextIO) -> int:
+    parser = _Parser(prog="meshlint explain", description="Show a rule's documentation.")
+    parser.add_argument("rule", metavar="NAME-OR-CODE")
+    args = parser.parse_args(argv)
+    rule = find_rule(args.rule)
+    if rule is None:
+        raise _UsageError(f"meshlint explain: unknown rule {args.rule!r} (see `meshlint rules`)")
+    stdout.write(rule_markdown(rule))
+    return EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        if argv and argv[0] == "rules":
+            return _rules(argv[1:], stdout)
+        if argv and argv[0] == "explain":
+            return _explain(argv[1:], stdout)
+        return _check(argv, stdout, stderr)
+    except _UsageError as error:
+        stderr.write(f"{error}\n")
+        return EXIT_ERROR
+    except SystemExit as exit_:  # --help and --version
+        return int(exit_.code or 0)
+
+
+def console_main() -> None:
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        sys.exit(EXIT_ERROR)

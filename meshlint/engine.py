@@ -1,0 +1,103 @@
+"""The engine: load, build the mesh, run the selected rules, and decide what is reported.
+
+Rules only produce findings; selection, severity and containment of rule failures happen
+here, in one place.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from meshlint.findings import Finding, Severity
+from meshlint.graph import Mesh, build_mesh
+from meshlint.loader import SourceFile, load_paths
+from meshlint.model import extract_resources
+from meshlint.rules import RULES, Rule, find_rule
+from meshlint.rules.base import report_at
+from meshlint.settings import Settings
+from meshlint.yamlpos import Limits
+
+__all__ = ["Report", "analyse", "analyse_sources", "select_rules"]
+
+INTERNAL_ERROR = find_rule("internal-error")
+
+
+@dataclass(slots=True)
+class Report:
+    findings: list[Finding]
+    sources: list[SourceFile]
+    resources: int
+    skipped_documents: int
+    rules: tuple[Rule, ...]
+    internal_errors: int = 0
+    tracebacks: list[str] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def _matches(rule: Rule, token: str) -> bool:
+    token = token.strip()
+    upper = token.upper()
+    return upper == "ALL" or token == rule.name or rule.code.startswith(upper)
+
+
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[Rule, ...]:
+    """Rules chosen by code, code prefix (``ML1``), name or ``ALL``; unknown tokens raise."""
+    select, ignore = list(select), list(ignore)
+    for token in (*select, *ignore):
+        if not any(_matches(rule, token) for rule in RULES):
+            raise ValueError(f"unknown rule {token!r} (see `meshlint rules`)")
+    chosen = [r for r in RULES if not select or any(_matches(r, t) for t in select)]
+    return tuple(r for r in chosen if not any(_matches(r, t) for t in ignore))
+
+
+def analyse(
+    paths: Iterable[str],
+    settings: Settings = Settings(),
+    rules: tuple[Rule, ...] = RULES,
+    limits: Limits = Limits(),
+) -> Report:
+    return analyse_sources(load_paths(paths, limits), settings, rules)
+
+
+def analyse_sources(
+    sources: list[SourceFile], settings: Settings = Settings(), rules: tuple[Rule, ...] = RULES
+) -> Report:
+    extraction = extract_resources(sources, settings.default_namespace)
+    mesh = build_mesh(extraction.resources, sources, settings)
+    findings: list[Finding] = []
+    tracebacks: list[str] = []
+    for rule in rules:
+        options = settings.options_for(rule.name, dict(rule.options))
+        try:
+            findings.extend(rule.check(mesh, options))
+        except Exception as error:  # contain a rule's bug; the run goes on
+            tracebacks.append(traceback.format_exc())
+            findings.append(_internal_error(rule, error, sources))
+    findings.sort(key=lambda f: f.sort_key)
+    return Report(
+        findings=findings,
+        sources=sources,
+        resources=len(extraction.resources),
+        skipped_documents=extraction.skipped_documents,
+        rules=rules,
+        internal_errors=len(tracebacks),
+        tracebacks=tracebacks,
+    )
+
+
+def _internal_error(rule: Rule, error: Exception, sources: list[SourceFile]) -> Finding:
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+    file = sources[0].path if sources else "<none>"
+    return report_at(
+        INTERNAL_ERROR,
+        file,
+        0,
+        0,
+        f"rule {rule.name} ({rule.code}) failed: {type(error).__name__}: {error}{where}; "
+        "this is a meshlint bug, please report it (run with --debug for the traceback)",
+    )

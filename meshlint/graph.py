@@ -1,0 +1,324 @@
+"""The mesh graph: gateways, virtual services, hosts, subsets and workloads, and the edges
+between them, built once per run. Rules ask the graph; they never re-scan the resources.
+
+Nodes are ``Resource`` objects, plus ``("host", name)``, ``("subset", host, name)`` and
+``("gateway", namespace, name)`` for things that are referred to. Edges carry a ``kind``
+(``binds``, ``routes_to``, ``mirrors_to``, ``defines_host``, ``configures``,
+``defines_subset``, ``selects``) and the record that describes the reference.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from meshlint.globs import glob_matcher
+from meshlint.hosts import HostDef, HostTable, export_set, host_candidates, to_fqdn
+from meshlint.loader import SourceFile
+from meshlint.model import K, Kind, Resource, string_map
+from meshlint.settings import Settings
+
+__all__ = ["Destination", "GatewayRef", "Mesh", "Workload", "build_mesh"]
+
+ROUTE_SECTIONS = ("http", "tcp", "tls")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Destination:
+    """One ``destination`` of a VirtualService route or mirror."""
+
+    virtual_service: Resource
+    path: tuple[object, ...]  # to the destination mapping
+    host: str
+    candidates: tuple[str, ...]  # full names the host may stand for
+    subset: str | None
+    port: int | None
+    mirror: bool
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class GatewayRef:
+    """One entry of a VirtualService's ``gateways`` (spec-level or in a match)."""
+
+    virtual_service: Resource
+    path: tuple[object, ...]
+    text: str
+    namespace: str | None  # None for "mesh"
+    name: str
+    form: str  # "mesh", "qualified" (ns/name), "bare", "legacy" (name.ns[.svc.<domain>])
+    gateway: Resource | None
+
+
+@dataclass(slots=True, eq=False)
+class Workload:
+    """A pod template (of a controller) or a bare Pod."""
+
+    resource: Resource
+    path: tuple[str, ...]  # to the pod template; () for a Pod
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    template: dict = field(default_factory=dict)
+
+
+class Mesh:
+    """Everything a rule may ask about one run's resources."""
+
+    def __init__(
+        self, resources: list[Resource], sources: list[SourceFile], settings: Settings
+    ) -> None:
+        self.resources = resources
+        self.sources = sources
+        self.settings = settings
+        self.graph = nx.MultiDiGraph()
+        self._by_type: dict[Kind, list[Resource]] = defaultdict(list)
+        self._by_name: dict[tuple[Kind, str | None, str], Resource] = {}
+        self.hosts = HostTable()
+        self.destination_rule_hosts = HostTable()
+        self.destinations: list[Destination] = []
+        self.gateway_refs: list[GatewayRef] = []
+        self.workloads: list[Workload] = []
+        self._workloads_by_ns: dict[str | None, list[Workload]] = defaultdict(list)
+
+    # -- index queries -------------------------------------------------------------------
+    def of_type(self, *types: Kind) -> list[Resource]:
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
+        return [r for t in types for r in self._by_type.get(t, ())]
+
+    def get(self, kind: Kind, namespace: str | None, name: str) -> Resource | None:
+        return self._by_name.get((kind, namespace, name))
+
+    def namespace_labels(self, namespace: str) -> Mapping[str, str] | None:
+        resource = self._by_name.get((K.NAMESPACE, None, namespace))
+        return resource.labels if resource else None
+
+    def workloads_in(self, namespace: str | None) -> list[Workload]:
+        return self._workloads_by_ns.get(namespace, [])
+
+    def edges(self, kind: str) -> Iterator[tuple[object, object, dict]]:
+        for source, target, data in self.graph.edges(data=True):
+            if data.get("kind") == kind:
+                yield source, target, data
+
+    def host_definitions(self, destination: Destination) -> list[HostDef]:
+        return self.hosts.lookup(destination.candidates)
+
+    def destination_rules_for(
+        self, candidates: Iterable[str], from_namespace: str | None
+    ) -> list[Resource]:
+        """DestinationRules whose host covers any candidate name and that are visible in
+        ``from_namespace``, in a stable order."""
+        seen: dict[int, Resource] = {}
+        for definition in self.destination_rule_hosts.lookup(candidates):
+            if definition.visible_from(from_namespace):
+                seen.setdefault(id(definition.resource), definition.resource)
+        return list(seen.values())
+
+    def cluster_fqdn(self, host: str, namespace: str | None) -> str:
+        return to_fqdn(host, namespace, self.settings.cluster_domain)
+
+    def is_known_host(self, candidates: Iterable[str]) -> bool:
+        """Declared in the settings as existing outside the analysed files."""
+        patterns = self.settings.known_hosts
+        return bool(patterns) and any(map(glob_matcher(patterns), candidates))
+
+    def is_known_gateway(self, namespace: str, name: str) -> bool:
+        patterns = self.settings.known_gateways
+        return bool(patterns) and glob_matcher(patterns)(f"{namespace}/{name}")
+
+
+def build_mesh(resources: list[Resource], sources: list[SourceFile], settings: Settings) -> Mesh:
+    mesh = Mesh(resources, sources, settings)
+    graph = mesh.graph
+    for resource in resources:
+        kind = resource.type
+        mesh._by_type[kind].append(resource)
+        mesh._by_name.setdefault((kind, resource.namespace, resource.name), resource)
+        graph.add_node(resource)
+    for resource in resources:
+        template = resource.pod_template()
+        if template is not None:
+            _add_workload(mesh, resource, *template)
+    for service in mesh.of_type(K.SERVICE):
+        _add_service(mesh, service)
+    for entry in mesh.of_type(K.SERVICE_ENTRY):
+        _add_service_entry(mesh, entry)
+    for rule in mesh.of_type(K.DESTINATION_RULE):
+        _add_destination_rule(mesh, rule)
+    for virtual_service in mesh.of_type(K.VIRTUAL_SERVICE):
+        _add_virtual_service(mesh, virtual_service)
+    return mesh
+
+
+def _add_workload(mesh: Mesh, resource: Resource, path: tuple[str, ...], template: dict) -> None:
+    metadata = template.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    if path:
+        labels = string_map(metadata.get("labels"))
+        annotations = string_map(metadata.get("annotations"))
+    else:
+        labels, annotations = resource.labels, resource.annotations
+    workload = Workload(resource, path, labels, annotations, template)
+    mesh.workloads.append(workload)
+    mesh._workloads_by_ns[resource.namespace].append(workload)
+
+
+def selects(selector: Mapping[str, str], labels: Mapping[str, str]) -> bool:
+    return all(labels.get(key) == value for key, value in selector.items())
+
+
+def _add_service(mesh: Mesh, service: Resource) -> None:
+    fqdn = mesh.cluster_fqdn(service.name, service.namespace)
+    export_to = export_set(service.annotations.get("networking.istio.io/exportTo"))
+    mesh.hosts.add(HostDef(fqdn, service, export_to, ("metadata", "name")))
+    mesh.graph.add_edge(service, ("host", fqdn), kind="defines_host")
+    selector = string_map(service.spec.get("selector"))
+    if selector:
+        for workload in mesh.workloads_in(service.namespace):
+            if selects(selector, workload.labels):
+                mesh.graph.add_edge(service, workload.resource, kind="selects")
+
+
+def _add_service_entry(mesh: Mesh, entry: Resource) -> None:
+    hosts = entry.spec.get("hosts")
+    if not isinstance(hosts, list):
+        return
+    export_to = export_set(entry.spec.get("exportTo"))
+    for index, host in enumerate(hosts):
+        if not isinstance(host, str) or not host:
+            continue
+        fqdn = mesh.cluster_fqdn(host, entry.namespace)
+        mesh.hosts.add(HostDef(fqdn, entry, export_to, ("spec", "hosts", index)))
+        mesh.graph.add_edge(entry, ("host", fqdn), kind="defines_host")
+
+
+def _add_destination_rule(mesh: Mesh, rule: Resource) -> None:
+    host = rule.spec.get("host")
+    if not isinstance(host, str) or not host:
+        return
+    fqdn = mesh.cluster_fqdn(host, rule.namespace)
+    export_to = export_set(rule.spec.get("exportTo"))
+    mesh.destination_rule_hosts.add(HostDef(fqdn, rule, export_to, ("spec", "host")))
+    mesh.graph.add_edge(rule, ("host", fqdn), kind="configures")
+    subsets = rule.spec.get("subsets")
+    if isinstance(subsets, list):
+        for subset in subsets:
+            if isinstance(subset, dict) and isinstance(subset.get("name"), str):
+                mesh.graph.add_edge(rule, ("subset", fqdn, subset["name"]), kind="defines_subset")
+
+
+def _add_virtual_service(mesh: Mesh, vs: Resource) -> None:
+    spec = vs.spec
+    domain = mesh.settings.cluster_domain
+    for section in ROUTE_SECTIONS:
+        rules = spec.get(section)
+        if not isinstance(rules, list):
+            continue
+        for index, rule in enumerate(rules):
+            if not isinstance(rule, dict):
+                continue
+            base = ("spec", section, index)
+            routes = rule.get("route")
+            if isinstance(routes, list):
+                for position, route in enumerate(routes):
+                    if isinstance(route, dict):
+                        _add_destination(mesh, vs, (*base, "route", position), route, False, domain)
+            if section == "http":
+                if isinstance(rule.get("mirror"), dict):
+                    _add_destination(mesh, vs, base, rule, True, domain, key="mirror")
+                mirrors = rule.get("mirrors")
+                if isinstance(mirrors, list):
+                    for position, mirror in enumerate(mirrors):
+                        if isinstance(mirror, dict):
+                            _add_destination(
+                                mesh, vs, (*base, "mirrors", position), mirror, True, domain
+                            )
+            matches = rule.get("match")
+            if isinstance(matches, list):
+                for position, match in enumerate(matches):
+                    if isinstance(match, dict) and isinstance(match.get("gateways"), list):
+                        _add_gateway_refs(
+                            mesh, vs, (*base, "match", position, "gateways"), match["gateways"]
+                        )
+    gateways = spec.get("gateways")
+    if isinstance(gateways, list):
+        _add_gateway_refs(mesh, vs, ("spec", "gateways"), gateways)
+
+
+def _add_destination(
+    mesh: Mesh,
+    vs: Resource,
+    path: tuple[object, ...],
+    holder: dict,
+    mirror: bool,
+    domain: str,
+    key: str = "destination",
+) -> None:
+    target = holder.get(key)
+    if not isinstance(target, dict):
+        return
+    host = target.get("host")
+    if not isinstance(host, str) or not host:
+        return
+    subset = target.get("subset")
+    port = target.get("port")
+    number = port.get("number") if isinstance(port, dict) else None
+    destination = Destination(
+        virtual_service=vs,
+        path=(*path, key),
+        host=host,
+        candidates=host_candidates(host, vs.namespace, domain),
+        subset=subset if isinstance(subset, str) and subset else None,
+        port=number if isinstance(number, int) and not isinstance(number, bool) else None,
+        mirror=mirror,
+    )
+    mesh.destinations.append(destination)
+    definitions = mesh.hosts.lookup(destination.candidates)
+    name = definitions[0].host if definitions else destination.candidates[-1]
+    mesh.graph.add_edge(
+        vs, ("host", name), kind="mirrors_to" if mirror else "routes_to", ref=destination
+    )
+    if destination.subset:
+        mesh.graph.add_edge(vs, ("subset", name, destination.subset), kind="uses_subset")
+
+
+def _add_gateway_refs(mesh: Mesh, vs: Resource, path: tuple[object, ...], refs: list) -> None:
+    domain_suffix = ".svc." + mesh.settings.cluster_domain
+    for index, text in enumerate(refs):
+        if not isinstance(text, str) or not text:
+            continue
+        ref = _resolve_gateway(mesh, vs, (*path, index), text, domain_suffix)
+        mesh.gateway_refs.append(ref)
+        if ref.form != "mesh":
+            target = (
+                ref.gateway if ref.gateway is not None else ("gateway", ref.namespace, ref.name)
+            )
+            mesh.graph.add_edge(vs, target, kind="binds", ref=ref)
+
+
+def _resolve_gateway(
+    mesh: Mesh, vs: Resource, path: tuple[object, ...], text: str, domain_suffix: str
+) -> GatewayRef:
+    def ref(namespace: str | None, name: str, form: str) -> GatewayRef:
+        gateway = mesh.get(K.GATEWAY, namespace, name) if namespace is not None else None
+        return GatewayRef(vs, path, text, namespace, name, form, gateway)
+
+    if text == "mesh":
+        return ref(None, "mesh", "mesh")
+    if "/" in text:
+        namespace, _, name = text.partition("/")
+        return ref(namespace, name, "qualified")
+    bare = ref(vs.namespace, text, "bare")
+    if bare.gateway is not None or "." not in text:
+        return bare
+    # Legacy forms Istio still resolves: name.namespace and name.namespace.svc.<domain>.
+    short = text[: -len(domain_suffix)] if text.endswith(domain_suffix) else text
+    name, _, namespace = short.partition(".")
+    if namespace and "." not in namespace:
+        legacy = ref(namespace, name, "legacy")
+        if legacy.gateway is not None:
+            return legacy
+    return bare

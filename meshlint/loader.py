@@ -1,0 +1,167 @@
+"""Load stage: paths and standard input in, ``SourceFile`` records out.
+
+A source file holds its text (for excerpts), its parsed documents with positions, and the
+problems met while reading it. Nothing here knows about rules or Istio.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from meshlint.yamlpos import Limits, ParseProblem, parse_documents
+
+__all__ = ["MANIFEST_SUFFIXES", "Document", "SourceFile", "discover", "load_paths", "load_text"]
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".meshlint_cache", "__pycache__"})
+# Go template actions as Helm writes them; `{{ $labels }}` in alert text is left alone.
+_HELM_ACTION = re.compile(
+    r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|include\b|template\b|"
+    r"if\b|else\b|end\b|range\b|with\b|define\b|toYaml\b|tpl\b|printf\b|required\b|\.\w)"
+)
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document: its value and where it starts (0-based)."""
+
+    value: object
+    index: int
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """A file (or standard input) as read: text, documents and reading problems."""
+
+    path: str
+    text: str = ""
+    documents: list[Document] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def discover(paths: Iterable[str]) -> Iterator[str]:
+    """Expand directories into the manifest files below them, in a stable order."""
+    for raw in paths:
+        if raw == STDIN:
+            yield raw
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk(path)
+        else:
+            yield raw
+
+
+def _walk(root: Path) -> Iterator[str]:
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        try:
+            stat = os.stat(dirpath)
+        except OSError:
+            continue
+        identity = (stat.st_dev, stat.st_ino)
+        if identity in seen:  # a symlink loop: walk each real directory once
+            dirnames[:] = []
+            continue
+        seen.add(identity)
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in sorted(filenames):
+            if name.endswith(MANIFEST_SUFFIXES):
+                yield os.path.join(dirpath, name)
+
+
+def load_paths(paths: Iterable[str], limits: Limits = Limits()) -> list[SourceFile]:
+    return [load_file(path, limits) for path in discover(paths)]
+
+
+def load_file(path: str, limits: Limits = Limits()) -> SourceFile:
+    if path == STDIN:
+        data = sys.stdin.buffer.read()
+        return load_text("<stdin>", data, limits)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        source = SourceFile(path)
+        reason = error.strerror or str(error)
+        source.problems.append(ParseProblem("unreadable-file", 0, 0, f"cannot read: {reason}"))
+        return source
+    return load_text(path, data, limits)
+
+
+def load_text(path: str, data: bytes | str, limits: Limits = Limits()) -> SourceFile:
+    """Decode and parse one file's content; never raises on bad input."""
+    source = SourceFile(path)
+    if isinstance(data, bytes):
+        text = _decode(data, source)
+        if text is None:
+            return source
+    else:
+        text = data
+    source.text = text
+    problems = source.problems
+    documents = source.documents
+    helm = _HELM_ACTION.search(text)
+    if helm:
+        line = text.count("\n", 0, helm.start())
+        column = helm.start() - (text.rfind("\n", 0, helm.start()) + 1)
+        problems.append(
+            ParseProblem(
+                "helm-template",
+                line,
+                column,
+                "this is an unrendered Helm template; render it first: "
+                "`helm template RELEASE CHART | meshlint -`",
+            )
+        )
+        return source
+    for index, (value, line, column) in enumerate(parse_documents(text, problems, limits)):
+        documents.append(Document(value, index, line, column))
+    return source
+
+
+def _decode(data: bytes, source: SourceFile) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        source.problems.append(
+            ParseProblem(
+                "decode-error",
+                0,
+                0,
+                "file is UTF-16; Kubernetes manifests are UTF-8. Convert it "
+                "(`iconv -f UTF-16 -t UTF-8`).",
+            )
+        )
+        return None
+    if b"\x00" in data[:8192]:
+        source.problems.append(
+            ParseProblem("decode-error", 0, 0, "binary file (NUL bytes), not a YAML manifest")
+        )
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start)
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1)
+        source.problems.append(
+            ParseProblem(
+                "decode-error",
+                line,
+                column,
+                f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+            )
+        )
+        return None

@@ -1,0 +1,110 @@
+"""A VirtualService sends traffic to a host that no Service or ServiceEntry defines.
+
+Envoy gets a route to a cluster that does not exist, and every request on that route fails
+with a 503 (`NR`/`UH` in the access log). The usual causes are a typo, a Service in another
+namespace written with a short name, or a ServiceEntry that is not exported to the
+VirtualService's namespace.
+
+Hosts are resolved the way Istio and Kubernetes DNS do: `reviews` means
+`reviews.<namespace of the VirtualService>.svc.cluster.local`; `reviews.shop`,
+`reviews.shop.svc` and the full name all name the same Service; ServiceEntry hosts count,
+wildcards (`*.example.com`) included; `exportTo` and the Service annotation
+`networking.istio.io/exportTo` limit where a host is visible. Hosts that live outside the
+analysed files can be declared with the `known-hosts` setting.
+
+## Bad
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination:
+        host: reviewz
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  ports: [{name: http, port: 9080}]
+```
+
+## Good
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination:
+        host: reviews.shop.svc.cluster.local
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  ports: [{name: http, port: 9080}]
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from meshlint.findings import Finding, Severity
+from meshlint.graph import Mesh
+from meshlint.rules.base import Rule, related, report, suggest
+
+RULE = Rule(
+    code="ML101",
+    name="dangling-host",
+    severity=Severity.ERROR,
+    summary="A route or mirror destination host that no Service or ServiceEntry defines.",
+    kinds=("VirtualService",),
+    refs=("IST0101", "KIA1101"),
+)
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    for destination in mesh.destinations:
+        vs = destination.virtual_service
+        definitions = mesh.host_definitions(destination)
+        if any(d.visible_from(vs.namespace) for d in definitions):
+            continue
+        if mesh.is_known_host(destination.candidates):
+            continue
+        what = "mirror host" if destination.mirror else "destination host"
+        path = (*destination.path, "host")
+        if definitions:
+            hidden = definitions[0]
+            exported = ", ".join(sorted(hidden.export_to or ()))
+            message = (
+                f"{what} {destination.host!r} is defined by {hidden.resource.display}, but it "
+                f"is exported only to [{exported}], not to namespace {vs.namespace!r}; add "
+                f"{vs.namespace!r} to its exportTo"
+            )
+            where = [related(hidden.resource, hidden.path, "the host is defined here")]
+            yield report(RULE, vs, path, message, where)
+            continue
+        full = destination.candidates[-1]
+        resolved = f" (resolved as {full!r})" if full != destination.host else ""
+        message = (
+            f"{what} {destination.host!r}{resolved} is not defined by any Service or "
+            f"ServiceEntry{suggest(full, mesh.hosts.names())}; fix the host, add the Service "
+            "or ServiceEntry, or declare it in `known-hosts` if it lives outside these files"
+        )
+        yield report(RULE, vs, path, message)

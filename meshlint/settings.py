@@ -1,0 +1,67 @@
+"""Run settings: what the command line and (later) the config file decide for a run.
+
+Rules read these, never the command line or a config file themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["CURRENT_ISTIO", "Settings", "parse_istio_version"]
+
+# The Istio minor release meshlint's built-in knowledge follows ("current" on the CLI).
+CURRENT_ISTIO = (1, 28)
+
+
+def parse_istio_version(text: str) -> tuple[int, int]:
+    """``"1.14"``, ``"1.14.3"``, ``"v1.20"`` or ``"current"`` -> ``(major, minor)``."""
+    if text.strip().lower() in ("", "current", "latest"):
+        return CURRENT_ISTIO
+    match = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?", text.strip())
+    if not match:
+        raise ValueError(f"not an Istio version: {text!r} (expected e.g. 1.22 or 1.22.3)")
+    return int(match[1]), int(match[2])
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Production detection: an explicit environment wins over everything else.
+    env: str | None = None
+    env_label_keys: tuple[str, ...] = ("env", "environment", "stage", "tier")
+    production_values: tuple[str, ...] = ("prod", "production", "prd", "live")
+    nonproduction_values: tuple[str, ...] = (
+        "dev",
+        "development",
+        "test",
+        "testing",
+        "qa",
+        "staging",
+        "stage",
+        "stg",
+        "sandbox",
+        "preview",
+        "nonprod",
+        "non-prod",
+        "local",
+        "ci",
+        "uat",
+        "demo",
+    )
+    production_paths: tuple[str, ...] = ("**/prod/**", "**/production/**", "**/prd/**")
+    istio_version: tuple[int, int] = CURRENT_ISTIO
+    default_namespace: str = "default"
+    cluster_domain: str = "cluster.local"
+    root_namespace: str = "istio-system"
+    system_namespaces: tuple[str, ...] = ("kube-*", "istio-system", "istio-operator")
+    # What exists outside the analysed files (globs): "reviews.shop.svc.cluster.local",
+    # "*.example.com"; gateways as "namespace/name".
+    known_hosts: tuple[str, ...] = ()
+    known_gateways: tuple[str, ...] = ()
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def options_for(self, rule_name: str, defaults: dict[str, Any]) -> dict[str, Any]:
+        merged = dict(defaults)
+        merged.update(self.rule_options.get(rule_name, {}))
+        return merged

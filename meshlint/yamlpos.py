@@ -1,0 +1,354 @@
+"""YAML documents with positions: PyYAML's C composer, then one pass that builds plain
+Python values and records where every key, value and list item stands.
+
+Mappings and sequences come back as ``PosDict`` and ``PosList``: ordinary ``dict`` and
+``list`` objects that also carry a flat table of 0-based (line, column) pairs, so rules work
+with plain data and a finding can still point at the field's own line.
+
+Nothing is ever constructed from a tag: custom tags (``!Ref``) and Python tags
+(``!!python/object``) keep their plain value and are reported. Aliases are shared, not copied,
+and the size of what they would expand to is counted, so an alias bomb is refused instead of
+being evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+__all__ = [
+    "Limits",
+    "ParseProblem",
+    "PosDict",
+    "PosList",
+    "locate",
+    "parse_documents",
+]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = frozenset(
+    {
+        _STR,
+        _INT,
+        _FLOAT,
+        _BOOL,
+        _NULL,
+        "tag:yaml.org,2002:timestamp",
+        "tag:yaml.org,2002:binary",
+        "tag:yaml.org,2002:map",
+        "tag:yaml.org,2002:seq",
+        "tag:yaml.org,2002:omap",
+        "tag:yaml.org,2002:set",
+        "tag:yaml.org,2002:pairs",
+    }
+)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+class PosDict(dict):
+    """A dict with ``pos``: per key, in insertion order, key line, key column, value line,
+    value column (all 0-based)."""
+
+    __slots__ = ("pos",)
+
+
+class PosList(list):
+    """A list with ``pos``: per item, its line and column (0-based)."""
+
+    __slots__ = ("pos",)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """Something the parser noticed: ``kind`` is the name of the rule that reports it."""
+
+    kind: str
+    line: int  # 0-based
+    column: int  # 0-based
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep hostile input from exhausting time or memory."""
+
+    max_nodes_per_document: int = 1_000_000
+    max_documents_per_file: int = 10_000
+    max_depth: int = 400
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _Builder:
+    """Turns one composed node tree into plain values with positions."""
+
+    __slots__ = ("count", "limits", "memo", "problems")
+
+    def __init__(self, limits: Limits, problems: list[ParseProblem]) -> None:
+        self.limits = limits
+        self.problems = problems
+        self.memo: dict[int, tuple[object, int]] = {}
+        self.count = 0
+
+    def build(self, node: yaml.Node, depth: int = 0) -> object:
+        cls = node.__class__
+        if cls is ScalarNode:
+            self.count += 1
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            return self._scalar(node, tag)
+        key = id(node)
+        seen = self.memo.get(key)
+        if seen is not None:
+            # An alias: share the value, but count what it would expand to.
+            self.count += seen[1]
+            if self.count > self.limits.max_nodes_per_document:
+                raise _TooLarge
+            return seen[0]
+        if depth > self.limits.max_depth:
+            raise _TooDeep
+        start = self.count
+        if node.tag not in _PLAIN_TAGS:
+            self._tag_problem(node)
+        if cls is MappingNode:
+            value = self._mapping(node, depth)
+        else:
+            value = self._sequence(node, depth)
+        self.count += 1
+        if self.count > self.limits.max_nodes_per_document:
+            raise _TooLarge
+        self.memo[key] = (value, self.count - start)
+        return value
+
+    def _scalar(self, node: ScalarNode, tag: str) -> object:
+        try:
+            if tag == _INT:
+                return _CONSTRUCTOR.construct_yaml_int(node)
+            if tag == _BOOL:
+                return _CONSTRUCTOR.construct_yaml_bool(node)
+            if tag == _NULL:
+                return None
+            if tag == _FLOAT:
+                return _CONSTRUCTOR.construct_yaml_float(node)
+        except (ValueError, yaml.YAMLError):
+            return node.value
+        if tag not in _PLAIN_TAGS:
+            self._tag_problem(node)
+        # Timestamps, binary and unknown tags keep their text: nothing is constructed.
+        return node.value
+
+    def _tag_problem(self, node: yaml.Node) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            ParseProblem(
+                "yaml-tag",
+                mark.line,
+                mark.column,
+                f"YAML tag {node.tag!r} is not a Kubernetes type; meshlint reads the plain "
+                "value and never constructs tagged objects. Remove the tag.",
+            )
+        )
+
+    def _mapping(self, node: MappingNode, depth: int) -> PosDict:
+        result = PosDict()
+        pos: list[int] = []
+        result.pos = pos
+        build = self.build
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self._merge(result, pos, value_node, depth)
+                continue
+            key = build(key_node, depth + 1)
+            if key.__class__ is not str:
+                if isinstance(key, (dict, list)):
+                    mark = key_node.start_mark
+                    self.problems.append(
+                        ParseProblem(
+                            "yaml-syntax",
+                            mark.line,
+                            mark.column,
+                            "a mapping key must be a scalar, not a mapping or a list",
+                        )
+                    )
+                    key = yaml.serialize(key_node, Dumper=yaml.SafeDumper).strip()
+                else:
+                    key = _key_text(key, key_node)
+            value = build(value_node, depth + 1)
+            kmark = key_node.start_mark
+            vmark = value_node.start_mark
+            if key in result:
+                self.problems.append(
+                    ParseProblem(
+                        "duplicate-key",
+                        kmark.line,
+                        kmark.column,
+                        f"duplicate key {key!r}: YAML forbids it and kubectl silently keeps "
+                        "the last value. Remove one of them.",
+                    )
+                )
+                index = list(result).index(key) * 4
+                pos[index : index + 4] = (kmark.line, kmark.column, vmark.line, vmark.column)
+            else:
+                pos += (kmark.line, kmark.column, vmark.line, vmark.column)
+            result[key] = value
+        return result
+
+    def _merge(self, result: PosDict, pos: list[int], value_node: yaml.Node, depth: int) -> None:
+        """``<<: *base``: copy keys the mapping does not set itself, as YAML 1.1 says."""
+        sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        for source in sources:
+            merged = self.build(source, depth + 1)
+            if not isinstance(merged, PosDict):
+                continue
+            for index, (key, value) in enumerate(merged.items()):
+                if key not in result:
+                    result[key] = value
+                    pos += merged.pos[index * 4 : index * 4 + 4]
+
+    def _sequence(self, node: SequenceNode, depth: int) -> PosList:
+        result = PosList()
+        pos: list[int] = []
+        result.pos = pos
+        build = self.build
+        for item in node.value:
+            mark = item.start_mark
+            pos += (mark.line, mark.column)
+            result.append(build(item, depth + 1))
+        return result
+
+
+def _key_text(key: object, node: yaml.Node) -> str:
+    """Keys are strings in Kubernetes; ``80: x`` or ``true: y`` keep their source text."""
+    if isinstance(node, ScalarNode):
+        return node.value
+    return str(key)
+
+
+def parse_documents(
+    text: str, problems: list[ParseProblem], limits: Limits = Limits()
+) -> Iterator[tuple[object, int, int]]:
+    """Yield ``(value, line, column)`` for each document of ``text`` (0-based positions).
+
+    Problems (syntax errors, tags, duplicate keys, limits) are appended to ``problems``; a
+    syntax error ends the file, but the documents before it are still yielded.
+    """
+    loader = yaml.CSafeLoader(text)
+    count = 0
+    try:
+        while True:
+            try:
+                if not loader.check_node():
+                    break
+                node = loader.get_node()
+            except yaml.MarkedYAMLError as error:
+                mark = error.problem_mark or error.context_mark
+                line, column = (mark.line, mark.column) if mark else (0, 0)
+                message = (
+                    " ".join(part for part in (error.context, error.problem) if part)
+                    or "invalid YAML"
+                )
+                problems.append(ParseProblem("yaml-syntax", line, column, message))
+                return
+            except yaml.YAMLError as error:
+                problems.append(ParseProblem("yaml-syntax", 0, 0, str(error)))
+                return
+            except RecursionError:
+                problems.append(
+                    ParseProblem("yaml-limit", 0, 0, "YAML nesting is too deep to read")
+                )
+                return
+            if node is None:
+                continue
+            count += 1
+            mark = node.start_mark
+            if count > limits.max_documents_per_file:
+                problems.append(
+                    ParseProblem(
+                        "yaml-limit",
+                        mark.line,
+                        mark.column,
+                        f"more than {limits.max_documents_per_file} documents in one file; "
+                        "the rest of the file is not analysed (raise --max-documents)",
+                    )
+                )
+                return
+            builder = _Builder(limits, problems)
+            try:
+                value = builder.build(node)
+            except _TooLarge:
+                problems.append(
+                    ParseProblem(
+                        "yaml-limit",
+                        mark.line,
+                        mark.column,
+                        "document expands to more than "
+                        f"{limits.max_nodes_per_document} nodes (an alias bomb?); "
+                        "it is not analysed (raise --max-nodes)",
+                    )
+                )
+                continue
+            except (_TooDeep, RecursionError):
+                problems.append(
+                    ParseProblem(
+                        "yaml-limit",
+                        mark.line,
+                        mark.column,
+                        f"document nests deeper than {limits.max_depth} levels; it is not analysed",
+                    )
+                )
+                continue
+            yield value, mark.line, mark.column
+    finally:
+        loader.dispose()
+
+
+def locate(
+    root: object, path: tuple[object, ...], default: tuple[int, int] = (0, 0)
+) -> tuple[int, int]:
+    """The 0-based (line, column) of ``path`` inside ``root``.
+
+    A scalar value is located at the value itself (so the column marks the offending text);
+    a mapping or list value at its key. A path that leaves the document (a missing field)
+    stops at the deepest part that exists.
+    """
+    line, column = default
+    node = root
+    last = len(path) - 1
+    for depth, step in enumerate(path):
+        if isinstance(node, PosDict) and isinstance(step, str) and step in node:
+            index = _key_index(node, step) * 4
+            pos = node.pos
+            child = node[step]
+            if depth == last and not isinstance(child, (dict, list)):
+                line, column = pos[index + 2], pos[index + 3]
+            else:
+                line, column = pos[index], pos[index + 1]
+            node = child
+        elif isinstance(node, PosList) and isinstance(step, int) and 0 <= step < len(node):
+            line, column = node.pos[step * 2], node.pos[step * 2 + 1]
+            node = node[step]
+        else:
+            break
+    return line, column
+
+
+def _key_index(mapping: dict, key: str) -> int:
+    for index, candidate in enumerate(mapping):
+        if candidate == key:
+            return index
+    raise KeyError(key)
