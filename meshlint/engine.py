@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from meshlint.findings import Finding, Severity
-from meshlint.graph import Mesh, build_mesh
+from meshlint.graph import build_mesh
 from meshlint.loader import SourceFile, load_paths
 from meshlint.model import extract_resources
 from meshlint.rules import RULES, Rule, find_rule

@@ -125,10 +125,7 @@ class _Builder:
         start = self.count
         if node.tag not in _PLAIN_TAGS:
             self._tag_problem(node)
-        if cls is MappingNode:
-            value = self._mapping(node, depth)
-        else:
-            value = self._sequence(node, depth)
+        value = self._mapping(node, depth) if cls is MappingNode else self._sequence(node, depth)
         self.count += 1
         if self.count > self.limits.max_nodes_per_document:
             raise _TooLarge

@@ -74,7 +74,7 @@ RULE = Rule(
     severity=Severity.INFO,
     summary="A gateway named in the legacy `name.namespace` form instead of `namespace/name`.",
     kinds=("VirtualService",),
-    fixable=False,
+    refs=("KIA1108",),
 )
 
 

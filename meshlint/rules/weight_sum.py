@@ -132,7 +132,8 @@ def _check_route(
     if total == 100:
         return
     split = ", ".join(
-        f"{_label(r)} gets {_percent(100 * w / total)}%" for r, w in zip(entries, weights)
+        f"{_label(r)} gets {_percent(100 * w / total)}%"
+        for r, w in zip(entries, weights, strict=False)
     )
     if version < NORMALISING_RELEASE:
         consequence = (

@@ -1,0 +1,78 @@
+"""Golden cases: ``rules/<rule-name>.yaml`` files of named cases (sqlfluff style).
+
+Each case has ``files`` (name -> manifest text), optional ``settings`` (fields of
+``meshlint.settings.Settings``) and ``expect``: the findings of that rule as
+``"file:line:column"``. An empty ``expect`` is a passing case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from meshlint.engine import analyse, select_rules
+from meshlint.settings import Settings, parse_istio_version
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES_DIR = ROOT / "rules"
+
+
+@dataclass
+class Case:
+    rule: str
+    name: str
+    files: dict[str, str]
+    settings: dict
+    expect: list[str]
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}:{self.name}"
+
+
+def load_cases() -> list[Case]:
+    cases = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data = yaml.load(path.read_text(), Loader=yaml.CSafeLoader)
+        for case in data["cases"]:
+            cases.append(
+                Case(
+                    rule=data["rule"],
+                    name=case["name"],
+                    files=case["files"],
+                    settings=case.get("settings") or {},
+                    expect=sorted(case.get("expect") or []),
+                )
+            )
+    return cases
+
+
+def make_settings(values: dict) -> Settings:
+    known = {f.name for f in fields(Settings)}
+    converted = {}
+    for key, value in values.items():
+        key = key.replace("-", "_")
+        if key not in known:
+            raise KeyError(f"unknown setting {key!r} in a golden case")
+        if key == "istio_version":
+            value = parse_istio_version(str(value))
+        elif isinstance(value, list):
+            value = tuple(value)
+        converted[key] = value
+    return Settings(**converted)
+
+
+def run_case(case: Case, tmp_path: Path) -> list[str]:
+    for name, text in case.files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    report = analyse([str(tmp_path)], make_settings(case.settings), select_rules([case.rule]))
+    prefix = str(tmp_path) + "/"
+    return sorted(
+        f"{f.file.removeprefix(prefix)}:{f.line}:{f.column}"
+        for f in report.findings
+        if f.rule == case.rule
+    )

@@ -1,0 +1,52 @@
+"""Meta-tests over the registry: identity, documentation, examples and golden coverage."""
+
+import re
+
+import pytest
+from golden import load_cases
+
+from meshlint.engine import analyse_sources, select_rules
+from meshlint.loader import load_text
+from meshlint.rules import RULES
+
+CASES = load_cases()
+
+
+def test_codes_and_names_are_unique_and_well_formed():
+    codes = [r.code for r in RULES]
+    names = [r.name for r in RULES]
+    assert len(set(codes)) == len(codes)
+    assert len(set(names)) == len(names)
+    for rule in RULES:
+        assert re.fullmatch(r"ML\d{3}", rule.code), rule.code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
+        for ref in rule.refs:
+            assert re.fullmatch(r"(IST|KIA)\d{4}", ref), ref
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
+def test_rule_has_documentation_with_both_examples(rule):
+    assert rule.summary.strip()
+    assert len(rule.why) > 80, "explain why the rule matters"
+    assert set(rule.examples) == {"bad", "good"}
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.examples_run], ids=lambda r: r.name)
+def test_bad_example_fails_and_good_example_passes(rule):
+    selected = select_rules([rule.name])
+    bad = analyse_sources([load_text("bad.yaml", rule.examples["bad"])], rules=selected)
+    good = analyse_sources([load_text("good.yaml", rule.examples["good"])], rules=selected)
+    assert any(f.rule == rule.name for f in bad.findings), "bad example reports nothing"
+    assert not [f for f in good.findings if f.rule == rule.name], good.findings
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.examples_run], ids=lambda r: r.name)
+def test_rule_has_failing_and_passing_golden_cases(rule):
+    mine = [c for c in CASES if c.rule == rule.name]
+    assert any(c.expect for c in mine), f"rules/{rule.name}.yaml needs a failing case"
+    assert any(not c.expect for c in mine), f"rules/{rule.name}.yaml needs a passing case"
+
+
+def test_every_golden_file_names_a_registered_rule():
+    names = {r.name for r in RULES}
+    assert {c.rule for c in CASES} <= names
