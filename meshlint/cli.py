@@ -23,7 +23,7 @@ from meshlint.settings import Settings, parse_istio_version
 __all__ = ["console_main", "main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("rules", "explain")
+SUBCOMMANDS = ("rules", "explain", "schemas")
 
 
 class _UsageError(Exception):
@@ -43,7 +43,8 @@ def _check_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="meshlint",
         description="Lint Istio service-mesh configuration. Subcommands: "
-        "`meshlint rules` lists the rules, `meshlint explain RULE` documents one.",
+        "`meshlint rules` lists the rules, `meshlint explain RULE` documents one, "
+        "`meshlint schemas import CRD.yaml...` converts CRDs to JSON Schemas.",
     )
     parser.add_argument(
         "paths",
@@ -110,6 +111,12 @@ def _check_parser() -> argparse.ArgumentParser:
         metavar="NS/NAME",
         help="a Gateway that exists outside the analysed files (repeatable)",
     )
+    parser.add_argument(
+        "--schemas",
+        metavar="DIR",
+        help="JSON Schemas that override the built-in ones per kind "
+        "(made with `meshlint schemas import`)",
+    )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"meshlint {__version__}")
@@ -128,6 +135,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         cluster_domain=args.cluster_domain,
         known_hosts=tuple(_split(args.known_host)),
         known_gateways=tuple(_split(args.known_gateway)),
+        schemas_dir=args.schemas,
     )
 
 
@@ -229,6 +237,10 @@ def main(
             return _rules(argv[1:], stdout)
         if argv and argv[0] == "explain":
             return _explain(argv[1:], stdout)
+        if argv and argv[0] == "schemas":
+            from meshlint.schemas.command import schemas_command
+
+            return schemas_command(argv[1:], stdout, stderr, _Parser)
         return _check(argv, stdout, stderr)
     except _UsageError as error:
         stderr.write(f"{error}\n")

@@ -59,6 +59,9 @@ class Settings:
     # "*.example.com"; gateways as "namespace/name".
     known_hosts: tuple[str, ...] = ()
     known_gateways: tuple[str, ...] = ()
+    # A directory of JSON Schemas (<group>/<version>/<kind>.json, as `meshlint schemas
+    # import` writes them) that override the built-in Istio schemas per kind.
+    schemas_dir: str | None = None
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def options_for(self, rule_name: str, defaults: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,351 @@
+"""Schema validation: each resource against its kind's JSON Schema, every error turned into
+one precise problem (which rule, which field, what to do about it).
+
+The validator is jsonschema-rs, compiled once per schema; valid documents (almost all of
+them) take its fast ``is_valid`` path. Where it is not installed, or refuses a value
+(bytes, non-string keys), the pure-Python ``jsonschema`` gives the same errors more slowly.
+Both report the instance path and the schema path of an error; the schema node at that path
+says what was expected, so the messages do not depend on either library's wording.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+from meshlint.model import Resource, field_path
+from meshlint.schemas.store import find_schema
+from meshlint.yamlpos import PosDict
+
+try:  # the fast path; see the README's "Schema validation" section for the numbers
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - exercised by forcing the fallback in tests
+    jsonschema_rs = None
+
+__all__ = ["Problem", "resource_problems", "schema_problems"]
+
+UNKNOWN_FIELD = "schema-unknown-field"
+TYPE = "schema-type"
+ENUM = "schema-enum"
+REQUIRED = "schema-required"
+RANGE = "schema-range"
+PATTERN = "schema-pattern"
+LENGTH = "schema-length"
+CONSTRAINT = "schema-constraint"
+
+_RULE_OF = {
+    "additionalProperties": UNKNOWN_FIELD,
+    "type": TYPE,
+    "enum": ENUM,
+    "required": REQUIRED,
+    "minimum": RANGE,
+    "maximum": RANGE,
+    "exclusiveMinimum": RANGE,
+    "exclusiveMaximum": RANGE,
+    "pattern": PATTERN,
+    "minLength": LENGTH,
+    "maxLength": LENGTH,
+    "minItems": LENGTH,
+    "maxItems": LENGTH,
+    "minProperties": LENGTH,
+    "maxProperties": LENGTH,
+}
+_TYPE_NAMES = {
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "boolean": "a boolean",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "null",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One schema problem: the rule that reports it, the field's path, an optional exact
+    0-based position (a key rather than its value), and the message."""
+
+    rule: str
+    path: tuple[object, ...]
+    message: str
+    at: tuple[int, int] | None = None
+
+
+class _Validator:
+    """A schema compiled once: jsonschema-rs when it can, Python jsonschema otherwise."""
+
+    def __init__(self, schema: dict, use_rust: bool = True) -> None:
+        self.schema = schema
+        self.fast = jsonschema_rs.Draft7Validator(schema) if use_rust and jsonschema_rs else None
+        self.slow: jsonschema.Draft7Validator | None = None
+
+    def errors(self, body: dict) -> list[tuple[tuple, tuple]]:
+        """``(instance path, schema path)`` of every error; empty when ``body`` is valid."""
+        if self.fast is not None:
+            try:
+                if self.fast.is_valid(body):
+                    return []
+                return [
+                    (tuple(e.instance_path), tuple(e.schema_path))
+                    for e in self.fast.iter_errors(body)
+                ]
+            except (ValueError, TypeError, OverflowError):
+                pass  # a value jsonschema-rs cannot take (bytes, an int key): use the slow path
+        if self.slow is None:
+            self.slow = jsonschema.Draft7Validator(self.schema)
+        return [
+            (tuple(e.absolute_path), tuple(e.absolute_schema_path))
+            for e in self.slow.iter_errors(body)
+        ]
+
+
+@lru_cache(maxsize=512)
+def _validator(path: Path, use_rust: bool = True) -> _Validator | None:
+    found = _load(path)
+    if found is None:
+        return None
+    try:
+        return _Validator(found, use_rust)
+    except Exception:  # a broken user schema must not stop the run
+        return None
+
+
+def _load(path: Path) -> dict | None:
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return schema if isinstance(schema, dict) else None
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def schema_problems(mesh) -> list[tuple[Resource, Problem]]:
+    """Every schema problem of the mesh's resources, computed once per mesh."""
+    cached = _CACHE.get(mesh)
+    if cached is None:
+        user_dir = getattr(mesh.settings, "schemas_dir", None)
+        cached = [
+            (resource, problem)
+            for resource in mesh.resources
+            for problem in resource_problems(resource, user_dir)
+        ]
+        _CACHE[mesh] = cached
+    return cached
+
+
+def resource_problems(
+    resource: Resource, user_dir: str | None = None, use_rust: bool = True
+) -> list[Problem]:
+    """The schema problems of one resource; none when its kind has no schema."""
+    found = find_schema(resource.group, resource.version, resource.kind, user_dir)
+    if found is None or not isinstance(resource.body, dict):
+        return []
+    validator = _validator(found[0], use_rust)
+    if validator is None:
+        return []
+    problems: dict[tuple[str, tuple], Problem] = {}
+    for instance_path, schema_path in validator.errors(resource.body):
+        for problem in _explain(resource, validator.schema, instance_path, schema_path):
+            problems.setdefault((problem.rule, problem.path), problem)
+    return list(problems.values())
+
+
+def _walk(root: object, path: tuple) -> object:
+    node = root
+    for step in path:
+        if isinstance(node, dict):
+            node = node.get(step if isinstance(step, str) else str(step))
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, str) and step.isdigit():
+            index = int(step)
+            node = node[index] if index < len(node) else None
+        else:
+            return None
+    return node
+
+
+def key_position(body: object, path: tuple) -> tuple[int, int] | None:
+    """0-based position of the *key* at the end of ``path`` (not of its value)."""
+    parent = _walk(body, path[:-1])
+    if not isinstance(parent, PosDict) or path[-1] not in parent:
+        return None
+    index = list(parent).index(path[-1]) * 4
+    return parent.pos[index], parent.pos[index + 1]
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({'true' if value else 'false'})"
+    if isinstance(value, int):
+        return f"an integer ({value})"
+    if isinstance(value, float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({json.dumps(value)[:60]})"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _where(path: tuple) -> str:
+    return field_path(path) or "the resource"
+
+
+def _explain(
+    resource: Resource, schema: dict, instance_path: tuple, schema_path: tuple
+) -> Iterator[Problem]:
+    keyword = schema_path[-1] if schema_path else ""
+    node = _walk(schema, schema_path[:-1])
+    node = node if isinstance(node, dict) else {}
+    value = _walk(resource.body, instance_path)
+    rule = _RULE_OF.get(str(keyword), CONSTRAINT)
+    where = _where(instance_path)
+    what = f"{resource.kind} {resource.api_version}"
+
+    if keyword == "additionalProperties" and isinstance(value, dict):
+        allowed = node.get("properties") or {}
+        for key in value:
+            if key in allowed:
+                continue
+            path = (*instance_path, key)
+            close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"allowed here: {_names(allowed)}"
+                if allowed
+                else "remove it"
+            )
+            yield Problem(
+                rule,
+                path,
+                f"unknown field {key!r} in {where}: {what} has no such field, so the API "
+                f"server rejects it (or silently drops it); {hint}",
+                key_position(resource.body, path),
+            )
+    elif keyword == "required" and isinstance(value, dict):
+        known = node.get("properties") or {}
+        unknown = [str(k) for k in value if k not in known]
+        for name in node.get("required") or ():
+            # A misspelt key explains a missing one: the unknown-field finding says it all.
+            if name not in value and not difflib.get_close_matches(name, unknown, 1, 0.6):
+                yield Problem(
+                    rule,
+                    instance_path,
+                    f"{where} is missing the required field {name!r}; the API server rejects "
+                    f"the {resource.kind} without it. Add {name!r}",
+                )
+    elif keyword == "type":
+        yield Problem(rule, instance_path, _type_message(where, node.get("type"), value))
+    elif keyword == "enum":
+        options = [o for o in node.get("enum") or () if o is not None]
+        close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"use one of {_names(options)}"
+        yield Problem(
+            rule, instance_path, f"{where} is {value!r}, which is not an allowed value; {hint}"
+        )
+    elif rule == RANGE:
+        yield Problem(rule, instance_path, _range_message(where, keyword, node, value))
+    elif keyword == "pattern":
+        yield Problem(
+            rule,
+            instance_path,
+            f"{where} is {json.dumps(value)[:80]}, which does not match the pattern "
+            f"{node.get('pattern')!r} the API server requires; correct its format",
+        )
+    elif rule == LENGTH:
+        yield Problem(rule, instance_path, _length_message(where, keyword, node, value))
+    elif keyword == "oneOf" and isinstance(value, dict):
+        yield from _one_of(resource, node.get("oneOf"), instance_path, value)
+    else:
+        yield Problem(
+            CONSTRAINT,
+            instance_path,
+            f"{where} breaks the schema's {keyword!r} constraint; check it against the "
+            f"{resource.kind} reference",
+        )
+
+
+def _names(items: object, limit: int = 8) -> str:
+    names = [str(i) for i in items]
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _type_message(where: str, expected: object, value: object) -> str:
+    types = expected if isinstance(expected, list) else [expected]
+    wanted = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in types if t != "null")
+    hint = ""
+    if isinstance(value, str) and any(t in ("integer", "number") for t in types):
+        try:
+            float(value)
+            hint = "; remove the quotes"
+        except ValueError:
+            hint = ""
+    elif isinstance(value, str) and "boolean" in types and value.lower() in ("true", "false"):
+        hint = "; remove the quotes"
+    elif "string" in types and not isinstance(value, (dict, list)):
+        hint = "; write it as a string (in quotes)"
+    elif "array" in types and not isinstance(value, list):
+        hint = "; write it as a list (`- item`)"
+    return f"{where} is {_describe(value)}, but the schema wants {wanted}{hint}"
+
+
+def _range_message(where: str, keyword: object, node: dict, value: object) -> str:
+    if keyword in ("minimum", "exclusiveMinimum"):
+        bound, relation = node.get(keyword), "at least" if keyword == "minimum" else "above"
+    else:
+        bound, relation = node.get(keyword), "at most" if keyword == "maximum" else "below"
+    low, high = node.get("minimum"), node.get("maximum")
+    span = f" (allowed: {low}..{high})" if low is not None and high is not None else ""
+    return f"{where} is {value!r}, but it must be {relation} {bound}{span}"
+
+
+def _length_message(where: str, keyword: object, node: dict, value: object) -> str:
+    unit = {"Length": "characters", "Items": "items", "Properties": "entries"}[str(keyword)[3:]]
+    size = len(value) if isinstance(value, (str, list, dict)) else 0
+    limit = node.get(keyword)
+    relation = "at least" if str(keyword).startswith("min") else "at most"
+    return f"{where} has {size} {unit}, but it must have {relation} {limit}"
+
+
+def _one_of(
+    resource: Resource, branches: object, instance_path: tuple, value: dict
+) -> Iterator[Problem]:
+    """Istio writes "at most one of these fields" as a oneOf of ``required`` branches."""
+    exclusive: list[str] = []
+    for branch in branches if isinstance(branches, list) else ():
+        if isinstance(branch, dict) and set(branch) == {"required"}:
+            exclusive.extend(str(f) for f in branch["required"])
+    present = [f for f in value if f in exclusive]
+    where = _where(instance_path)
+    if len(present) > 1:
+        yield Problem(
+            CONSTRAINT,
+            (*instance_path, present[-1]),
+            f"{where} sets {_names(present)}, but only one of {_names(exclusive)} may be set; "
+            f"keep one of them",
+            key_position(resource.body, (*instance_path, present[-1])),
+        )
+    else:
+        yield Problem(
+            CONSTRAINT,
+            instance_path,
+            f"{where} does not match exactly one of the forms the {resource.kind} schema "
+            "allows here; check it against the reference",
+        )
