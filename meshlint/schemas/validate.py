@@ -253,9 +253,9 @@ def _explain(
     elif keyword == "type":
         yield Problem(rule, instance_path, _type_message(where, node.get("type"), value))
     elif keyword == "enum":
-        options = [o for o in node.get("enum") or () if o is not None]
-        close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else f"use one of {_names(options)}"
+        options = [str(o) for o in node.get("enum") or () if o is not None]
+        close = _closest(str(value), options)
+        hint = f"did you mean {close!r}?" if close else f"use one of {_names(options)}"
         yield Problem(
             rule, instance_path, f"{where} is {value!r}, which is not an allowed value; {hint}"
         )
@@ -279,6 +279,13 @@ def _explain(
             f"{where} breaks the schema's {keyword!r} constraint; check it against the "
             f"{resource.kind} reference",
         )
+
+
+def _closest(word: str, options: list[str]) -> str | None:
+    """The nearest option, ignoring case (enums are upper case, typos often are not)."""
+    by_lower = {o.lower(): o for o in options}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[close[0]] if close else None
 
 
 def _names(items: object, limit: int = 8) -> str:
@@ -338,7 +345,8 @@ def _one_of(
         yield Problem(
             CONSTRAINT,
             (*instance_path, present[-1]),
-            f"{where} sets {_names(present)}, but only one of {_names(exclusive)} may be set; "
+            f"{where} sets {' and '.join(repr(f) for f in present)}, but only one of "
+            f"{_names(exclusive)} may be set; "
             f"keep one of them",
             key_position(resource.body, (*instance_path, present[-1])),
         )

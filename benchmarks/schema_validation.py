@@ -1,0 +1,122 @@
+"""Schema validation benchmark: ``python3 benchmarks/schema_validation.py [SERVICES]``.
+
+1. Candidates: every Istio document of a generated tree validated by each JSON Schema
+   library (compile once per kind, then validate), valid documents and the same documents
+   with an error in each.
+2. Overhead: a whole ``meshlint`` analysis of the tree with and without the schema rules
+   (``--ignore ML5``), best of several runs of CPU time (the machine is shared, so wall
+   time is noisy).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from istio_tree import generate
+
+from meshlint.engine import analyse, select_rules
+from meshlint.loader import load_paths
+from meshlint.model import extract_resources
+from meshlint.schemas.store import find_schema
+
+REPEAT = 5
+
+
+def best(function, repeat: int = REPEAT) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        function()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def candidates(resources: list) -> None:
+    import jsonschema
+
+    builders = {"jsonschema (Draft7Validator, pre-built)": jsonschema.Draft7Validator}
+    try:
+        import fastjsonschema
+
+        builders["fastjsonschema (compiled)"] = fastjsonschema.compile
+    except ImportError:
+        print("fastjsonschema not installed: skipped")
+    try:
+        import jsonschema_rs
+
+        builders["jsonschema-rs (Draft7Validator)"] = jsonschema_rs.Draft7Validator
+    except ImportError:
+        print("jsonschema-rs not installed: skipped")
+    found = {}
+    for r in resources:
+        hit = find_schema(r.group, r.version, r.kind)
+        if hit:
+            found[r.group, r.version, r.kind] = hit[1]
+    documents = [(r.body, (r.group, r.version, r.kind)) for r in resources]
+    documents = [(body, gvk) for body, gvk in documents if gvk in found]
+    broken = []
+    for body, gvk in documents:
+        body = copy.deepcopy(dict(body))
+        body["spec"] = dict(body["spec"], hostz=["typo"])
+        broken.append((body, gvk))
+    print(f"{len(documents)} Istio documents, {len(found)} kinds")
+    for name, build in builders.items():
+        start = time.process_time()
+        validators = {gvk: build(schema) for gvk, schema in found.items()}
+        compile_time = time.process_time() - start
+        if name.startswith("fastjsonschema"):
+
+            def run(docs, validators=validators):
+                for body, gvk in docs:
+                    with contextlib.suppress(Exception):
+                        validators[gvk](body)
+
+        else:
+
+            def run(docs, validators=validators):
+                for body, gvk in docs:
+                    for _ in validators[gvk].iter_errors(body):
+                        pass
+
+        valid = best(lambda run=run: run(documents), 3)
+        invalid = best(lambda run=run: run(broken), 3)
+        print(
+            f"  {name:42} compile {compile_time * 1000:7.1f} ms   valid {valid * 1000:7.1f} ms"
+            f"   one error each {invalid * 1000:7.1f} ms"
+        )
+
+
+def overhead(root: Path) -> None:
+    everything = select_rules()
+    without = select_rules(ignore=["ML5"])
+    paths = [str(root)]
+    analyse(paths, rules=everything)  # warm the schema and validator caches once
+    base = best(lambda: analyse(paths, rules=without))
+    full = best(lambda: analyse(paths, rules=everything))
+    print(
+        f"meshlint run: without schema rules {base:.3f} s, with {full:.3f} s, "
+        f"overhead {100 * (full - base) / base:.1f}%"
+    )
+
+
+def main() -> None:
+    services = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        count = generate(root, services)
+        print(f"generated {count} documents in {root}")
+        resources = extract_resources(load_paths([str(root)])).resources
+        candidates(resources)
+        overhead(root)
+
+
+if __name__ == "__main__":
+    main()
