@@ -1,0 +1,77 @@
+"""Schema validation itself: both backends agree, odd input never raises, and validation
+runs once per mesh however many schema rules are selected."""
+
+from __future__ import annotations
+
+import pytest
+from golden import load_cases
+
+from meshlint.engine import analyse_sources, select_rules
+from meshlint.graph import build_mesh
+from meshlint.loader import load_text
+from meshlint.model import extract_resources
+from meshlint.schemas import validate
+from meshlint.schemas.validate import resource_problems, schema_problems
+from meshlint.settings import Settings
+
+SCHEMA_CASES = [c for c in load_cases() if c.rule.startswith("schema-")]
+
+
+def _resources(text: str):
+    return extract_resources([load_text("x.yaml", text)]).resources
+
+
+@pytest.mark.parametrize("case", SCHEMA_CASES, ids=[c.id for c in SCHEMA_CASES])
+def test_python_fallback_reports_the_same_problems(case):
+    for text in case.files.values():
+        for resource in _resources(text):
+            fast = resource_problems(resource, use_rust=True)
+            slow = resource_problems(resource, use_rust=False)
+            assert sorted(map(repr, fast)) == sorted(map(repr, slow))
+
+
+ODD = [
+    "apiVersion: networking.istio.io/v1\nkind: VirtualService\nspec: just text\n",
+    "apiVersion: networking.istio.io/v1\nkind: VirtualService\nspec:\n",
+    "apiVersion: networking.istio.io/v1\nkind: Gateway\nspec: {servers: [1, null, [], x]}\n",
+    "apiVersion: networking.istio.io/v1\nkind: DestinationRule\n"
+    "spec: {host: 12, trafficPolicy: {outlierDetection: {consecutive5xxErrors: .nan}}}\n",
+    "apiVersion: networking.istio.io/v1\nkind: VirtualService\n"
+    "spec: {hosts: [a], http: [{timeout: 99999999999999999999999999999}]}\n",
+    "apiVersion: networking.istio.io/v1\nkind: VirtualService\n"
+    "spec: {hosts: [!!binary aGVsbG8=], 8080: x, true: y}\n",
+    "apiVersion: networking.istio.io/v1\nkind: VirtualService\n"
+    "spec: &a {hosts: [a], http: [{route: [{destination: {host: *a}}]}]}\n",
+    "apiVersion: networking.istio.io/v1\nkind: VirtualService\n"
+    "spec: {hosts: [2024-01-01], exportTo: [{'.': 1}]}\n",
+]
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_odd_input_is_reported_not_raised(text):
+    report = analyse_sources([load_text("odd.yaml", text)], rules=select_rules(["ML5"]))
+    assert report.internal_errors == 0
+    for finding in report.findings:
+        assert finding.line >= 1 and finding.column >= 1
+
+
+def test_validation_runs_once_per_mesh(monkeypatch):
+    text = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nspec: {hostz: [a]}\n"
+    sources = [load_text("x.yaml", text)]
+    calls = []
+    original = validate.resource_problems
+
+    def counting(resource, user_dir=None, use_rust=True):
+        calls.append(resource)
+        return original(resource, user_dir, use_rust)
+
+    monkeypatch.setattr(validate, "resource_problems", counting)
+    report = analyse_sources(sources, rules=select_rules(["ML5"]))
+    assert len(calls) == 1
+    assert [f.rule for f in report.findings] == ["schema-unknown-field"]
+
+
+def test_only_kinds_with_a_schema_are_validated():
+    text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {hostz: 1}\n"
+    mesh = build_mesh(_resources(text), [], Settings())
+    assert schema_problems(mesh) == []
