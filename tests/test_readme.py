@@ -23,7 +23,8 @@ def test_exactly_two_setup_commands():
 
 def test_ci_runs_the_readme_test_command():
     test_command = quick_start_commands()[1]
-    assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()
+    lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert any(line.startswith(test_command) for line in lines)
 
 
 def test_demo_command_runs_on_the_examples(monkeypatch):
