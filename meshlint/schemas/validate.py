@@ -18,16 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-
 from meshlint.model import Resource, field_path
 from meshlint.schemas.store import find_schema
 from meshlint.yamlpos import PosDict
-
-try:  # the fast path; see the README's "Schema validation" section for the numbers
-    import jsonschema_rs
-except ImportError:  # pragma: no cover - exercised by forcing the fallback in tests
-    jsonschema_rs = None
 
 __all__ = ["Problem", "resource_problems", "schema_problems"]
 
@@ -84,8 +77,15 @@ class _Validator:
 
     def __init__(self, schema: dict, use_rust: bool = True) -> None:
         self.schema = schema
-        self.fast = jsonschema_rs.Draft7Validator(schema) if use_rust and jsonschema_rs else None
-        self.slow: jsonschema.Draft7Validator | None = None
+        self.fast = None
+        self.slow = None
+        if use_rust:
+            # Imported here, so a run without the schema rules does not pay for it.
+            try:  # the fast path; the README's "Schema validation" section has the numbers
+                import jsonschema_rs
+            except ImportError:  # pragma: no cover - the fallback is tested with use_rust=False
+                return
+            self.fast = jsonschema_rs.Draft7Validator(schema)
 
     def errors(self, body: dict) -> list[tuple[tuple, tuple]]:
         """``(instance path, schema path)`` of every error; empty when ``body`` is valid."""
@@ -99,12 +99,17 @@ class _Validator:
                 ]
             except (ValueError, TypeError, OverflowError):
                 pass  # a value jsonschema-rs cannot take (bytes, an int key): use the slow path
-        if self.slow is None:
-            self.slow = jsonschema.Draft7Validator(self.schema)
-        return [
-            (tuple(e.absolute_path), tuple(e.absolute_schema_path))
-            for e in self.slow.iter_errors(body)
-        ]
+        try:
+            if self.slow is None:
+                import jsonschema
+
+                self.slow = jsonschema.Draft7Validator(self.schema)
+            return [
+                (tuple(e.absolute_path), tuple(e.absolute_schema_path))
+                for e in self.slow.iter_errors(body)
+            ]
+        except Exception:  # a user schema that is not valid JSON Schema: nothing to report
+            return []
 
 
 @lru_cache(maxsize=512)
