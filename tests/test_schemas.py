@@ -237,14 +237,7 @@ def test_user_schema_dir_overrides_the_builtin_one_per_kind(tmp_path):
     target = schema_path(user, "networking.istio.io", "v1", "VirtualService")
     target.parent.mkdir(parents=True)
     target.write_text(dump_schema(vs))
-    assert (
-        main(
-            ["schemas", "import", str(_write(tmp_path, WIDGET_CRD)), "--out", str(user)],
-            io.StringIO(),
-            io.StringIO(),
-        )
-        == 0
-    )
+    assert _import_widget(tmp_path, user) == 0
     manifest = _write(tmp_path, VS_WITH_EXTRA_FIELD, "app.yaml")
     rules = select_rules(["ML5"])
 
@@ -265,14 +258,7 @@ def test_user_schema_dir_overrides_the_builtin_one_per_kind(tmp_path):
 
 def test_schemas_option_on_the_command_line(tmp_path):
     user = tmp_path / "s"
-    assert (
-        main(
-            ["schemas", "import", str(_write(tmp_path, WIDGET_CRD)), "--out", str(user)],
-            io.StringIO(),
-            io.StringIO(),
-        )
-        == 0
-    )
+    assert _import_widget(tmp_path, user) == 0
     manifest = _write(tmp_path, VS_WITH_EXTRA_FIELD, "app.yaml")
     out = io.StringIO()
     code = main([str(manifest), "--schemas", str(user), "--select", "ML5", "--format", "json"], out)
@@ -317,6 +303,11 @@ def _write(directory: Path, text: str, name: str = "crd.yaml") -> Path:
     return path
 
 
+def _import_widget(directory: Path, out: Path) -> int:
+    crd = _write(directory, WIDGET_CRD)
+    return main(["schemas", "import", str(crd), "--out", str(out)], io.StringIO(), io.StringIO())
+
+
 def test_import_from_files(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     crd = _write(tmp_path, WIDGET_CRD)
@@ -334,11 +325,7 @@ def test_import_from_stdin_reads_kubectl_list_output(tmp_path, monkeypatch):
     out = io.StringIO()
     assert main(["schemas", "import", "-", "--out", str(tmp_path / "o")], out, io.StringIO()) == 0
     from_file = tmp_path / "f"
-    main(
-        ["schemas", "import", str(_write(tmp_path, WIDGET_CRD)), "--out", str(from_file)],
-        io.StringIO(),
-        io.StringIO(),
-    )
+    assert _import_widget(tmp_path, from_file) == 0
     relative = "example.com/v1/widget.json"
     assert (tmp_path / "o" / relative).read_text() == (from_file / relative).read_text()
 

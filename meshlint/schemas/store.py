@@ -14,7 +14,7 @@ from pathlib import Path
 
 from meshlint.schemas.convert import schema_path
 
-__all__ = ["builtin_dir", "find_schema"]
+__all__ = ["builtin_dir", "find_schema", "read_schema"]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,8 @@ def builtin_dir() -> Path | None:
 
 
 @lru_cache(maxsize=512)
-def _read(path: Path) -> dict | None:
+def read_schema(path: Path) -> dict | None:
+    """A schema file's JSON object, or None when it is unreadable or not an object."""
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -49,7 +50,7 @@ def find_schema(
     for root in roots:
         path = schema_path(root, group, version, kind)
         if path.is_file():
-            schema = _read(path)
+            schema = read_schema(path)
             if schema is not None:
                 return path, schema
     return None

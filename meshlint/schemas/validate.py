@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from meshlint.model import Resource, field_path
-from meshlint.schemas.store import find_schema
+from meshlint.schemas.store import find_schema, read_schema
 from meshlint.yamlpos import PosDict
 
 __all__ = ["Problem", "resource_problems", "schema_problems"]
@@ -114,21 +114,13 @@ class _Validator:
 
 @lru_cache(maxsize=512)
 def _validator(path: Path, use_rust: bool = True) -> _Validator | None:
-    found = _load(path)
+    found = read_schema(path)
     if found is None:
         return None
     try:
         return _Validator(found, use_rust)
     except Exception:  # a broken user schema must not stop the run
         return None
-
-
-def _load(path: Path) -> dict | None:
-    try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return schema if isinstance(schema, dict) else None
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
