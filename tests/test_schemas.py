@@ -84,6 +84,22 @@ def test_converter_translates_kubernetes_extensions():
     assert schema["additionalProperties"] is False
 
 
+def test_embedded_resources_and_a_preserving_root():
+    crd = yaml.safe_load(WIDGET_CRD)
+    root = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    root["properties"]["spec"]["properties"]["template"] = {
+        "type": "object",
+        "x-kubernetes-embedded-resource": True,
+        "properties": {"spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
+    }
+    root["x-kubernetes-preserve-unknown-fields"] = True
+    schema = convert_crd(crd)["example.com", "v1", "Widget"]
+    template = schema["properties"]["spec"]["properties"]["template"]
+    assert {"apiVersion", "kind", "metadata", "spec"} <= set(template["properties"])
+    assert template["additionalProperties"] is False
+    assert "additionalProperties" not in schema
+
+
 def test_junctor_branches_get_no_additional_properties():
     node = {
         "type": "object",

@@ -111,14 +111,20 @@ def wrap(root: dict, group: str, version: str, kind: str) -> dict:
     """The resource's schema: the CRD's, plus ``apiVersion``, ``kind`` and ``metadata``."""
     schema = convert_schema(root)
     schema.setdefault("type", "object")
-    properties = schema.setdefault("properties", {})
-    properties.update(_TOP_LEVEL)
-    # The API server validates metadata itself; any mapping is accepted here.
-    properties["metadata"] = {"type": "object"}
-    schema["additionalProperties"] = False
+    _accept_object_header(schema)
+    if root.get("x-kubernetes-preserve-unknown-fields") is not True:
+        schema["additionalProperties"] = False
     schema["$schema"] = DRAFT
     schema["title"] = f"{group}/{version} {kind}"
     return schema
+
+
+def _accept_object_header(schema: dict) -> None:
+    """A Kubernetes object always has ``apiVersion``, ``kind`` and ``metadata``; the API
+    server validates metadata itself, so any mapping is accepted here."""
+    properties = schema.setdefault("properties", {})
+    properties.update(_TOP_LEVEL)
+    properties["metadata"] = {"type": "object"}
 
 
 def convert_schema(node: dict, in_junctor: bool = False) -> dict:
@@ -160,6 +166,8 @@ def convert_schema(node: dict, in_junctor: bool = False) -> dict:
         out["type"] = [*types, "null"]
         if "enum" in out and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]
+    if node.get("x-kubernetes-embedded-resource") is True and not in_junctor:
+        _accept_object_header(out)
     is_object = out.get("type") == "object" or "properties" in out
     if is_object and not in_junctor and not preserve and "additionalProperties" not in out:
         out["additionalProperties"] = False
