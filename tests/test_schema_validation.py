@@ -3,6 +3,8 @@ runs once per mesh however many schema rules are selected."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from golden import load_cases
 
@@ -75,3 +77,51 @@ def test_only_kinds_with_a_schema_are_validated():
     text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {hostz: 1}\n"
     mesh = build_mesh(_resources(text), [], Settings())
     assert schema_problems(mesh) == []
+
+
+def test_user_schemas_with_refs_still_give_one_finding_per_error(tmp_path):
+    schema = {
+        "type": "object",
+        "definitions": {
+            "spec": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["size"],
+                "properties": {"size": {"type": "integer"}},
+            }
+        },
+        "properties": {"spec": {"$ref": "#/definitions/spec"}},
+    }
+    target = tmp_path / "example.com" / "v1" / "widget.json"
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps(schema))
+    text = "apiVersion: example.com/v1\nkind: Widget\nspec: {colour: blue}\n"
+    (resource,) = _resources(text)
+    for use_rust in (True, False):
+        problems = resource_problems(resource, str(tmp_path), use_rust)
+        assert sorted(p.rule for p in problems) == ["schema-required", "schema-unknown-field"]
+        assert all(resource.locate(p.path)[0] == 2 for p in problems)
+
+
+def test_other_keywords_and_pattern_properties_in_user_schemas(tmp_path):
+    spec = {
+        "type": "object",
+        "additionalProperties": False,
+        "patternProperties": {"^x-": {}},
+        "properties": {
+            "size": {"type": "integer", "multipleOf": 2},
+            "tags": {"type": "array", "uniqueItems": True},
+        },
+    }
+    target = tmp_path / "example.com" / "v1" / "widget.json"
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps({"type": "object", "properties": {"spec": spec}}))
+    text = "apiVersion: example.com/v1\nkind: Widget\nspec: {x-a: 1, y: 2, size: 3, tags: [a, a]}\n"
+    (resource,) = _resources(text)
+    for use_rust in (True, False):
+        found = {(p.rule, p.path) for p in resource_problems(resource, str(tmp_path), use_rust)}
+        assert found == {
+            ("schema-unknown-field", ("spec", "y")),
+            ("schema-constraint", ("spec", "size")),
+            ("schema-constraint", ("spec", "tags")),
+        }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -172,6 +173,22 @@ def _walk(root: object, path: tuple) -> object:
     return node
 
 
+def _schema_node(schema: dict, path: tuple) -> dict:
+    """The schema node at ``path``, following local ``$ref``s (user schemas may have them;
+    jsonschema reports paths through them, jsonschema-rs past them)."""
+    node: object = schema
+    for step in (*path, None):
+        for _ in range(8):  # a few levels of $ref to $ref, never a loop
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#/")):
+                break
+            node = _walk(schema, tuple(ref[2:].split("/")))
+        if step is None or step == "$ref":
+            continue
+        node = _walk(node, (step,))
+    return node if isinstance(node, dict) else {}
+
+
 def key_position(body: object, path: tuple) -> tuple[int, int] | None:
     """0-based position of the *key* at the end of ``path`` (not of its value)."""
     parent = _walk(body, path[:-1])
@@ -207,17 +224,19 @@ def _explain(
     resource: Resource, schema: dict, instance_path: tuple, schema_path: tuple
 ) -> Iterator[Problem]:
     keyword = schema_path[-1] if schema_path else ""
-    node = _walk(schema, schema_path[:-1])
-    node = node if isinstance(node, dict) else {}
+    node = _schema_node(schema, schema_path[:-1])
     value = _walk(resource.body, instance_path)
     rule = _RULE_OF.get(str(keyword), CONSTRAINT)
     where = _where(instance_path)
     what = f"{resource.kind} {resource.api_version}"
 
-    if keyword == "additionalProperties" and isinstance(value, dict):
+    if keyword not in node:  # the schema node could not be found
+        yield _generic(resource, instance_path, schema_path)
+    elif keyword == "additionalProperties" and isinstance(value, dict):
         allowed = node.get("properties") or {}
+        patterns = [p for p in node.get("patternProperties") or () if isinstance(p, str)]
         for key in value:
-            if key in allowed:
+            if key in allowed or any(_search(p, str(key)) for p in patterns):
                 continue
             path = (*instance_path, key)
             close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
@@ -270,12 +289,26 @@ def _explain(
     elif keyword == "oneOf" and isinstance(value, dict):
         yield from _one_of(resource, node.get("oneOf"), instance_path, value)
     else:
-        yield Problem(
-            CONSTRAINT,
-            instance_path,
-            f"{where} breaks the schema's {keyword!r} constraint; check it against the "
-            f"{resource.kind} reference",
-        )
+        yield _generic(resource, instance_path, schema_path)
+
+
+def _search(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return True  # a pattern Python cannot read: do not call the key unknown
+
+
+def _generic(resource: Resource, instance_path: tuple, schema_path: tuple) -> Problem:
+    """An error the schema node cannot explain (another keyword, or a path that goes through
+    a ``$ref`` of a user schema): still one finding, at the field, with the keyword."""
+    keyword = str(schema_path[-1]) if schema_path else "schema"
+    return Problem(
+        _RULE_OF.get(keyword, CONSTRAINT),
+        instance_path,
+        f"{_where(instance_path)} breaks the schema's {keyword!r} constraint; check it "
+        f"against the {resource.kind} reference",
+    )
 
 
 def _closest(word: str, options: list[str]) -> str | None:
