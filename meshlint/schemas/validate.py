@@ -18,10 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from meshlint.model import Resource, field_path
 from meshlint.schemas.store import find_schema, read_schema
 from meshlint.yamlpos import PosDict
+
+if TYPE_CHECKING:
+    from meshlint.graph import Mesh
 
 __all__ = ["Problem", "resource_problems", "schema_problems"]
 
@@ -127,7 +131,7 @@ def _validator(path: Path, use_rust: bool = True) -> _Validator | None:
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def schema_problems(mesh) -> list[tuple[Resource, Problem]]:
+def schema_problems(mesh: Mesh) -> list[tuple[Resource, Problem]]:
     """Every schema problem of the mesh's resources, computed once per mesh."""
     cached = _CACHE.get(mesh)
     if cached is None:
