@@ -87,14 +87,24 @@ def rule_page(rule: Rule) -> str:
     return f"# {rule.code} {rule.name}\n\n{rule_body(rule)}"
 
 
-def rules_table(rules: Iterable[Rule], link_prefix: str) -> str:
-    """A Markdown table of the rules, each name linking to ``<link_prefix><name>.md``."""
+def rules_table(rules: Iterable[Rule]) -> str:
+    """The README's table of rules (names link nowhere: the README is read on PyPI too)."""
+    lines = ["| Code | Name | Severity | Refs | Summary |", "| --- | --- | --- | --- | --- |"]
+    for rule in rules:
+        refs = " ".join(rule.refs) or "-"
+        lines.append(
+            f"| {rule.code} | `{rule.name}` | {rule.severity} | {refs} | {_cell(rule.summary)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _index(rules: Iterable[Rule]) -> str:
     lines = ["| Code | Name | Severity | Istio / Kiali | Summary |", "|---|---|---|---|---|"]
     for rule in rules:
-        refs = ", ".join(rule.refs)
+        refs = ", ".join(_ref_link(r) for r in rule.refs)
         lines.append(
-            f"| {rule.code} | [{rule.name}]({link_prefix}{rule.name}.md) | {rule.severity} "
-            f"| {refs} | {_cell(rule.summary)} |"
+            f"| {rule.code} | [{rule.name}]({rule.name}.md) | {rule.severity} | {refs} "
+            f"| {_cell(rule.summary)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -106,7 +116,7 @@ def generate_pages(rules: Sequence[Rule] = RULES) -> dict[str, str]:
         f"{HEADER}\n\n# meshlint rules\n\n"
         "Each rule has a code (stable, for `--select` and `--ignore` prefixes such as `ML1`) "
         "and a name (readable, for the same options and for suppressions).\n\n"
-        f"{rules_table(rules, '')}"
+        f"{_index(rules)}"
     )
     return pages
 
@@ -116,7 +126,7 @@ def update_readme(text: str, rules: Sequence[Rule] = RULES) -> str:
     start, end = text.find(README_START), text.find(README_END)
     if start < 0 or end < start:
         raise ValueError(f"README has no {README_START} ... {README_END} markers")
-    table = rules_table(rules, f"{DOCS_DIR}/")
+    table = rules_table(rules)
     return f"{text[: start + len(README_START)]}\n{table}{text[end:]}"
 
 
