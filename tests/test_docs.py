@@ -2,8 +2,11 @@
 writes, checks and cleans them up."""
 
 import io
+import shlex
 import shutil
 from pathlib import Path
+
+import pytest
 
 from meshlint import docs
 from meshlint.cli import main
@@ -75,3 +78,19 @@ def test_explain_prints_the_rule_page():
     stdout = io.StringIO()
     assert main(["explain", "ML102"], stdout, io.StringIO()) == 0
     assert stdout.getvalue() == docs.rule_page(next(r for r in RULES if r.code == "ML102"))
+
+
+def readme_commands() -> list[str]:
+    """The meshlint command lines in the README's sh and workflow examples."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.strip().removeprefix("run:").strip() for line in readme.splitlines()]
+    return [line for line in lines if line.startswith("meshlint ")]
+
+
+@pytest.mark.parametrize("command", readme_commands())
+def test_readme_commands_run(command, tmp_path, monkeypatch):
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "vs.yaml").write_text(RULES[0].examples["good"])
+    monkeypatch.chdir(tmp_path)
+    stderr = io.StringIO()
+    assert main(shlex.split(command)[1:], io.StringIO(), stderr) in (0, 1), stderr.getvalue()
