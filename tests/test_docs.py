@@ -2,6 +2,7 @@
 writes, checks and cleans them up."""
 
 import io
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -81,10 +82,19 @@ def test_explain_prints_the_rule_page():
 
 
 def readme_commands() -> list[str]:
-    """The meshlint command lines in the README's sh and workflow examples."""
+    """The meshlint command lines in the README's output-format and CI examples."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    lines = [line.strip().removeprefix("run:").strip() for line in readme.splitlines()]
-    return [line for line in lines if line.startswith("meshlint ")]
+    commands = []
+    for heading in ("## Output formats", "## CI integration"):
+        section = readme.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+        for block in re.findall(r"```(?:bash|yaml)\n(.*?)```", section, re.S):
+            lines = [line.strip().removeprefix("run:").strip() for line in block.splitlines()]
+            commands += [line for line in lines if line.startswith("meshlint ")]
+    return commands
+
+
+def test_readme_shows_the_output_and_ci_commands():
+    assert len(readme_commands()) == 2
 
 
 @pytest.mark.parametrize("command", readme_commands())
