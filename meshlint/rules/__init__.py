@@ -18,6 +18,7 @@ from meshlint.rules import (
     injection_disabled,
     injection_missing,
     internal_error,
+    invalid_duration,
     trace_sampling_production,
     unreadable_file,
     weight_sum,
@@ -51,6 +52,8 @@ _MODULES = (
     injection_missing,
     injection_disabled,
     injection_conflicting_labels,
+    # ML52x-ML56x: structural checks of Istio's validating webhook
+    invalid_duration,
     # ML9xx: meshlint itself
     internal_error,
 )

@@ -1,0 +1,66 @@
+"""Find every value at a field pattern such as ``spec.http[].retries.perTryTimeout``.
+
+``name[]`` steps into each item of a list and ``name{}`` into each value of a map, so one
+pattern reaches every occurrence of a field however many routes or ports hold it. Patterns are
+compiled once; walking never raises on values of the wrong type, it just finds nothing there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+__all__ = ["EACH", "VALUES", "compile_pattern", "find", "find_all"]
+
+EACH = object()  # every item of a list
+VALUES = object()  # every value of a mapping
+
+
+@cache
+def compile_pattern(pattern: str) -> tuple[object, ...]:
+    """``"spec.ports[].number"`` -> ``("spec", "ports", EACH, "number")``."""
+    steps: list[object] = []
+    for part in pattern.split("."):
+        name = part
+        suffix: list[object] = []
+        while name.endswith(("[]", "{}")):
+            suffix.insert(0, EACH if name.endswith("[]") else VALUES)
+            name = name[:-2]
+        if name:
+            steps.append(name)
+        steps += suffix
+    return tuple(steps)
+
+
+def find(
+    root: object, pattern: str | tuple[object, ...], base: tuple[object, ...] = ()
+) -> Iterator[tuple[tuple[object, ...], object]]:
+    """Yield ``(path, value)`` for every value of ``root`` that the pattern reaches."""
+    steps = compile_pattern(pattern) if isinstance(pattern, str) else pattern
+    yield from _walk(root, steps, 0, base)
+
+
+def find_all(
+    root: object, patterns: Iterable[str], base: tuple[object, ...] = ()
+) -> Iterator[tuple[tuple[object, ...], object]]:
+    for pattern in patterns:
+        yield from find(root, pattern, base)
+
+
+def _walk(
+    node: object, steps: tuple[object, ...], index: int, path: tuple[object, ...]
+) -> Iterator[tuple[tuple[object, ...], object]]:
+    if index == len(steps):
+        yield path, node
+        return
+    step = steps[index]
+    if step is EACH:
+        if isinstance(node, list):
+            for position, item in enumerate(node):
+                yield from _walk(item, steps, index + 1, (*path, position))
+    elif step is VALUES:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from _walk(value, steps, index + 1, (*path, key))
+    elif isinstance(node, dict) and step in node:
+        yield from _walk(node[step], steps, index + 1, (*path, step))
