@@ -19,6 +19,7 @@ from meshlint.rules import (
     injection_missing,
     internal_error,
     invalid_duration,
+    port_out_of_range,
     trace_sampling_production,
     unreadable_file,
     weight_sum,
@@ -54,6 +55,7 @@ _MODULES = (
     injection_conflicting_labels,
     # ML52x-ML56x: structural checks of Istio's validating webhook
     invalid_duration,
+    port_out_of_range,
     # ML9xx: meshlint itself
     internal_error,
 )
