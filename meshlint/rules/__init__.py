@@ -12,6 +12,8 @@ from meshlint.rules import (
     dangling_subset,
     decode_error,
     duplicate_key,
+    duplicate_subset_name,
+    duplicate_virtual_service_host,
     gateway_legacy_reference,
     helm_template,
     injection_conflicting_labels,
@@ -19,9 +21,11 @@ from meshlint.rules import (
     injection_missing,
     internal_error,
     invalid_duration,
+    mesh_wildcard_host,
     port_out_of_range,
     trace_sampling_production,
     unreadable_file,
+    virtual_service_without_routes,
     weight_sum,
     yaml_limit,
     yaml_syntax,
@@ -56,6 +60,10 @@ _MODULES = (
     # ML52x-ML56x: structural checks of Istio's validating webhook
     invalid_duration,
     port_out_of_range,
+    duplicate_subset_name,
+    duplicate_virtual_service_host,
+    mesh_wildcard_host,
+    virtual_service_without_routes,
     # ML9xx: meshlint itself
     internal_error,
 )
