@@ -16,10 +16,12 @@ from meshlint.rules import (
     duplicate_virtual_service_host,
     gateway_legacy_reference,
     helm_template,
+    http_route_action_conflict,
     injection_conflicting_labels,
     injection_disabled,
     injection_missing,
     internal_error,
+    invalid_delegate,
     invalid_duration,
     mesh_wildcard_host,
     port_out_of_range,
@@ -64,6 +66,8 @@ _MODULES = (
     duplicate_virtual_service_host,
     mesh_wildcard_host,
     virtual_service_without_routes,
+    http_route_action_conflict,
+    invalid_delegate,
     # ML9xx: meshlint itself
     internal_error,
 )
