@@ -11,6 +11,7 @@ from meshlint.rules import (
     dangling_host,
     dangling_subset,
     decode_error,
+    duplicate_gateway_port_name,
     duplicate_key,
     duplicate_subset_name,
     duplicate_virtual_service_host,
@@ -23,6 +24,7 @@ from meshlint.rules import (
     internal_error,
     invalid_delegate,
     invalid_duration,
+    invalid_export_to,
     mesh_wildcard_host,
     port_out_of_range,
     trace_sampling_production,
@@ -68,6 +70,8 @@ _MODULES = (
     virtual_service_without_routes,
     http_route_action_conflict,
     invalid_delegate,
+    invalid_export_to,
+    duplicate_gateway_port_name,
     # ML9xx: meshlint itself
     internal_error,
 )
