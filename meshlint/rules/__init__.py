@@ -25,7 +25,9 @@ from meshlint.rules import (
     invalid_delegate,
     invalid_duration,
     invalid_export_to,
+    invalid_host,
     mesh_wildcard_host,
+    partial_wildcard_host,
     port_out_of_range,
     trace_sampling_production,
     unreadable_file,
@@ -72,6 +74,8 @@ _MODULES = (
     invalid_delegate,
     invalid_export_to,
     duplicate_gateway_port_name,
+    invalid_host,
+    partial_wildcard_host,
     # ML9xx: meshlint itself
     internal_error,
 )
