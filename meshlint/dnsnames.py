@@ -88,7 +88,8 @@ def namespace_host_problem(text: str, gateway: bool) -> str | None:
         return "neither the namespace nor the host part may be empty"
     allowed = ("*", ".") if gateway else ("*", ".", "~")
     if namespace not in allowed and not is_dns_label(namespace):
-        return f"{namespace!r} is not a namespace name or one of {' '.join(allowed)}"
+        choices = ", ".join(repr(a) for a in allowed)
+        return f"{namespace!r} is not a namespace name (nor one of {choices})"
     return _host_part_problem(host, gateway)
 
 
