@@ -50,7 +50,7 @@ def _labels_problem(domain: str) -> str | None:
             return None  # a trailing dot: "istio.io."
         if "*" in label:
             return (
-                f"the label {label!r} has a '*'; a wildcard is only allowed as the leftmost label"
+                f"'*' is only allowed as the whole leftmost label, not in {label!r} further right"
             )
         if not is_dns_label(label):
             return f"the label {label!r} is not a DNS label (letters, digits and '-', at most 63)"

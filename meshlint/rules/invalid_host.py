@@ -59,9 +59,7 @@ RULE = Rule(
     refs=("IST0106",),
 )
 
-FIX = (
-    "use a DNS name such as reviews.shop.svc.cluster.local, with '*' only as a whole leftmost label"
-)
+FIX = "use a DNS name like reviews.shop.svc.cluster.local or *.example.com"
 
 
 def _strings(resource: Resource, pattern: str) -> Iterator[tuple[tuple[object, ...], str]]:
