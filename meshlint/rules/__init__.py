@@ -26,8 +26,10 @@ from meshlint.rules import (
     invalid_duration,
     invalid_export_to,
     invalid_host,
+    invalid_regex,
     mesh_wildcard_host,
     partial_wildcard_host,
+    percentage_out_of_range,
     port_out_of_range,
     trace_sampling_production,
     unreadable_file,
@@ -76,6 +78,8 @@ _MODULES = (
     duplicate_gateway_port_name,
     invalid_host,
     partial_wildcard_host,
+    invalid_regex,
+    percentage_out_of_range,
     # ML9xx: meshlint itself
     internal_error,
 )
