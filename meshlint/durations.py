@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = ["NS_PER_MS", "DurationError", "format_ms", "parse_duration", "suggest_duration"]
 
@@ -43,6 +44,7 @@ class DurationError(ValueError):
     """The text is not a duration Istio can read."""
 
 
+@lru_cache(maxsize=4096)
 def parse_duration(text: str) -> int:
     """Nanoseconds in ``text``, parsed the way Go's ``time.ParseDuration`` does."""
     rest = text
@@ -54,7 +56,7 @@ def parse_duration(text: str) -> int:
         return 0
     if not rest:
         raise DurationError("it is empty")
-    total = Fraction(0)
+    total = 0
     while rest:
         if not (rest[0] == "." or rest[0].isdigit()):
             raise DurationError(f"{rest[0]!r} is not where a number should be")
@@ -72,11 +74,11 @@ def parse_duration(text: str) -> int:
         rest = rest[end:]
         if unit not in _UNITS:
             raise DurationError(f"{unit!r} is not a unit; units are ns, us, ms, s, m and h")
-        number = Fraction(int(whole or "0"))
-        if fraction:
-            number += Fraction(int(fraction), 10 ** len(fraction))
-        total += number * _UNITS[unit]
-    nanoseconds = int(total)
+        scale = _UNITS[unit]
+        total += int(whole or "0") * scale
+        if fraction:  # Go truncates the fractional nanoseconds
+            total += int(fraction) * scale // 10 ** len(fraction)
+    nanoseconds = total
     if nanoseconds > _MAX_NS:
         raise DurationError("it is too long to represent")
     return -nanoseconds if negative else nanoseconds

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import cache
 
-__all__ = ["EACH", "VALUES", "compile_pattern", "find", "find_all"]
+__all__ = ["EACH", "VALUES", "FieldSet", "compile_pattern", "find", "find_all"]
 
 EACH = object()  # every item of a list
 VALUES = object()  # every value of a mapping
@@ -64,3 +64,45 @@ def _walk(
                 yield from _walk(value, steps, index + 1, (*path, key))
     elif isinstance(node, dict) and step in node:
         yield from _walk(node[step], steps, index + 1, (*path, step))
+
+
+class FieldSet:
+    """Many patterns compiled into one trie, walked once per document.
+
+    ``FieldSet({"spec.http[].timeout": a, "spec.http[].retries.backoff": b}).find(body)``
+    yields ``(a_or_b, path, value)``: the shared prefix ``spec.http[]`` is visited once, and
+    absent branches are skipped at their first missing key.
+    """
+
+    __slots__ = ("_trie",)
+    _END = "\0end"
+
+    def __init__(self, patterns: dict[str, object]) -> None:
+        self._trie: dict[object, object] = {}
+        for pattern, payload in patterns.items():
+            node = self._trie
+            for step in compile_pattern(pattern):
+                node = node.setdefault(step, {})
+            node.setdefault(self._END, []).append(payload)
+
+    def find(
+        self, root: object, base: tuple[object, ...] = ()
+    ) -> Iterator[tuple[object, tuple[object, ...], object]]:
+        stack: list[tuple[dict, object, tuple[object, ...]]] = [(self._trie, root, base)]
+        end = self._END
+        while stack:
+            trie, node, path = stack.pop()
+            for step, child in trie.items():
+                if step is end:
+                    for payload in child:
+                        yield payload, path, node
+                elif step is EACH:
+                    if isinstance(node, list):
+                        for index in range(len(node) - 1, -1, -1):
+                            stack.append((child, node[index], (*path, index)))
+                elif step is VALUES:
+                    if isinstance(node, dict):
+                        for key, value in reversed(node.items()):
+                            stack.append((child, value, (*path, key)))
+                elif isinstance(node, dict) and step in node:
+                    stack.append((child, node[step], (*path, step)))

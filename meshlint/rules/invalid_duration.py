@@ -47,12 +47,13 @@ spec:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from meshlint.durations import NS_PER_MS, DurationError, format_ms, parse_duration, suggest_duration
-from meshlint.fieldwalk import find
+from meshlint.fieldwalk import FieldSet
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.model import K, Kind, Resource
+from meshlint.model import K, Kind
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -117,6 +118,7 @@ FIELDS: dict[Kind, dict[str, int]] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def duration_problem(text: str, flags: int) -> str | None:
     """What is wrong with ``text`` for a field with ``flags``, fix included, or None."""
     try:
@@ -146,17 +148,15 @@ def duration_problem(text: str, flags: int) -> str | None:
     return None
 
 
-def _check(resource: Resource, fields: dict[str, int]) -> Iterator[Finding]:
-    for pattern, flags in fields.items():
-        for path, value in find(resource.body, pattern):
-            if not isinstance(value, str):
-                continue  # a number or a map here is the schema rules' business
-            problem = duration_problem(value, flags)
-            if problem:
-                yield report(RULE, resource, path, f"{path[-1]} {problem}")
+_COMPILED = {kind: FieldSet(fields) for kind, fields in FIELDS.items()}
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for kind, fields in FIELDS.items():
+    for kind, fields in _COMPILED.items():
         for resource in mesh.of_type(kind):
-            yield from _check(resource, fields)
+            for flags, path, value in fields.find(resource.body):
+                if not isinstance(value, str):
+                    continue  # a number or a map here is the schema rules' business
+                problem = duration_problem(value, flags)
+                if problem:
+                    yield report(RULE, resource, path, f"{path[-1]} {problem}")

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.fieldwalk import find
+from meshlint.fieldwalk import FieldSet
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
@@ -100,25 +100,21 @@ def _hint(problem: str) -> str:
     return "fix the pattern (RE2 syntax: https://github.com/google/re2/wiki/Syntax)"
 
 
+_COMPILED = {
+    K.VIRTUAL_SERVICE: FieldSet(dict.fromkeys(VIRTUAL_SERVICE_REGEXES, True)),
+    K.ENVOY_FILTER: FieldSet({"spec.configPatches[].match.proxy.proxyVersion": False}),
+}
+
+
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    sites = [
-        (vs, pattern)
-        for vs in mesh.of_type(K.VIRTUAL_SERVICE)
-        for pattern in VIRTUAL_SERVICE_REGEXES
-    ]
-    sites += [
-        (f, "spec.configPatches[].match.proxy.proxyVersion") for f in mesh.of_type(K.ENVOY_FILTER)
-    ]
-    for resource, pattern in sites:
-        for path, value in find(resource.body, pattern):
-            if not isinstance(value, str):
-                continue
-            if path[-1] == "proxyVersion" and not value:
-                continue  # unset
-            if value == "*" and "withoutHeaders" in path:
-                continue  # Istio reads '*' there as "header present", not as a regex
-            problem = regex_problem(value)
-            if problem:
-                yield report(
-                    RULE, resource, path, f"regex {value!r} is refused: {problem}; {_hint(problem)}"
-                )
+    for kind, fields in _COMPILED.items():
+        for resource in mesh.of_type(kind):
+            for required, path, value in fields.find(resource.body):
+                if not isinstance(value, str) or (not value and not required):
+                    continue  # an unset proxyVersion is empty
+                if value == "*" and "withoutHeaders" in path:
+                    continue  # Istio reads '*' there as "header present", not as a regex
+                problem = regex_problem(value)
+                if problem:
+                    message = f"regex {value!r} is refused: {problem}; {_hint(problem)}"
+                    yield report(RULE, resource, path, message)

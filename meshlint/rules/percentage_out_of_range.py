@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.fieldwalk import find
+from meshlint.fieldwalk import FieldSet
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Kind
@@ -86,14 +86,16 @@ def _problem(value: float, kind: str) -> str | None:
     return "is outside 0-100 and Istio rejects it; write a percentage (100 means all)"
 
 
+_COMPILED = {kind: FieldSet(dict(fields)) for kind, fields in FIELDS.items()}
+
+
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for kind, fields in FIELDS.items():
+    for kind, fields in _COMPILED.items():
         for resource in mesh.of_type(kind):
-            for pattern, rangekind in fields:
-                for path, value in find(resource.body, pattern):
-                    if isinstance(value, bool) or not isinstance(value, (int, float)):
-                        continue
-                    problem = _problem(value, rangekind)
-                    if problem:
-                        name = path[-2] if path[-1] == "value" else path[-1]
-                        yield report(RULE, resource, path, f"{name} {value:g} {problem}")
+            for rangekind, path, value in fields.find(resource.body):
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    continue
+                problem = _problem(value, rangekind)
+                if problem:
+                    name = path[-2] if path[-1] == "value" else path[-1]
+                    yield report(RULE, resource, path, f"{name} {value:g} {problem}")

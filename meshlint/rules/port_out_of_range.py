@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.fieldwalk import find
+from meshlint.fieldwalk import FieldSet, find
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import EXTENSIONS, NETWORKING, K, Kind, Resource
@@ -118,12 +118,22 @@ def _message(field: object, number: int) -> str:
     return f"port {field} is {number}; a port must be between 1 and 65535. Use a valid port number"
 
 
-def _numbers(resource: Resource, patterns: tuple[str, ...], zero_ok: bool) -> Iterator[Finding]:
-    for pattern in patterns:
-        for path, value in find(resource.body, pattern):
-            if not _is_int(value) or 1 <= value <= 65535 or (zero_ok and value == 0):
-                continue
-            yield report(RULE, resource, path, _message(path[-1], value))
+_COMPILED = {
+    kind: FieldSet(
+        {
+            **dict.fromkeys(REQUIRED.get(kind, ()), False),
+            **dict.fromkeys(OPTIONAL.get(kind, ()), True),
+        }
+    )
+    for kind in {**REQUIRED, **OPTIONAL}
+}
+
+
+def _numbers(resource: Resource, fields: FieldSet) -> Iterator[Finding]:
+    for zero_ok, path, value in fields.find(resource.body):
+        if not _is_int(value) or 1 <= value <= 65535 or (zero_ok and value == 0):
+            continue
+        yield report(RULE, resource, path, _message(path[-1], value))
 
 
 def _bound_ports(resource: Resource, pattern: str) -> Iterator[Finding]:
@@ -159,12 +169,9 @@ def _keyed_ports(resource: Resource) -> Iterator[Finding]:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for kind, patterns in REQUIRED.items():
+    for kind, fields in _COMPILED.items():
         for resource in mesh.of_type(kind):
-            yield from _numbers(resource, patterns, zero_ok=False)
-    for kind, patterns in OPTIONAL.items():
-        for resource in mesh.of_type(kind):
-            yield from _numbers(resource, patterns, zero_ok=True)
+            yield from _numbers(resource, fields)
     for gateway in mesh.of_type(K.GATEWAY):
         yield from _bound_ports(gateway, "spec.servers[]")
     for sidecar in mesh.of_type(K.SIDECAR):
