@@ -98,36 +98,36 @@ def test_wildcard_overlap_follows_istio():
     assert hosts_overlap("*", "*.com")
 
 
-@pytest.mark.parametrize(
-    "pattern", ["^/api/(?!internal).*", "(a)\\1", "a++", "(?>a)", "a(b", "(?<=a)b", "(?P=n)"]
-)
-@pytest.mark.parametrize("engine", ["re2", "fallback"])
-def test_regexes_re2_refuses(pattern, engine, monkeypatch):
+def _regex_problem(pattern, engine, monkeypatch):
+    """The verdict of RE2 itself, or of the conservative check used without google-re2."""
     if engine == "re2" and not re2syntax.USING_RE2:
         pytest.skip("google-re2 is not installed")
     if engine == "fallback":
         monkeypatch.setattr(re2syntax, "_re2", None)
     re2syntax.regex_problem.cache_clear()
     try:
-        assert re2syntax.regex_problem(pattern)
+        return re2syntax.regex_problem(pattern)
     finally:
         re2syntax.regex_problem.cache_clear()
+
+
+ENGINES = pytest.mark.parametrize("engine", ["re2", "fallback"])
+
+
+@pytest.mark.parametrize(
+    "pattern", ["^/api/(?!internal).*", "(a)\\1", "a++", "(?>a)", "a(b", "(?<=a)b", "(?P=n)"]
+)
+@ENGINES
+def test_regexes_re2_refuses(pattern, engine, monkeypatch):
+    assert _regex_problem(pattern, engine, monkeypatch)
 
 
 @pytest.mark.parametrize(
     "pattern", ["^/v[12]/.*", "(?i)abc", "\\d{1,3}", "(?P<id>[0-9]+)", "a\\\\1", "[[:alpha:]]"]
 )
-@pytest.mark.parametrize("engine", ["re2", "fallback"])
+@ENGINES
 def test_regexes_re2_accepts(pattern, engine, monkeypatch):
-    if engine == "re2" and not re2syntax.USING_RE2:
-        pytest.skip("google-re2 is not installed")
-    if engine == "fallback":
-        monkeypatch.setattr(re2syntax, "_re2", None)
-    re2syntax.regex_problem.cache_clear()
-    try:
-        assert re2syntax.regex_problem(pattern) is None
-    finally:
-        re2syntax.regex_problem.cache_clear()
+    assert _regex_problem(pattern, engine, monkeypatch) is None
 
 
 def test_empty_and_long_regexes():
