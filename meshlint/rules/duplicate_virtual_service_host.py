@@ -4,7 +4,8 @@ Istio's webhook refuses hosts that overlap within one VirtualService: `reviews.e
 twice, or `api.example.com` next to `*.example.com`, or `*.example.com` next to `*.com`
 (`duplicate hosts in virtual service`). The names are compared without regard to case, as DNS
 does. As Istio does, the check only runs when every host of the VirtualService is valid (bad
-hosts are reported by `invalid-host`); `*.example.com` does not cover `example.com` itself.
+hosts are reported by `invalid-host`); `*.example.com` does not cover `example.com` itself,
+and `*` on a Gateway-only VirtualService overlaps every other host.
 
 ## Bad
 
@@ -71,15 +72,20 @@ def hosts_overlap(a: str, b: str) -> bool:
     return a == b
 
 
+def _valid(host: object, mesh_bound: bool) -> bool:
+    if not isinstance(host, str) or (host == "*" and mesh_bound):
+        return False  # '*' on the mesh is mesh-wildcard-host's finding
+    return wildcard_domain_problem(host) is None or is_ip(host)
+
+
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
         hosts = vs.spec.get("hosts")
         if not isinstance(hosts, list) or len(hosts) < 2:
             continue
-        if not all(
-            isinstance(h, str) and h != "*" and (wildcard_domain_problem(h) is None or is_ip(h))
-            for h in hosts
-        ):
+        gateways = vs.spec.get("gateways")
+        mesh_bound = not gateways or (isinstance(gateways, list) and "mesh" in gateways)
+        if not all(_valid(h, mesh_bound) for h in hosts):
             continue  # Istio only compares hosts when all are valid
         names = [h.lower() for h in hosts]
         for j in range(1, len(names)):
