@@ -5,7 +5,8 @@ traffic to it with `delegate: {name, namespace}`. Istio's webhook enforces the s
 delegate has no `gateways` (the root decides where it applies) and no `tcp` or `tls` routes
 (only HTTP can be delegated), cannot delegate again, and a root route that delegates cannot
 also `route` or `redirect` (the delegate decides). `delegate` is only understood in `http`
-routes.
+routes. A route that delegates to a VirtualService of the analysed files which has `hosts` is
+reported too: that VirtualService is not a delegate, and Istio does not merge it.
 
 ## Bad
 
@@ -56,7 +57,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Resource
-from meshlint.rules.base import Rule, report
+from meshlint.rules.base import Rule, related, report
 
 RULE = Rule(
     code="ML527",
@@ -94,7 +95,27 @@ def _delegate_shape(vs: Resource) -> Iterator[Finding]:
             )
 
 
-def _http_rules(vs: Resource, delegate: bool) -> Iterator[Finding]:
+def _target_has_hosts(
+    mesh: Mesh, vs: Resource, path: tuple[object, ...], ref: object
+) -> Finding | None:
+    """A delegating route whose target VirtualService is not a delegate (it has hosts)."""
+    if not isinstance(ref, dict) or not isinstance(ref.get("name"), str):
+        return None
+    namespace = ref.get("namespace") if isinstance(ref.get("namespace"), str) else vs.namespace
+    target = mesh.get(K.VIRTUAL_SERVICE, namespace or vs.namespace, ref["name"])
+    if target is None or not _non_empty(target.spec.get("hosts")):
+        return None
+    return report(
+        RULE,
+        vs,
+        path,
+        f"this route delegates to {target.display}, which has hosts and so is not a delegate "
+        "VirtualService; remove its hosts (and gateways) to make it one",
+        [related(target, ("spec", "hosts"), f"hosts of {target.display}")],
+    )
+
+
+def _http_rules(mesh: Mesh, vs: Resource, delegate: bool) -> Iterator[Finding]:
     rules = vs.spec.get("http")
     if not isinstance(rules, list):
         return
@@ -111,6 +132,9 @@ def _http_rules(vs: Resource, delegate: bool) -> Iterator[Finding]:
                 "delegation); route to destinations here instead",
             )
             continue
+        finding = _target_has_hosts(mesh, vs, (*base, "delegate"), rule["delegate"])
+        if finding:
+            yield finding
         for action in ("route", "redirect"):
             value = rule.get(action)
             if value is not None and value != []:
@@ -144,5 +168,5 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         delegate = not _non_empty(vs.spec.get("hosts"))
         if delegate:
             yield from _delegate_shape(vs)
-        yield from _http_rules(vs, delegate)
+        yield from _http_rules(mesh, vs, delegate)
         yield from _misplaced(vs)
