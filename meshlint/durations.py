@@ -65,6 +65,9 @@ def parse_duration(text: str) -> int:
         if not whole and not fraction:
             raise DurationError("a number is missing before the unit")
         rest = rest[match.end() :]
+        if len(whole) > 20:
+            raise DurationError("it is too long to represent")
+        fraction = (fraction or "")[:20]  # digits past nanoseconds change nothing
         end = 0
         while end < len(rest) and not (rest[end] == "." or rest[end].isdigit()):
             end += 1
@@ -109,7 +112,7 @@ def suggest_duration(text: str) -> str | None:
                 continue
             return candidate
     match = _NEAR_MISS.match(text)
-    if match is None:
+    if match is None or len(match[1]) > 20:
         return None
     factor = _WORDS.get(match[2].lower())
     if factor is None:
