@@ -125,6 +125,8 @@ def duration_problem(text: str, flags: int) -> str | None:
         nanoseconds = parse_duration(text)
     except DurationError as error:
         hint = suggest_duration(text)
+        if hint and duration_problem(hint.split()[0], flags):
+            hint = None  # the near miss would still be refused (e.g. "0.5 ms")
         fix = f"use {hint}" if hint else "write it like 500ms, 1.5s, 3m or 1h"
         return f"{text!r} is not a duration Istio can read ({error}); {fix}"
     if nanoseconds == 0 and flags & ZERO_OFF:
