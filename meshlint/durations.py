@@ -75,6 +75,8 @@ def parse_duration(text: str) -> int:
             raise DurationError("a unit is missing: ms, s, m or h")
         unit = rest[:end]
         rest = rest[end:]
+        if unit not in _UNITS and unit != unit.strip():
+            raise DurationError("it has a space; write the number and the unit together")
         if unit not in _UNITS:
             raise DurationError(f"{unit!r} is not a unit; units are ns, us, ms, s, m and h")
         scale = _UNITS[unit]
