@@ -3,7 +3,8 @@
 Istio's webhook refuses hosts that overlap within one VirtualService: `reviews.example.com`
 twice, or `api.example.com` next to `*.example.com`, or `*.example.com` next to `*.com`
 (`duplicate hosts in virtual service`). The names are compared without regard to case, as DNS
-does. As Istio does, the check only runs when every host of the VirtualService is valid (bad
+does (stricter than the webhook, which compares them exactly; the message says which case
+applies). As Istio does, the check only runs when every host of the VirtualService is valid (bad
 hosts are reported by `invalid-host`); `*.example.com` does not cover `example.com` itself,
 and `*` on a Gateway-only VirtualService overlaps every other host.
 
@@ -93,12 +94,19 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 if not hosts_overlap(names[i], names[j]):
                     continue
                 how = "is the same host as" if names[i] == names[j] else "overlaps"
+                if hosts_overlap(hosts[i], hosts[j]):
+                    why = "Istio rejects duplicate hosts in a VirtualService"
+                else:
+                    why = (
+                        "DNS names ignore case, so both name one host (Istio's webhook compares "
+                        "them exactly and lets this through, but the routes are ambiguous)"
+                    )
                 yield report(
                     RULE,
                     vs,
                     ("spec", "hosts", j),
-                    f"host {hosts[j]!r} {how} {hosts[i]!r} (hosts[{i}]); Istio rejects "
-                    "duplicate hosts in a VirtualService. Remove one, or keep only the wildcard",
+                    f"host {hosts[j]!r} {how} {hosts[i]!r} (hosts[{i}]); {why}. Remove one, "
+                    "or keep only the wildcard",
                     [related(vs, ("spec", "hosts", i), f"host {hosts[i]!r}")],
                 )
                 break
