@@ -7,6 +7,11 @@ examples, ``check``), add it to ``_MODULES`` and add its golden cases in ``rules
 from __future__ import annotations
 
 from meshlint.rules import (
+    annotation_alpha,
+    annotation_deprecated,
+    annotation_invalid_value,
+    annotation_misplaced,
+    annotation_unknown,
     dangling_gateway,
     dangling_host,
     dangling_subset,
@@ -51,6 +56,12 @@ _MODULES = (
     injection_missing,
     injection_disabled,
     injection_conflicting_labels,
+    # ML6xx: annotations, labels, deprecation, metadata, status
+    annotation_misplaced,
+    annotation_unknown,
+    annotation_invalid_value,
+    annotation_deprecated,
+    annotation_alpha,
     # ML9xx: meshlint itself
     internal_error,
 )
