@@ -25,7 +25,8 @@ class SharedPort:
 def _overlap(a: Resource, b: Resource) -> bool:
     """Some namespace sees both entries."""
     ea, eb = export_set(a.spec.get("exportTo")), export_set(b.spec.get("exportTo"))
-    namespaces = {a.namespace, b.namespace, _ELSEWHERE} | set(ea or ()) | set(eb or ())
+    named = (set(ea or ()) | set(eb or ())) - {".", "~", "*"}
+    namespaces = {a.namespace, b.namespace, _ELSEWHERE} | named
     return any(visible(ea, a.namespace, n) and visible(eb, b.namespace, n) for n in namespaces)
 
 

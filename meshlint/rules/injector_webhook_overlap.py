@@ -81,7 +81,7 @@ def _revisions(hooks: list) -> set[str]:
             expressions = selector.get("matchExpressions") if isinstance(selector, dict) else None
             for item in expressions if isinstance(expressions, list) else ():
                 values = item.get("values") if isinstance(item, dict) else None
-                if item.get("key") == REVISION and isinstance(values, list):
+                if isinstance(values, list) and item.get("key") == REVISION:
                     found.update(str(v) for v in values if v)
             labels = selector.get("matchLabels") if isinstance(selector, dict) else None
             if isinstance(labels, dict) and labels.get(REVISION):
