@@ -158,18 +158,19 @@ def is_deployment(workload: Workload) -> bool:
     return workload.resource.type == K.DEPLOYMENT
 
 
+def _selects_edge(key: object, data: dict) -> bool:
+    """A Service-selects-workload edge (keyed by kind, or with the kind in its data)."""
+    return key == "selects" or data.get("kind") == "selects"
+
+
 def services_selecting(mesh: Mesh, workload: Workload) -> list[Resource]:
-    """Services in the workload's namespace whose (non-empty) selector matches its pods."""
-    found = []
-    for service in mesh.of_type(K.SERVICE):
-        if service.namespace != workload.resource.namespace:
-            continue
-        selector = service.spec.get("selector")
-        if isinstance(selector, dict) and selector:
-            wanted = {str(k): str(v) for k, v in selector.items()}
-            if selects(wanted, workload.labels):
-                found.append(service)
-    return found
+    """Services in the workload's namespace whose (non-empty) selector matches its pods (the
+    graph's ``selects`` edges)."""
+    found: dict[int, Resource] = {}
+    for service, _, key, data in mesh.graph.in_edges(workload.resource, keys=True, data=True):
+        if _selects_edge(key, data):
+            found.setdefault(id(service), service)
+    return list(found.values())
 
 
 def template_labels_path(workload: Workload) -> tuple[object, ...]:
@@ -189,8 +190,11 @@ def container_ports(template: Mapping) -> list[dict]:
 
 
 def workloads_selected(mesh: Mesh, service: Resource) -> list[Workload]:
-    selector = service.spec.get("selector")
-    if not isinstance(selector, dict) or not selector:
-        return []
-    wanted = {str(k): str(v) for k, v in selector.items()}
-    return [w for w in mesh.workloads_in(service.namespace) if selects(wanted, w.labels)]
+    """The workloads a Service's selector matches (the graph's ``selects`` edges)."""
+    by_resource = {id(w.resource): w for w in mesh.workloads_in(service.namespace)}
+    found: dict[int, Workload] = {}
+    for _, target, key, data in mesh.graph.out_edges(service, keys=True, data=True):
+        workload = by_resource.get(id(target)) if _selects_edge(key, data) else None
+        if workload is not None:
+            found.setdefault(id(workload), workload)
+    return list(found.values())
