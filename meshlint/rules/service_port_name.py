@@ -53,7 +53,7 @@ RULE = Rule(
     code="ML410",
     name="service-port-name",
     severity=Severity.WARNING,
-    summary="A Service port whose name does not follow <protocol>[-<suffix>].",
+    summary="A Service port whose name does not follow `<protocol>[-<suffix>]`.",
     kinds=("Service",),
     refs=("IST0118", "KIA0601"),
 )
