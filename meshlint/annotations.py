@@ -22,6 +22,7 @@ __all__ = [
     "annotated_objects",
     "annotation_names",
     "is_istio_annotation",
+    "istio_annotations",
     "lookup",
     "lookup_label",
     "value_error",
@@ -108,6 +109,14 @@ def annotated_objects(mesh: Mesh) -> Iterator[AnnotatedObject]:
                 workload.annotations,
                 workload.template,
             )
+
+
+def istio_annotations(mesh: Mesh) -> Iterator[tuple[AnnotatedObject, str, dict | None]]:
+    """Every annotation in Istio's domains, with its registry entry (None: unknown)."""
+    for obj in annotated_objects(mesh):
+        for name in obj.annotations:
+            if is_istio_annotation(name):
+                yield obj, name, lookup(name)
 
 
 # -- value validation, after Istio's injector (pkg/kube/inject/validate.go) ---------------

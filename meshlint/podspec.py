@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from meshlint.graph import Mesh, Workload, selects
-from meshlint.injection import LEGACY, POD_INJECT, REVISION
-from meshlint.model import K, Resource
+from meshlint.injection import LEGACY, POD_INJECT, REVISION, is_system_namespace
+from meshlint.model import Resource
 
 __all__ = [
     "PROXY",
@@ -154,8 +154,15 @@ def in_mesh(mesh: Mesh, workload: Workload) -> bool:
     return namespace_injected(mesh, workload.resource.namespace)
 
 
-def is_deployment(workload: Workload) -> bool:
-    return workload.resource.type == K.DEPLOYMENT
+def meshed_controllers(mesh: Mesh) -> Iterator[Workload]:
+    """Pod templates of workload controllers that run with a sidecar, outside system
+    namespaces: the workloads whose Services Istio compares."""
+    for workload in mesh.workloads:
+        namespace = workload.resource.namespace or ""
+        if not workload.path or is_system_namespace(namespace, mesh.settings):
+            continue
+        if in_mesh(mesh, workload):
+            yield workload
 
 
 def _selects_edge(key: object, data: dict) -> bool:

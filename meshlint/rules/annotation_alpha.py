@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.annotations import annotated_objects, is_istio_annotation, lookup
+from meshlint.annotations import istio_annotations
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.rules.base import Rule, report
@@ -84,17 +84,14 @@ def _cni_processed(template: dict | None) -> bool:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for obj in annotated_objects(mesh):
-        cni = _cni_processed(obj.template)
-        for name in obj.annotations:
-            entry = lookup(name) if is_istio_annotation(name) else None
-            if entry is None or entry["status"] != "Alpha" or name in SYSTEM_SET:
-                continue
-            if cni and name in CNI_SET:
-                continue
-            message = (
-                f"annotation {name!r} on {obj.where} is an Alpha feature: it may change or "
-                "be removed in any Istio release; re-check it at each upgrade"
-            )
-            path = (*obj.path, name)
-            yield report(RULE, obj.resource, path, message, at=obj.key_position(name))
+    for obj, name, entry in istio_annotations(mesh):
+        if entry is None or entry["status"] != "Alpha" or name in SYSTEM_SET:
+            continue
+        if name in CNI_SET and _cni_processed(obj.template):
+            continue
+        message = (
+            f"annotation {name!r} on {obj.where} is an Alpha feature: it may change or "
+            "be removed in any Istio release; re-check it at each upgrade"
+        )
+        path = (*obj.path, name)
+        yield report(RULE, obj.resource, path, message, at=obj.key_position(name))

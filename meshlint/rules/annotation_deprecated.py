@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.annotations import annotated_objects, is_istio_annotation, lookup
+from meshlint.annotations import istio_annotations
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.injection import POD_INJECT
@@ -71,15 +71,13 @@ def _labels(obj) -> dict:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for obj in annotated_objects(mesh):
-        for name in obj.annotations:
-            entry = lookup(name) if is_istio_annotation(name) else None
-            if entry is None or not entry["deprecated"]:
-                continue
-            if name == POD_INJECT and POD_INJECT in _labels(obj):
-                continue
-            instead = REPLACEMENTS.get(name)
-            advice = f"use {instead} instead" if instead else "remove it or find its replacement"
-            message = f"annotation {name!r} on {obj.where} is deprecated; {advice}"
-            path = (*obj.path, name)
-            yield report(RULE, obj.resource, path, message, at=obj.key_position(name))
+    for obj, name, entry in istio_annotations(mesh):
+        if entry is None or not entry["deprecated"]:
+            continue
+        if name == POD_INJECT and POD_INJECT in _labels(obj):
+            continue
+        instead = REPLACEMENTS.get(name)
+        advice = f"use {instead} instead" if instead else "remove it or find its replacement"
+        message = f"annotation {name!r} on {obj.where} is deprecated; {advice}"
+        path = (*obj.path, name)
+        yield report(RULE, obj.resource, path, message, at=obj.key_position(name))

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.annotations import annotated_objects, is_istio_annotation, lookup
+from meshlint.annotations import istio_annotations
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.rules.base import Rule, report
@@ -64,18 +64,16 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for obj in annotated_objects(mesh):
-        for name in obj.annotations:
-            entry = lookup(name) if is_istio_annotation(name) else None
-            if entry is None or "Any" in entry["resources"] or obj.kind in entry["resources"]:
-                continue
-            kinds = ", ".join(entry["resources"])
-            hint = ""
-            if entry["resources"] == ["Pod"] and obj.resource.pod_template() is not None:
-                hint = "; move it to spec.template.metadata.annotations"
-            message = (
-                f"annotation {name!r} on {obj.where} is ignored there: Istio reads it only "
-                f"from {kinds}{hint}"
-            )
-            path = (*obj.path, name)
-            yield report(RULE, obj.resource, path, message, at=obj.key_position(name))
+    for obj, name, entry in istio_annotations(mesh):
+        if entry is None or "Any" in entry["resources"] or obj.kind in entry["resources"]:
+            continue
+        kinds = ", ".join(entry["resources"])
+        hint = ""
+        if entry["resources"] == ["Pod"] and obj.resource.pod_template() is not None:
+            hint = "; move it to spec.template.metadata.annotations"
+        message = (
+            f"annotation {name!r} on {obj.where} is ignored there: Istio reads it only "
+            f"from {kinds}{hint}"
+        )
+        path = (*obj.path, name)
+        yield report(RULE, obj.resource, path, message, at=obj.key_position(name))

@@ -39,13 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.annotations import (
-    annotated_objects,
-    annotation_names,
-    is_istio_annotation,
-    lookup,
-    lookup_label,
-)
+from meshlint.annotations import annotation_names, istio_annotations, lookup_label
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.rules.base import Rule, report, suggest
@@ -61,14 +55,13 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for obj in annotated_objects(mesh):
-        for name in obj.annotations:
-            if not is_istio_annotation(name) or lookup(name) is not None:
-                continue
-            if lookup_label(name) is not None:
-                hint = f"; {name!r} is a label in Istio, move it to the labels"
-            else:
-                hint = suggest(name, annotation_names()) or "; Istio ignores it"
-            message = f"annotation {name!r} on {obj.where} is not an Istio annotation{hint}"
-            path = (*obj.path, name)
-            yield report(RULE, obj.resource, path, message, at=obj.key_position(name))
+    for obj, name, entry in istio_annotations(mesh):
+        if entry is not None:
+            continue
+        if lookup_label(name) is not None:
+            hint = f"; {name!r} is a label in Istio, move it to the labels"
+        else:
+            hint = suggest(name, annotation_names()) or "; Istio ignores it"
+        message = f"annotation {name!r} on {obj.where} is not an Istio annotation{hint}"
+        path = (*obj.path, name)
+        yield report(RULE, obj.resource, path, message, at=obj.key_position(name))

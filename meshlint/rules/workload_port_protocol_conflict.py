@@ -83,9 +83,8 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.injection import is_system_namespace
 from meshlint.podspec import (
-    in_mesh,
+    meshed_controllers,
     port_protocol,
     service_ports,
     services_selecting,
@@ -104,12 +103,8 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for workload in mesh.workloads:
+    for workload in meshed_controllers(mesh):
         resource = workload.resource
-        if not workload.path or is_system_namespace(resource.namespace or "", mesh.settings):
-            continue
-        if not in_mesh(mesh, workload):
-            continue
         by_port: dict[int, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
         for service in services_selecting(mesh, workload):
             for path, port in service_ports(service):

@@ -83,8 +83,12 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.injection import is_system_namespace
-from meshlint.podspec import in_mesh, service_ports, services_selecting, template_labels_path
+from meshlint.podspec import (
+    meshed_controllers,
+    service_ports,
+    services_selecting,
+    template_labels_path,
+)
 from meshlint.rules.base import Rule, related, report
 
 RULE = Rule(
@@ -105,12 +109,8 @@ def _target(port: dict) -> int | None:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for workload in mesh.workloads:
+    for workload in meshed_controllers(mesh):
         resource = workload.resource
-        if not workload.path or is_system_namespace(resource.namespace or "", mesh.settings):
-            continue
-        if not in_mesh(mesh, workload):
-            continue
         by_target: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
         for service in services_selecting(mesh, workload):
             for path, port in service_ports(service):
