@@ -43,7 +43,6 @@ from meshlint.rules import (
     proxy_image_mismatch,
     service_app_protocol,
     service_entry_duplicate_port,
-    service_entry_protocol_conflict,
     service_port_name,
     service_port_not_on_workload,
     trace_sampling_production,
@@ -96,7 +95,6 @@ _MODULES = (
     proxy_image_mismatch,
     workload_mixed_dataplane,
     service_entry_duplicate_port,
-    service_entry_protocol_conflict,
     gateway_api_pod_selector,
     # ML6xx: annotations, labels, deprecation, metadata, status
     annotation_misplaced,
