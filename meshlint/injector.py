@@ -72,6 +72,17 @@ def injector_values(mesh: Mesh, revision: str | None) -> InjectorValues | None:
     return None
 
 
+def injects_by_default(mesh: Mesh) -> InjectorValues | None:
+    """The injector's values when it injects namespaces without labels
+    (``sidecarInjectorWebhook.enableNamespacesByDefault``), else None."""
+    values = injector_values(mesh, None)
+    if values is None:
+        return None
+    if values.get("sidecarInjectorWebhook", "enableNamespacesByDefault") is not True:
+        return None
+    return values
+
+
 @dataclass(frozen=True, slots=True)
 class Webhook:
     namespace_selector: object

@@ -9,7 +9,7 @@ from meshlint.engine import analyse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
 
 def test_generated_tree_yields_only_the_planted_mistakes(tmp_path):

@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.injection import LEGACY, injection_labels, is_system_namespace
-from meshlint.injector import injector_values
+from meshlint.injector import injects_by_default
 from meshlint.model import K
 from meshlint.rules.base import Rule, related, report
 
@@ -60,11 +60,8 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    values = injector_values(mesh, None)
-    if (
-        values is None
-        or values.get("sidecarInjectorWebhook", "enableNamespacesByDefault") is not True
-    ):
+    values = injects_by_default(mesh)
+    if values is None:
         return
     source = related(values.resource, ("data", "values"), "enableNamespacesByDefault is set here")
     for namespace in mesh.of_type(K.NAMESPACE):
