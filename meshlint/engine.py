@@ -14,6 +14,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import build_mesh
 from meshlint.loader import SourceFile, load_paths
 from meshlint.model import extract_resources
+from meshlint.policy import Policy, Suppressed, apply_policy
 from meshlint.rules import RULES, Rule, find_rule
 from meshlint.rules.base import report_at
 from meshlint.settings import Settings
@@ -33,6 +34,7 @@ class Report:
     rules: tuple[Rule, ...]
     internal_errors: int = 0
     tracebacks: list[str] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -59,12 +61,16 @@ def analyse(
     settings: Settings = Settings(),
     rules: tuple[Rule, ...] = RULES,
     limits: Limits = Limits(),
+    policy: Policy = Policy(),
 ) -> Report:
-    return analyse_sources(load_paths(paths, limits), settings, rules)
+    return analyse_sources(load_paths(paths, limits), settings, rules, policy)
 
 
 def analyse_sources(
-    sources: list[SourceFile], settings: Settings = Settings(), rules: tuple[Rule, ...] = RULES
+    sources: list[SourceFile],
+    settings: Settings = Settings(),
+    rules: tuple[Rule, ...] = RULES,
+    policy: Policy = Policy(),
 ) -> Report:
     extraction = extract_resources(sources, settings.default_namespace)
     mesh = build_mesh(extraction.resources, sources, settings)
@@ -77,7 +83,7 @@ def analyse_sources(
         except Exception as error:  # contain a rule's bug; the run goes on
             tracebacks.append(traceback.format_exc())
             findings.append(_internal_error(rule, error, sources))
-    findings.sort(key=lambda f: f.sort_key)
+    findings, suppressed = apply_policy(findings, sources, extraction.resources, rules, policy)
     return Report(
         findings=findings,
         sources=sources,
@@ -86,6 +92,7 @@ def analyse_sources(
         rules=rules,
         internal_errors=len(tracebacks),
         tracebacks=tracebacks,
+        suppressed=suppressed,
     )
 
 

@@ -20,6 +20,7 @@ from meshlint.rules import (
     internal_error,
     trace_sampling_production,
     unreadable_file,
+    unused_suppression,
     weight_sum,
     yaml_limit,
     yaml_syntax,
@@ -53,6 +54,7 @@ _MODULES = (
     injection_conflicting_labels,
     # ML9xx: meshlint itself
     internal_error,
+    unused_suppression,
 )
 
 RULES: tuple[Rule, ...] = tuple(sorted((from_module(m) for m in _MODULES), key=lambda r: r.code))
