@@ -71,7 +71,7 @@ class Directive:
     @property
     def description(self) -> str:
         if self.origin == "comment":
-            return f"# meshlint: {self.token} comment"
+            return f"# meshlint comment naming {self.token}"
         names = {"annotation": MESHLINT_ANNOTATION, "istio": ISTIO_ANNOTATION}
         return f"{names.get(self.origin, KIALI_ANNOTATION)} annotation"
 

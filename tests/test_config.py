@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from manifests import VS_TO_EXTERNAL
 
 from meshlint.cli import main
 from meshlint.config import (
@@ -21,17 +22,6 @@ from meshlint.config import (
 from meshlint.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-
-VS_TO_EXTERNAL = """\
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: api, namespace: shop}
-spec:
-  hosts: [api.shop.svc.cluster.local]
-  http:
-  - route:
-    - destination: {host: payments.corp.example.com}
-"""
 
 
 def run(argv):

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from manifests import DR_REVIEWS_V1, SERVICE_REVIEWS, VS_REVIEWS_V2
 
 pytest.importorskip("pre_commit", reason="pre-commit is in the test extras")
 if shutil.which("git") is None:
@@ -19,32 +20,7 @@ if shutil.which("git") is None:
 
 ROOT = Path(__file__).resolve().parent.parent
 
-VS = """\
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: reviews, namespace: shop}
-spec:
-  hosts: [reviews]
-  http:
-  - route:
-    - destination: {host: reviews, subset: v2}
-"""
-SERVICE = """\
-apiVersion: v1
-kind: Service
-metadata: {name: reviews, namespace: shop}
-spec: {selector: {app: reviews}}
-"""
-DR = """\
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: reviews, namespace: shop}
-spec:
-  host: reviews
-  subsets:
-  - {name: v1, labels: {version: v1}}
-"""
-DR_WITH_V2 = DR + "  - {name: v2, labels: {version: v2}}\n"
+DR_WITH_V2 = DR_REVIEWS_V1 + "  - {name: v2, labels: {version: v2}}\n"
 
 
 def git(*args: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
@@ -71,8 +47,8 @@ def test_commit_hook_refuses_a_bad_commit_and_accepts_a_good_one(tmp_path):
         env.pop(leaked, None)
     repo = tmp_path / "repo"
     (repo / "mesh").mkdir(parents=True)
-    (repo / "mesh" / "vs.yaml").write_text(VS)
-    (repo / "mesh" / "svc.yaml").write_text(SERVICE)
+    (repo / "mesh" / "vs.yaml").write_text(VS_REVIEWS_V2)
+    (repo / "mesh" / "svc.yaml").write_text(SERVICE_REVIEWS)
     (repo / "mesh" / "dr.yaml").write_text(DR_WITH_V2)
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n- repo: {ROOT}\n  rev: {head}\n  hooks:\n  - id: meshlint\n"
@@ -84,7 +60,7 @@ def test_commit_hook_refuses_a_bad_commit_and_accepts_a_good_one(tmp_path):
     subprocess.run([*pre_commit, "install"], cwd=repo, env=env, check=True, capture_output=True)
 
     # Only the DestinationRule changes: it drops the subset the VirtualService routes to.
-    (repo / "mesh" / "dr.yaml").write_text(DR)
+    (repo / "mesh" / "dr.yaml").write_text(DR_REVIEWS_V1)
     git("add", "mesh/dr.yaml", cwd=repo, env=env)
     refused = git("commit", "-m", "drop v2", cwd=repo, env=env)
     output = refused.stdout + refused.stderr
@@ -105,7 +81,7 @@ def test_commit_hook_refuses_a_bad_commit_and_accepts_a_good_one(tmp_path):
     assert "ML102 dangling-subset" in output, output
 
     # Fixed: the VirtualService moves to v1 too.
-    (repo / "mesh" / "vs.yaml").write_text(VS.replace("subset: v2", "subset: v1"))
+    (repo / "mesh" / "vs.yaml").write_text(VS_REVIEWS_V2.replace("subset: v2", "subset: v1"))
     git("add", "mesh", cwd=repo, env=env)
     accepted = git("commit", "-m", "drop v2, route to v1", cwd=repo, env=env)
     output = accepted.stdout + accepted.stderr

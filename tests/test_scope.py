@@ -6,35 +6,14 @@ import os
 import random
 
 import pytest
+from manifests import DR_REVIEWS_V1, SERVICE_REVIEWS, VS_REVIEWS_V2
 
 from meshlint.cli import main
 
 FILES = {
-    "mesh/vs.yaml": """\
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: reviews, namespace: shop}
-spec:
-  hosts: [reviews]
-  http:
-  - route:
-    - destination: {host: reviews, subset: v2}
-""",
-    "mesh/dr.yaml": """\
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: reviews, namespace: shop}
-spec:
-  host: reviews
-  subsets:
-  - {name: v1, labels: {version: v1}}
-""",
-    "apps/svc.yaml": """\
-apiVersion: v1
-kind: Service
-metadata: {name: reviews, namespace: shop}
-spec: {selector: {app: reviews}}
-""",
+    "mesh/vs.yaml": VS_REVIEWS_V2,
+    "mesh/dr.yaml": DR_REVIEWS_V1,
+    "apps/svc.yaml": SERVICE_REVIEWS,
     "apps/ratings.yaml": """\
 apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -143,6 +122,6 @@ def test_configured_paths_are_the_context(repo):
 
 def test_paths_outside_the_repository_are_read_alone(repo, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside") / "vs.yaml"
-    outside.write_text(FILES["mesh/vs.yaml"])
+    outside.write_text(VS_REVIEWS_V2)
     _, findings = lint(str(outside))
     assert {f["rule"] for f in findings} == {"dangling-host", "dangling-subset"}

@@ -2,28 +2,17 @@
 
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
+from manifests import DR_REVIEWS_V1, SERVICE_REVIEWS
 
 from meshlint.cli import main
 from meshlint.engine import analyse_sources, select_rules
 from meshlint.loader import load_text
 
-SERVICE_AND_RULE = """\
-apiVersion: v1
-kind: Service
-metadata: {name: reviews, namespace: shop}
-spec: {selector: {app: reviews}}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: reviews, namespace: shop}
-spec:
-  host: reviews
-  subsets:
-  - {name: v1, labels: {version: v1}}
----
-"""
+SERVICE_AND_RULE = f"{SERVICE_REVIEWS}---\n{DR_REVIEWS_V1}---\n"
 
 VS_HEAD = """\
 apiVersion: networking.istio.io/v1
@@ -166,6 +155,15 @@ def test_internal_errors_are_never_suppressed():
     text = "# meshlint: disable-file=internal-error,weight-sum\n" + manifest()
     report = lint(text, (broken,))
     assert [f.rule for f in report.findings] == ["internal-error"]
+
+
+def test_readme_suppression_example_silences_everything_it_names():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("### Suppressions", 1)[1]
+    example = re.search(r"```yaml\n(.*?)```", section, re.S)[1]
+    report = analyse_sources([load_text("readme.yaml", example)])
+    assert report.findings == []
+    assert {s.finding.code for s in report.suppressed} == {"ML101", "ML102", "ML201"}
 
 
 # -- per-file ignores and baselines (through the command line) ----------------------------

@@ -11,17 +11,14 @@ annotations are left alone: those tools read them too.
 
 ```yaml
 apiVersion: networking.istio.io/v1
-kind: VirtualService
+kind: DestinationRule
 metadata:
   name: reviews
   namespace: shop
+  annotations:
+    meshlint.io/ignore: "dangling-subst"
 spec:
-  hosts: [reviews]
-  http:
-  - route:
-    - destination:
-        host: reviews
-        subset: v1  # meshlint: disable=dangling-subst
+  host: reviews
 ```
 
 ## Good
@@ -38,7 +35,8 @@ spec:
   - route:
     - destination:
         host: reviews
-        subset: v1  # meshlint: disable=dangling-subset
+        # the subset is created by the rollout controller, outside these files
+        subset: canary  # meshlint: disable=dangling-subset
 ```
 """
 
