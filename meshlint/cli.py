@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from meshlint import __version__
+from meshlint import __version__, outputs
 from meshlint.baseline import BaselineError, write_baseline
 from meshlint.config import ConfigError
+from meshlint.docs import rule_page
 from meshlint.engine import Report, analyse
 from meshlint.findings import Severity
 from meshlint.policy import fingerprint_key
+from meshlint.progress import LoadProgress
 from meshlint.project import Run, prepare
 from meshlint.rules import RULES, Rule, find_rule
 
@@ -77,9 +79,7 @@ def _check_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="record the current findings in FILE (for --baseline) and exit 0",
     )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
-    )
+    outputs.add_arguments(parser)
     parser.add_argument(
         "--select",
         action="append",
@@ -133,7 +133,7 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
-    parser.add_argument("--version", action="version", version=f"meshlint {__version__}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
 
 
@@ -156,9 +156,10 @@ def _use_colour(stream: TextIO, disabled: bool) -> bool:
 
 
 def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    from meshlint.reporters import FORMATS
-
     args = _check_parser().parse_args(argv)
+    if args.version:
+        stdout.write(f"meshlint {__version__}\n")
+        return EXIT_OK
     try:
         run = prepare(
             args.paths,
@@ -170,12 +171,22 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             baseline=None if args.write_baseline else args.baseline,
             settings=_setting_overrides(args),
         )
+        plan = outputs.plan(args.outputs)
     except (ConfigError, BaselineError, ValueError) as error:
         raise _UsageError(f"meshlint: error: {error}") from None
-    report = analyse(run.workspace.files, run.settings, run.rules, policy=run.policy)
+    with LoadProgress(stderr) as progress:
+        report = analyse(
+            run.workspace.files, run.settings, run.rules, progress=progress, policy=run.policy
+        )
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, run, stderr)
-    FORMATS[args.format](report, stdout, _use_colour(stdout, args.no_color))
+    colour = _use_colour(stdout, args.no_color)
+    try:
+        outputs.write_reports(report, plan, stdout, stderr, colour, args.statistics)
+    except OSError as error:
+        raise _UsageError(
+            f"meshlint: error: cannot write {error.filename}: {error.strerror}"
+        ) from None
     if args.debug:
         for text in report.tracebacks:
             stderr.write(text)
@@ -234,16 +245,6 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
     return EXIT_OK
 
 
-def rule_markdown(rule: Rule) -> str:
-    refs = ", ".join(rule.refs) if rule.refs else "none"
-    options = ", ".join(f"`{k}` (default {v!r})" for k, v in rule.options.items()) or "none"
-    return (
-        f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n"
-        f"Default severity: {rule.severity}. Equivalent checks: {refs}. Options: {options}.\n\n"
-        f"{rule.doc}\n"
-    )
-
-
 def _explain(argv: Sequence[str], stdout: TextIO) -> int:
     parser = _Parser(prog="meshlint explain", description="Show a rule's documentation.")
     parser.add_argument("rule", metavar="NAME-OR-CODE")
@@ -251,7 +252,7 @@ def _explain(argv: Sequence[str], stdout: TextIO) -> int:
     rule = find_rule(args.rule)
     if rule is None:
         raise _UsageError(f"meshlint explain: unknown rule {args.rule!r} (see `meshlint rules`)")
-    stdout.write(rule_markdown(rule))
+    stdout.write(rule_page(rule))
     return EXIT_OK
 
 

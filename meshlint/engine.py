@@ -10,11 +10,11 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, Severity, Suppression
 from meshlint.graph import build_mesh
-from meshlint.loader import SourceFile, load_paths
+from meshlint.loader import Progress, SourceFile, load_paths
 from meshlint.model import extract_resources
-from meshlint.policy import Policy, Suppressed, apply_policy
+from meshlint.policy import Policy, apply_policy
 from meshlint.rules import RULES, Rule, find_rule
 from meshlint.rules.base import report_at
 from meshlint.settings import Settings
@@ -34,7 +34,9 @@ class Report:
     rules: tuple[Rule, ...]
     internal_errors: int = 0
     tracebacks: list[str] = field(default_factory=list)
-    suppressed: list[Suppressed] = field(default_factory=list)
+    # Findings that a suppression silenced: not reported, not counted, but kept for the
+    # formats that record them (SARIF ``suppressions``, JUnit ``skipped``).
+    suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -61,9 +63,10 @@ def analyse(
     settings: Settings = Settings(),
     rules: tuple[Rule, ...] = RULES,
     limits: Limits = Limits(),
+    progress: Progress | None = None,
     policy: Policy = Policy(),
 ) -> Report:
-    return analyse_sources(load_paths(paths, limits), settings, rules, policy)
+    return analyse_sources(load_paths(paths, limits, progress), settings, rules, policy)
 
 
 def analyse_sources(

@@ -16,26 +16,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from meshlint.baseline import Baseline, fingerprint
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, Severity, Suppression
 from meshlint.loader import SourceFile
 from meshlint.model import Resource
 from meshlint.rules import Rule
 from meshlint.suppressions import NEVER_SUPPRESSED, apply_suppressions
 
-__all__ = ["Policy", "Suppressed", "apply_policy", "fingerprint_key"]
+__all__ = ["Policy", "apply_policy", "fingerprint_key"]
+
+Suppressed = tuple[Finding, Suppression]
 
 
 def _same(file: str) -> str:
     return file
-
-
-@dataclass(frozen=True, slots=True)
-class Suppressed:
-    """A finding that was found and not reported, and why (SARIF's suppression kinds)."""
-
-    finding: Finding
-    kind: str  # "inSource" (written in the manifest) or "external" (config, baseline)
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -75,7 +68,7 @@ def apply_policy(
 ) -> tuple[list[Finding], list[Suppressed]]:
     """(reported findings, suppressed findings), both in scope."""
     kept, in_source = apply_suppressions(findings, sources, resources, rules)
-    suppressed = [Suppressed(f, "inSource", why) for f, why in in_source if policy.in_scope(f)]
+    suppressed = [(f, Suppression("inSource", why)) for f, why in in_source if policy.in_scope(f)]
     kept = [f for f in kept if policy.in_scope(f)]
     if policy.per_file_ignores:
         remaining = []
@@ -84,7 +77,7 @@ def apply_policy(
             if why is None:
                 remaining.append(finding)
             else:
-                suppressed.append(Suppressed(finding, "external", why))
+                suppressed.append((finding, Suppression("external", why)))
         kept = remaining
     if policy.severity:
         kept = [_with_severity(f, policy.severity) for f in kept]
@@ -94,9 +87,9 @@ def apply_policy(
         candidates = [f for f in kept if f.rule not in NEVER_SUPPRESSED]
         kept, known = policy.baseline.split(candidates, key)
         kept += protected
-        suppressed += [Suppressed(f, "external", "in the baseline") for f in known]
+        suppressed += [(f, Suppression("external", "in the baseline")) for f in known]
     kept.sort(key=lambda f: f.sort_key)
-    suppressed.sort(key=lambda s: s.finding.sort_key)
+    suppressed.sort(key=lambda pair: pair[0].sort_key)
     return kept, suppressed
 
 

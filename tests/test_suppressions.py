@@ -126,8 +126,8 @@ def test_meshlint_annotation_silences_named_rules_on_that_resource():
 def test_istio_and_kiali_annotations_only_for_rules_with_those_refs(annotation, silenced):
     report = lint(manifest(f"    {annotation}\n"))
     assert {f.code for f in report.findings} == without(*silenced)
-    assert all(s.kind == "inSource" for s in report.suppressed)
-    assert sorted(s.finding.code for s in report.suppressed) == sorted(silenced)
+    assert all(why.kind == "inSource" for _, why in report.suppressed)
+    assert sorted(f.code for f, _ in report.suppressed) == sorted(silenced)
 
 
 def test_unused_suppression_is_judged_only_for_rules_that_ran():
@@ -163,7 +163,7 @@ def test_readme_suppression_example_silences_everything_it_names():
     example = re.search(r"```yaml\n(.*?)```", section, re.S)[1]
     report = analyse_sources([load_text("readme.yaml", example)])
     assert report.findings == []
-    assert {s.finding.code for s in report.suppressed} == {"ML101", "ML102", "ML201"}
+    assert {f.code for f, _ in report.suppressed} == {"ML101", "ML102", "ML201"}
 
 
 # -- per-file ignores and baselines (through the command line) ----------------------------
