@@ -54,6 +54,7 @@ class Directive:
     owner: Resource | None = None
     rule: Rule | None = None
     used: bool = False
+    text: str = ""  # the comment or annotation as written, for reports
 
     def covers(self, finding: Finding) -> bool:
         if finding.file != self.file:
@@ -67,13 +68,6 @@ class Directive:
         if self.origin == "kiali":
             return _names_ref(self.token, "", "KIA", finding.refs)
         return self.rule is not None and self.rule.code == finding.code
-
-    @property
-    def description(self) -> str:
-        if self.origin == "comment":
-            return f"# meshlint comment naming {self.token}"
-        names = {"annotation": MESHLINT_ANNOTATION, "istio": ISTIO_ANNOTATION}
-        return f"{names.get(self.origin, KIALI_ANNOTATION)} annotation"
 
 
 def _names_ref(token: str, everything: str, prefix: str, refs: tuple[str, ...]) -> bool:
@@ -101,9 +95,9 @@ def comment_directives(source: SourceFile) -> list[Directive]:
             covered = frozenset({index + 1})
         for token in _TOKEN.finditer(match["tokens"]):
             column = match.start("tokens") + token.start() + 1
-            directives.append(
-                Directive("comment", token[0], source.path, index + 1, column, covered)
-            )
+            directive = Directive("comment", token[0], source.path, index + 1, column, covered)
+            directive.text = match[0]
+            directives.append(directive)
     return directives
 
 
@@ -140,6 +134,7 @@ def annotation_directives(resource: Resource) -> list[Directive]:
                     column + 1,
                     resource=resource.ref,
                     owner=resource,
+                    text=f"{key}: {value!r}",
                 )
             )
     return directives
@@ -185,7 +180,7 @@ def _split(
         if mark:
             for directive in hits:
                 directive.used = True
-        suppressed.append((finding, hits[0].description))
+        suppressed.append((finding, hits[0].text))
     return kept, suppressed
 
 

@@ -125,3 +125,16 @@ def test_paths_outside_the_repository_are_read_alone(repo, tmp_path_factory):
     outside.write_text(VS_REVIEWS_V2)
     _, findings = lint(str(outside))
     assert {f["rule"] for f in findings} == {"dangling-host", "dangling-subset"}
+
+
+def test_a_destination_rule_hidden_by_export_to_fails_on_the_virtual_service(repo):
+    (repo / "mesh" / "dr.yaml").write_text(
+        DR_REVIEWS_V1.replace("namespace: shop", "namespace: data")
+        .replace("host: reviews", "host: reviews.shop.svc.cluster.local\n  exportTo: [.]")
+        .replace("name: v1", "name: v2")
+    )
+    code, findings = lint("mesh/dr.yaml")
+    assert code == 1
+    assert [(f["file"], f["rule"]) for f in findings] == [("mesh/vs.yaml", "dangling-subset")]
+    assert findings[0]["related"][0]["file"] == "mesh/dr.yaml"
+    assert findings[0]["related"][0]["line"] == 6

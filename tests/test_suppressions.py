@@ -127,6 +127,7 @@ def test_istio_and_kiali_annotations_only_for_rules_with_those_refs(annotation, 
     report = lint(manifest(f"    {annotation}\n"))
     assert {f.code for f in report.findings} == without(*silenced)
     assert all(why.kind == "inSource" for _, why in report.suppressed)
+    assert all(why.justification.startswith(annotation[:10]) for _, why in report.suppressed)
     assert sorted(f.code for f, _ in report.suppressed) == sorted(silenced)
 
 
