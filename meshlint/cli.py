@@ -17,10 +17,12 @@ from typing import TextIO
 
 from meshlint import __version__, outputs
 from meshlint.baseline import BaselineError, write_baseline
+from meshlint.cache import ParseCache, default_cache_dir
 from meshlint.config import ConfigError
 from meshlint.docs import rule_page
 from meshlint.engine import Report, analyse
 from meshlint.findings import Severity
+from meshlint.parallel import default_jobs
 from meshlint.policy import fingerprint_key
 from meshlint.progress import LoadProgress
 from meshlint.project import Run, prepare
@@ -132,6 +134,19 @@ def _check_parser() -> argparse.ArgumentParser:
         help="a Gateway that exists outside the analysed files (repeatable)",
     )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where parsed files are cached (default: $MESHLINT_CACHE_DIR or .meshlint_cache)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="parse in N processes on large cold runs (default: the number of cores; 1 disables)",
+    )
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
@@ -147,6 +162,12 @@ def _setting_overrides(args: argparse.Namespace) -> dict[str, object]:
         "known-hosts": _split(args.known_host) or None,
         "known-gateways": _split(args.known_gateway) or None,
     }
+
+
+def _cache(args: argparse.Namespace) -> ParseCache | None:
+    if args.no_cache:
+        return None
+    return ParseCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
 
 
 def _use_colour(stream: TextIO, disabled: bool) -> bool:
@@ -176,7 +197,13 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         raise _UsageError(f"meshlint: error: {error}") from None
     with LoadProgress(stderr) as progress:
         report = analyse(
-            run.workspace.files, run.settings, run.rules, progress=progress, policy=run.policy
+            run.workspace.files,
+            run.settings,
+            run.rules,
+            progress=progress,
+            cache=_cache(args),
+            jobs=args.jobs if args.jobs is not None else default_jobs(),
+            policy=run.policy,
         )
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, run, stderr)
