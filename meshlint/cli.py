@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import TextIO
 
 from meshlint import __version__, outputs
+from meshlint.baseline import BaselineError, write_baseline
 from meshlint.cache import ParseCache, default_cache_dir
+from meshlint.config import ConfigError
 from meshlint.docs import rule_page
-from meshlint.engine import analyse, select_rules
+from meshlint.engine import Report, analyse
 from meshlint.findings import Severity
 from meshlint.parallel import default_jobs
+from meshlint.policy import fingerprint_key
 from meshlint.progress import LoadProgress
+from meshlint.project import Run, prepare
 from meshlint.rules import RULES, Rule, find_rule
-from meshlint.settings import Settings, parse_istio_version
 
 __all__ = ["console_main", "main"]
 
@@ -53,9 +56,30 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "paths",
         nargs="*",
-        default=["."],
+        default=[],
         metavar="PATH",
-        help="files or directories to lint; - reads standard input (default: .)",
+        help="files or directories to report on; - reads standard input (default: the "
+        "configured paths, or .). The whole repository (or the configured paths) is read as "
+        "context, so cross-file references resolve",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="config file (default: the nearest .meshlint.yaml "
+        "or pyproject.toml with [tool.meshlint], looking up from the working directory)",
+    )
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the config's exclude globs to files named on the command line too",
+    )
+    parser.add_argument(
+        "--baseline", metavar="FILE", help="report only findings not recorded in FILE"
+    )
+    parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record the current findings in FILE (for --baseline) and exit 0",
     )
     outputs.add_arguments(parser)
     parser.add_argument(
@@ -73,7 +97,6 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fail-on",
         choices=("error", "warning", "info", "never"),
-        default="warning",
         help="lowest severity that makes the exit status 1 (default: warning)",
     )
     parser.add_argument(
@@ -88,17 +111,14 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--istio-version",
-        default="current",
         help="Istio release the mesh runs, e.g. 1.14 (default: current)",
     )
     parser.add_argument(
         "--namespace",
-        default="default",
         help="namespace for resources that name none (default: default)",
     )
     parser.add_argument(
         "--cluster-domain",
-        default="cluster.local",
         help="Kubernetes cluster domain (default: cluster.local)",
     )
     parser.add_argument(
@@ -132,19 +152,16 @@ def _check_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    try:
-        version = parse_istio_version(args.istio_version)
-    except ValueError as error:
-        raise _UsageError(f"meshlint: error: {error}") from None
-    return Settings(
-        env=args.env,
-        istio_version=version,
-        default_namespace=args.namespace,
-        cluster_domain=args.cluster_domain,
-        known_hosts=tuple(_split(args.known_host)),
-        known_gateways=tuple(_split(args.known_gateway)),
-    )
+def _setting_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Command-line values by config key; ``None`` where the option was not given."""
+    return {
+        "env": args.env,
+        "istio-version": args.istio_version,
+        "namespace": args.namespace,
+        "cluster-domain": args.cluster_domain,
+        "known-hosts": _split(args.known_host) or None,
+        "known-gateways": _split(args.known_gateway) or None,
+    }
 
 
 def _cache(args: argparse.Namespace) -> ParseCache | None:
@@ -165,19 +182,31 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(f"meshlint {__version__}\n")
         return EXIT_OK
     try:
-        rules = select_rules(_split(args.select), _split(args.ignore))
+        run = prepare(
+            args.paths,
+            config_file=args.config,
+            select=_split(args.select),
+            ignore=_split(args.ignore),
+            fail_on=args.fail_on,
+            force_exclude=args.force_exclude,
+            baseline=None if args.write_baseline else args.baseline,
+            settings=_setting_overrides(args),
+        )
         plan = outputs.plan(args.outputs)
-    except ValueError as error:
+    except (ConfigError, BaselineError, ValueError) as error:
         raise _UsageError(f"meshlint: error: {error}") from None
     with LoadProgress(stderr) as progress:
         report = analyse(
-            args.paths,
-            _settings(args),
-            rules,
+            run.workspace.files,
+            run.settings,
+            run.rules,
             progress=progress,
             cache=_cache(args),
             jobs=args.jobs if args.jobs is not None else default_jobs(),
+            policy=run.policy,
         )
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, report, run, stderr)
     colour = _use_colour(stdout, args.no_color)
     try:
         outputs.write_reports(report, plan, stdout, stderr, colour, args.statistics)
@@ -190,10 +219,18 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             stderr.write(text)
     if report.internal_errors:
         return EXIT_ERROR
-    if args.exit_zero or args.fail_on == "never":
+    if args.exit_zero or run.fail_on == "never":
         return EXIT_OK
-    threshold = Severity.parse(args.fail_on)
+    threshold = Severity.parse(run.fail_on)
     return EXIT_FINDINGS if any(f.severity >= threshold for f in report.findings) else EXIT_OK
+
+
+def _write_baseline(path: str, report: Report, run: Run, stderr: TextIO) -> int:
+    relative = run.workspace.relative
+    key = fingerprint_key(report.sources, relative)
+    count = write_baseline(Path(path), report.findings, key, relative)
+    stderr.write(f"meshlint: wrote {count} finding(s) to the baseline {path}\n")
+    return EXIT_ERROR if report.internal_errors else EXIT_OK
 
 
 def _rule_dict(rule: Rule) -> dict:

@@ -17,6 +17,7 @@ from meshlint.findings import Finding, Severity, Suppression
 from meshlint.graph import build_mesh
 from meshlint.loader import Progress, SourceFile, load_paths
 from meshlint.model import extract_resources
+from meshlint.policy import Policy, apply_policy
 from meshlint.rules import RULES, Rule, find_rule
 from meshlint.rules.base import report_at
 from meshlint.settings import Settings
@@ -68,10 +69,11 @@ def analyse(
     progress: Progress | None = None,
     cache: ParseCache | None = None,
     jobs: int = 1,
+    policy: Policy = Policy(),
 ) -> Report:
     with gc_paused():
         sources = load_paths(paths, limits, progress, cache, jobs)
-        return analyse_sources(sources, settings, rules)
+        return analyse_sources(sources, settings, rules, policy)
 
 
 @contextlib.contextmanager
@@ -89,7 +91,10 @@ def gc_paused() -> Iterator[None]:
 
 
 def analyse_sources(
-    sources: list[SourceFile], settings: Settings = Settings(), rules: tuple[Rule, ...] = RULES
+    sources: list[SourceFile],
+    settings: Settings = Settings(),
+    rules: tuple[Rule, ...] = RULES,
+    policy: Policy = Policy(),
 ) -> Report:
     extraction = extract_resources(sources, settings.default_namespace)
     mesh = build_mesh(extraction.resources, sources, settings)
@@ -102,7 +107,7 @@ def analyse_sources(
         except Exception as error:  # contain a rule's bug; the run goes on
             tracebacks.append(traceback.format_exc())
             findings.append(_internal_error(rule, error, sources))
-    findings.sort(key=lambda f: f.sort_key)
+    findings, suppressed = apply_policy(findings, sources, extraction.resources, rules, policy)
     return Report(
         findings=findings,
         sources=sources,
@@ -111,6 +116,7 @@ def analyse_sources(
         rules=rules,
         internal_errors=len(tracebacks),
         tracebacks=tracebacks,
+        suppressed=suppressed,
     )
 
 

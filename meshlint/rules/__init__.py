@@ -61,6 +61,7 @@ from meshlint.rules import (
     service_port_not_on_workload,
     trace_sampling_production,
     unreadable_file,
+    unused_suppression,
     virtual_service_without_routes,
     weight_sum,
     workload_mixed_dataplane,
@@ -146,6 +147,7 @@ _MODULES = (
     gateway_api_crd_version,
     # ML9xx: meshlint itself
     internal_error,
+    unused_suppression,
 )
 
 RULES: tuple[Rule, ...] = tuple(sorted((from_module(m) for m in _MODULES), key=lambda r: r.code))
