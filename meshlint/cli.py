@@ -12,13 +12,21 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
-from meshlint import __version__
-from meshlint.engine import analyse, select_rules
+from meshlint import __version__, outputs
+from meshlint.baseline import BaselineError, write_baseline
+from meshlint.cache import ParseCache, default_cache_dir
+from meshlint.config import ConfigError
+from meshlint.docs import rule_page
+from meshlint.engine import Report, analyse
 from meshlint.findings import Severity
+from meshlint.parallel import default_jobs
+from meshlint.policy import fingerprint_key
+from meshlint.progress import LoadProgress
+from meshlint.project import Run, prepare
 from meshlint.rules import RULES, Rule, find_rule
-from meshlint.settings import Settings, parse_istio_version
 
 __all__ = ["console_main", "main"]
 
@@ -49,13 +57,32 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "paths",
         nargs="*",
-        default=["."],
+        default=[],
         metavar="PATH",
-        help="files or directories to lint; - reads standard input (default: .)",
+        help="files or directories to report on; - reads standard input (default: the "
+        "configured paths, or .). The whole repository (or the configured paths) is read as "
+        "context, so cross-file references resolve",
     )
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--config",
+        metavar="FILE",
+        help="config file (default: the nearest .meshlint.yaml "
+        "or pyproject.toml with [tool.meshlint], looking up from the working directory)",
     )
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the config's exclude globs to files named on the command line too",
+    )
+    parser.add_argument(
+        "--baseline", metavar="FILE", help="report only findings not recorded in FILE"
+    )
+    parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record the current findings in FILE (for --baseline) and exit 0",
+    )
+    outputs.add_arguments(parser)
     parser.add_argument(
         "--select",
         action="append",
@@ -71,7 +98,6 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fail-on",
         choices=("error", "warning", "info", "never"),
-        default="warning",
         help="lowest severity that makes the exit status 1 (default: warning)",
     )
     parser.add_argument(
@@ -86,17 +112,14 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--istio-version",
-        default="current",
         help="Istio release the mesh runs, e.g. 1.14 (default: current)",
     )
     parser.add_argument(
         "--namespace",
-        default="default",
         help="namespace for resources that name none (default: default)",
     )
     parser.add_argument(
         "--cluster-domain",
-        default="cluster.local",
         help="Kubernetes cluster domain (default: cluster.local)",
     )
     parser.add_argument(
@@ -118,25 +141,41 @@ def _check_parser() -> argparse.ArgumentParser:
         "(made with `meshlint schemas import`)",
     )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where parsed files are cached (default: $MESHLINT_CACHE_DIR or .meshlint_cache)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="parse in N processes on large cold runs (default: the number of cores; 1 disables)",
+    )
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    try:
-        version = parse_istio_version(args.istio_version)
-    except ValueError as error:
-        raise _UsageError(f"meshlint: error: {error}") from None
-    return Settings(
-        env=args.env,
-        istio_version=version,
-        default_namespace=args.namespace,
-        cluster_domain=args.cluster_domain,
-        known_hosts=tuple(_split(args.known_host)),
-        known_gateways=tuple(_split(args.known_gateway)),
-        schemas_dir=args.schemas,
-    )
+def _setting_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Command-line values by config key; ``None`` where the option was not given."""
+    return {
+        "env": args.env,
+        "istio-version": args.istio_version,
+        "namespace": args.namespace,
+        "cluster-domain": args.cluster_domain,
+        "known-hosts": _split(args.known_host) or None,
+        "known-gateways": _split(args.known_gateway) or None,
+        "schemas": args.schemas,
+    }
+
+
+def _cache(args: argparse.Namespace) -> ParseCache | None:
+    if args.no_cache:
+        return None
+    return ParseCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
 
 
 def _use_colour(stream: TextIO, disabled: bool) -> bool:
@@ -146,27 +185,60 @@ def _use_colour(stream: TextIO, disabled: bool) -> bool:
 
 
 def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    from meshlint.reporters import FORMATS
-
     args = _check_parser().parse_args(argv)
     if args.version:
         stdout.write(f"meshlint {__version__}\n")
         return EXIT_OK
     try:
-        rules = select_rules(_split(args.select), _split(args.ignore))
-    except ValueError as error:
+        run = prepare(
+            args.paths,
+            config_file=args.config,
+            select=_split(args.select),
+            ignore=_split(args.ignore),
+            fail_on=args.fail_on,
+            force_exclude=args.force_exclude,
+            baseline=None if args.write_baseline else args.baseline,
+            settings=_setting_overrides(args),
+        )
+        plan = outputs.plan(args.outputs)
+    except (ConfigError, BaselineError, ValueError) as error:
         raise _UsageError(f"meshlint: error: {error}") from None
-    report = analyse(args.paths, _settings(args), rules)
-    FORMATS[args.format](report, stdout, _use_colour(stdout, args.no_color))
+    with LoadProgress(stderr) as progress:
+        report = analyse(
+            run.workspace.files,
+            run.settings,
+            run.rules,
+            progress=progress,
+            cache=_cache(args),
+            jobs=args.jobs if args.jobs is not None else default_jobs(),
+            policy=run.policy,
+        )
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, report, run, stderr)
+    colour = _use_colour(stdout, args.no_color)
+    try:
+        outputs.write_reports(report, plan, stdout, stderr, colour, args.statistics)
+    except OSError as error:
+        raise _UsageError(
+            f"meshlint: error: cannot write {error.filename}: {error.strerror}"
+        ) from None
     if args.debug:
         for text in report.tracebacks:
             stderr.write(text)
     if report.internal_errors:
         return EXIT_ERROR
-    if args.exit_zero or args.fail_on == "never":
+    if args.exit_zero or run.fail_on == "never":
         return EXIT_OK
-    threshold = Severity.parse(args.fail_on)
+    threshold = Severity.parse(run.fail_on)
     return EXIT_FINDINGS if any(f.severity >= threshold for f in report.findings) else EXIT_OK
+
+
+def _write_baseline(path: str, report: Report, run: Run, stderr: TextIO) -> int:
+    relative = run.workspace.relative
+    key = fingerprint_key(report.sources, relative)
+    count = write_baseline(Path(path), report.findings, key, relative)
+    stderr.write(f"meshlint: wrote {count} finding(s) to the baseline {path}\n")
+    return EXIT_ERROR if report.internal_errors else EXIT_OK
 
 
 def _rule_dict(rule: Rule) -> dict:
@@ -208,16 +280,6 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
     return EXIT_OK
 
 
-def rule_markdown(rule: Rule) -> str:
-    refs = ", ".join(rule.refs) if rule.refs else "none"
-    options = ", ".join(f"`{k}` (default {v!r})" for k, v in rule.options.items()) or "none"
-    return (
-        f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n"
-        f"Default severity: {rule.severity}. Equivalent checks: {refs}. Options: {options}.\n\n"
-        f"{rule.doc}\n"
-    )
-
-
 def _explain(argv: Sequence[str], stdout: TextIO) -> int:
     parser = _Parser(prog="meshlint explain", description="Show a rule's documentation.")
     parser.add_argument("rule", metavar="NAME-OR-CODE")
@@ -225,7 +287,7 @@ def _explain(argv: Sequence[str], stdout: TextIO) -> int:
     rule = find_rule(args.rule)
     if rule is None:
         raise _UsageError(f"meshlint explain: unknown rule {args.rule!r} (see `meshlint rules`)")
-    stdout.write(rule_markdown(rule))
+    stdout.write(rule_page(rule))
     return EXIT_OK
 
 

@@ -9,16 +9,30 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from meshlint.yamlpos import Limits, ParseProblem, parse_documents
 
-__all__ = ["MANIFEST_SUFFIXES", "Document", "SourceFile", "discover", "load_paths", "load_text"]
+if TYPE_CHECKING:
+    from meshlint.cache import ParseCache
+
+__all__ = [
+    "MANIFEST_SUFFIXES",
+    "Document",
+    "Progress",
+    "SourceFile",
+    "discover",
+    "load_paths",
+    "load_text",
+]
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
+# Called after each file with (files done, files in total); the caller decides how to show it.
+Progress = Callable[[int, int], None]
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".meshlint_cache", "__pycache__"})
 # Go template actions as Helm writes them; `{{ $labels }}` in alert text is left alone.
 _HELM_ACTION = re.compile(
@@ -82,23 +96,70 @@ def _walk(root: Path) -> Iterator[str]:
                 yield os.path.join(dirpath, name)
 
 
-def load_paths(paths: Iterable[str], limits: Limits = Limits()) -> list[SourceFile]:
-    return [load_file(path, limits) for path in discover(paths)]
+def load_paths(
+    paths: Iterable[str],
+    limits: Limits = Limits(),
+    progress: Progress | None = None,
+    cache: ParseCache | None = None,
+    jobs: int = 1,
+) -> list[SourceFile]:
+    files = list(discover(paths))
+    if jobs > 1:
+        from meshlint.parallel import load_many
+
+        misses = files if cache is None else cache.misses_among(files)
+        if len(misses) >= len(files) // 2:
+            loaded = load_many(files, limits, cache, jobs)
+            if loaded is not None:
+                if progress is not None:
+                    progress(len(files), len(files))
+                return loaded
+    sources = []
+    for done, path in enumerate(files, 1):
+        sources.append(load_file(path, limits, cache))
+        if progress is not None:
+            progress(done, len(files))
+    return sources
 
 
-def load_file(path: str, limits: Limits = Limits()) -> SourceFile:
+def read_file(path: str) -> bytes | SourceFile:
+    """The file's bytes, or a SourceFile that reports why it cannot be read."""
     if path == STDIN:
-        data = sys.stdin.buffer.read()
-        return load_text("<stdin>", data, limits)
+        return sys.stdin.buffer.read()
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as error:
         source = SourceFile(path)
         reason = error.strerror or str(error)
         source.problems.append(ParseProblem("unreadable-file", 0, 0, f"cannot read: {reason}"))
         return source
-    return load_text(path, data, limits)
+
+
+def load_file(path: str, limits: Limits = Limits(), cache: ParseCache | None = None) -> SourceFile:
+    data = read_file(path)
+    if isinstance(data, SourceFile):
+        return data
+    name = "<stdin>" if path == STDIN else path
+    if cache is None or path == STDIN:
+        return load_text(name, data, limits)
+    key = cache.key(data)
+    entry = cache.get(key)
+    if entry is not None:
+        return from_cache(name, data, entry)
+    source = load_text(name, data, limits)
+    cache.put(key, to_cache(source), source.problems, bool(source.text))
+    return source
+
+
+def to_cache(source: SourceFile) -> list[tuple[object, int, int, int]]:
+    return [(d.value, d.index, d.line, d.column) for d in source.documents]
+
+
+def from_cache(path: str, data: bytes, entry: tuple) -> SourceFile:
+    documents, problems, has_text = entry
+    text = data.decode("utf-8-sig") if has_text else ""
+    return SourceFile(path, text, [Document(*d) for d in documents], problems)
 
 
 def load_text(path: str, data: bytes | str, limits: Limits = Limits()) -> SourceFile:

@@ -209,7 +209,12 @@ def test_examples_show_each_planted_mistake_at_its_field():
     code, out, _ = run(str(EXAMPLES), "--format", "json")
     assert code == 1
     found = {
-        (Path(f["file"]).relative_to(EXAMPLES).as_posix(), f["line"], f["column"], f["rule"])
+        (
+            Path(f["file"]).resolve().relative_to(EXAMPLES).as_posix(),
+            f["line"],
+            f["column"],
+            f["rule"],
+        )
         for f in json.loads(out)["findings"]
     }
     assert found == {

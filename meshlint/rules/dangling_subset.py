@@ -104,7 +104,15 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 f"DestinationRule visible in namespace {vs.namespace!r} has that host; add a "
                 f"DestinationRule for {destination.host!r} with subset {subset!r}"
             )
-            yield report(RULE, vs, path, message)
+            # A DestinationRule whose exportTo hides it is the other end of this finding.
+            hidden = {
+                d.resource: None for d in mesh.destination_rule_hosts.lookup(destination.candidates)
+            }
+            where = [
+                related(r, ("spec", "exportTo"), f"{r.display} is not exported here")
+                for r in hidden
+            ]
+            yield report(RULE, vs, path, message, where)
             continue
         where = [related(r, ("spec", "subsets"), f"subsets of {r.display}") for r in rules]
         defined = quoted_list(names) if names else "none"

@@ -1,0 +1,41 @@
+"""Manifests shared by the CLI-level tests (config, scope, suppressions, pre-commit)."""
+
+VS_REVIEWS_V2 = """\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v2}
+"""
+
+DR_REVIEWS_V1 = """\
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: shop}
+spec:
+  host: reviews
+  subsets:
+  - {name: v1, labels: {version: v1}}
+"""
+
+SERVICE_REVIEWS = """\
+apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: shop}
+spec: {selector: {app: reviews}}
+"""
+
+# A host nobody defines, unless `known-hosts` says it exists outside the files.
+VS_TO_EXTERNAL = """\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: api, namespace: shop}
+spec:
+  hosts: [api.shop.svc.cluster.local]
+  http:
+  - route:
+    - destination: {host: payments.corp.example.com}
+"""
