@@ -51,7 +51,7 @@ ODD = [
 
 @pytest.mark.parametrize("text", ODD)
 def test_odd_input_is_reported_not_raised(text):
-    report = analyse_sources([load_text("odd.yaml", text)], rules=select_rules(["ML5"]))
+    report = analyse_sources([load_text("odd.yaml", text)], rules=select_rules(["ML50"]))
     assert report.internal_errors == 0
     for finding in report.findings:
         assert finding.line >= 1 and finding.column >= 1
@@ -68,7 +68,7 @@ def test_validation_runs_once_per_mesh(monkeypatch):
         return original(resource, user_dir, use_rust)
 
     monkeypatch.setattr(validate, "resource_problems", counting)
-    report = analyse_sources(sources, rules=select_rules(["ML5"]))
+    report = analyse_sources(sources, rules=select_rules(["ML50"]))
     assert len(calls) == 1
     assert [f.rule for f in report.findings] == ["schema-unknown-field"]
 

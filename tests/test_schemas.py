@@ -173,7 +173,7 @@ def _good_examples() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("name,text", _good_examples(), ids=lambda v: str(v)[:40])
 def test_valid_examples_pass_the_schemas(name, text):
-    report = analyse_sources([load_text(name, text)], rules=select_rules(["ML5"]))
+    report = analyse_sources([load_text(name, text)], rules=select_rules(["ML50"]))
     assert report.findings == []
 
 
@@ -184,7 +184,7 @@ def test_benchmark_tree_is_schema_valid(tmp_path):
     from istio_tree import generate
 
     generate(tmp_path, 10)
-    assert analyse([str(tmp_path)], rules=select_rules(["ML5"])).findings == []
+    assert analyse([str(tmp_path)], rules=select_rules(["ML50"])).findings == []
 
 
 # Testdata of Istio's analyzers that is deliberately invalid for the API server (the analyzer
@@ -255,7 +255,7 @@ def test_user_schema_dir_overrides_the_builtin_one_per_kind(tmp_path):
     target.write_text(dump_schema(vs))
     assert _import_widget(tmp_path, user) == 0
     manifest = _write(tmp_path, VS_WITH_EXTRA_FIELD, "app.yaml")
-    rules = select_rules(["ML5"])
+    rules = select_rules(["ML50"])
 
     builtin = analyse([str(manifest)], rules=rules)
     assert [(f.rule, f.line) for f in builtin.findings] == [("schema-unknown-field", 6)]
@@ -277,7 +277,8 @@ def test_schemas_option_on_the_command_line(tmp_path):
     assert _import_widget(tmp_path, user) == 0
     manifest = _write(tmp_path, VS_WITH_EXTRA_FIELD, "app.yaml")
     out = io.StringIO()
-    code = main([str(manifest), "--schemas", str(user), "--select", "ML5", "--format", "json"], out)
+    argv = [str(manifest), "--schemas", str(user), "--select", "ML50", "--format", "json"]
+    code = main(argv, out)
     assert code == 1
     assert "schema-range" in out.getvalue()
 
@@ -291,7 +292,7 @@ def test_broken_user_schemas_are_ignored_not_fatal(tmp_path):
     widget.parent.mkdir(parents=True)
     widget.write_text('{"type": 5}')
     manifest = _write(tmp_path, VS_WITH_EXTRA_FIELD, "app.yaml")
-    report = analyse([str(manifest)], Settings(schemas_dir=str(user)), select_rules(["ML5"]))
+    report = analyse([str(manifest)], Settings(schemas_dir=str(user)), select_rules(["ML50"]))
     assert report.internal_errors == 0
     # The unreadable user file does not hide the built-in VirtualService schema.
     assert [f.rule for f in report.findings] == ["schema-unknown-field"]
@@ -357,3 +358,12 @@ def test_import_errors_exit_2(tmp_path):
     bad = _write(tmp_path, "a: [\n", "bad.yaml")
     assert main(["schemas", "import", str(bad)], io.StringIO(), io.StringIO()) == 2
     assert main(["schemas"], io.StringIO(), io.StringIO()) == 2
+
+
+def test_schemas_config_key_is_relative_to_the_config_file(tmp_path):
+    from meshlint.config import build_settings, load_config
+
+    config_file = _write(tmp_path, "schemas: my-schemas\n", ".meshlint.yaml")
+    config = load_config(config_file)
+    assert build_settings(config, {}).schemas_dir == str(tmp_path / "my-schemas")
+    assert build_settings(config, {"schemas": "cli-dir"}).schemas_dir == "cli-dir"

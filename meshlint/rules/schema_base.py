@@ -2,7 +2,7 @@
 
 Validation runs once per mesh (``meshlint.schemas.validate.schema_problems``); each rule of
 the family picks its problems from that list, so selecting one schema rule does not
-validate twice, and ignoring them all (``--ignore ML5``) validates nothing.
+validate twice, and ignoring them all (``--ignore ML50``) validates nothing.
 """
 
 from __future__ import annotations
