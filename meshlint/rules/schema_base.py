@@ -14,7 +14,7 @@ from meshlint.graph import Mesh
 from meshlint.rules.base import Rule, report
 from meshlint.schemas.validate import schema_problems
 
-__all__ = ["ISTIO_KINDS", "schema_findings"]
+__all__ = ["ISTIO_KINDS", "LEFT_TO_STRUCTURAL", "schema_findings"]
 
 ISTIO_KINDS = (
     "VirtualService",
@@ -35,7 +35,30 @@ ISTIO_KINDS = (
 )
 
 
+# Fields a structural rule checks with a more specific message; the schema family leaves them
+# to it, so each problem is one finding. (schema rule, kind, field path with [] for indexes).
+LEFT_TO_STRUCTURAL = frozenset(
+    {
+        # percentage-out-of-range (ML533) also explains fractions and per-mille slips.
+        ("schema-range", "Telemetry", "spec.tracing[].randomSamplingPercentage"),
+        # port-out-of-range (ML521) checks every port field the same way.
+        ("schema-range", "WasmPlugin", "spec.match[].ports[].number"),
+        # invalid-delegate (ML527) says delegation only exists in http routes.
+        ("schema-unknown-field", "VirtualService", "spec.tcp[].delegate"),
+        ("schema-unknown-field", "VirtualService", "spec.tls[].delegate"),
+    }
+)
+
+
+def _generic_path(path: tuple[object, ...]) -> str:
+    """``("spec", "http", 0, "route")`` -> ``"spec.http[].route"``."""
+    return "".join("[]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".")
+
+
 def schema_findings(rule: Rule, mesh: Mesh) -> Iterator[Finding]:
     for resource, problem in schema_problems(mesh):
-        if problem.rule == rule.name:
-            yield report(rule, resource, problem.path, problem.message, at=problem.at)
+        if problem.rule != rule.name:
+            continue
+        if (rule.name, resource.kind, _generic_path(problem.path)) in LEFT_TO_STRUCTURAL:
+            continue
+        yield report(rule, resource, problem.path, problem.message, at=problem.at)
