@@ -1,6 +1,8 @@
 """Schema validation benchmark: ``python3 benchmarks/schema_validation.py [SERVICES]``.
 
-1. Candidates: every Istio document of a generated tree validated by each JSON Schema
+The tree is the one ``benchmarks/generate.py`` makes.
+
+1. Candidates: every Istio document of that tree validated by each JSON Schema
    library (compile once per kind, then validate), valid documents and the same documents
    with an error in each.
 2. Overhead: a whole ``meshlint`` analysis of the tree with and without the schema rules
@@ -20,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from istio_tree import generate
+from generate import generate
 
 from meshlint.engine import analyse, select_rules
 from meshlint.graph import build_mesh
@@ -135,12 +137,11 @@ def overhead(root: Path) -> None:
 
 
 def main() -> None:
-    services = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    services = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        count = generate(root, services)
-        print(f"generated {count} documents in {root}")
+        root = generate(Path(tmp) / "tree", services)
         resources = extract_resources(load_paths([str(root)])).resources
+        print(f"generated {len(resources)} documents for {services} services")
         candidates(resources)
         overhead(root)
 
