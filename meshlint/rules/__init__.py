@@ -25,6 +25,16 @@ from meshlint.rules import (
     yaml_syntax,
     yaml_tag,
 )
+from meshlint.rules import (  # networking: references and traffic
+    conflicting_mesh_hosts,
+    destination_port_not_found,
+    destination_port_required,
+    gateway_host_mismatch,
+    gateway_internal_reference,
+    ineffective_match,
+    ingress_route_bypasses_subsets,
+    unreachable_route,
+)
 from meshlint.rules.base import Rule, from_module
 
 __all__ = ["RULES", "Rule", "find_rule"]
@@ -45,6 +55,15 @@ _MODULES = (
     gateway_legacy_reference,
     # ML2xx: traffic
     weight_sum,
+    # networking references (ML110-ML149) and traffic (ML210-ML249)
+    destination_port_not_found,
+    gateway_host_mismatch,
+    gateway_internal_reference,
+    destination_port_required,
+    ingress_route_bypasses_subsets,
+    conflicting_mesh_hosts,
+    unreachable_route,
+    ineffective_match,
     # ML3xx: observability and cost
     trace_sampling_production,
     # ML4xx: data plane membership
