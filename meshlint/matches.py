@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from meshlint.model import Resource
 
-__all__ = ["Covered", "covers", "covered_matches"]
+__all__ = ["Covered", "covered_matches", "covers"]
 
 SECTIONS = ("http", "tcp", "tls")
 STRING_MATCH_KEYS = frozenset({"exact", "prefix", "regex"})

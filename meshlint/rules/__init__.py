@@ -6,34 +6,32 @@ examples, ``check``), add it to ``_MODULES`` and add its golden cases in ``rules
 
 from __future__ import annotations
 
-from meshlint.rules import (
+from meshlint.rules import (  # networking: references and traffic
+    conflicting_mesh_hosts,
     dangling_gateway,
     dangling_host,
     dangling_subset,
     decode_error,
+    destination_port_not_found,
+    destination_port_required,
     duplicate_key,
+    gateway_host_mismatch,
+    gateway_internal_reference,
     gateway_legacy_reference,
     helm_template,
+    ineffective_match,
+    ingress_route_bypasses_subsets,
     injection_conflicting_labels,
     injection_disabled,
     injection_missing,
     internal_error,
     trace_sampling_production,
+    unreachable_route,
     unreadable_file,
     weight_sum,
     yaml_limit,
     yaml_syntax,
     yaml_tag,
-)
-from meshlint.rules import (  # networking: references and traffic
-    conflicting_mesh_hosts,
-    destination_port_not_found,
-    destination_port_required,
-    gateway_host_mismatch,
-    gateway_internal_reference,
-    ineffective_match,
-    ingress_route_bypasses_subsets,
-    unreachable_route,
 )
 from meshlint.rules.base import Rule, from_module
 

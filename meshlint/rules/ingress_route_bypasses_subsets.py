@@ -90,9 +90,11 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         full = destination.candidates[-1]
         own = vs.spec.get("hosts")
         own = own if isinstance(own, list) else []
-        if any(isinstance(h, str) and mesh.cluster_fqdn(h, vs.namespace) == full for h in own):
-            if vs not in by_subset[full]:
-                by_subset[full].append(vs)
+        routes_own_host = any(
+            isinstance(h, str) and mesh.cluster_fqdn(h, vs.namespace) == full for h in own
+        )
+        if routes_own_host and vs not in by_subset[full]:
+            by_subset[full].append(vs)
     for destination in mesh.destinations:
         vs = destination.virtual_service
         if destination.subset is not None or destination.mirror or destination.path[1] != "http":
