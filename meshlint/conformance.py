@@ -43,7 +43,10 @@ RULE_ANALYZERS: dict[str, tuple[str, ...]] = {
     "destination-port-missing": ("virtualservice.DestinationHostAnalyzer",),
     "dangling-subset": ("virtualservice.DestinationRuleAnalyzer",),
     "dangling-gateway": ("virtualservice.GatewayAnalyzer",),
-    "gateway-selector-no-workload": ("gateway.IngressGatewayPortAnalyzer",),
+    "gateway-selector-no-workload": (
+        "gateway.IngressGatewayPortAnalyzer",
+        "gateway.SecretAnalyzer",
+    ),
     "gateway-secret-missing": ("gateway.SecretAnalyzer",),
     "injection-missing": ("injection.Analyzer",),
     "injection-conflicting-labels": ("injection.Analyzer",),

@@ -182,3 +182,25 @@ def visible_definition(mesh: Mesh, destination: Destination) -> HostDef | None:
         if definition.visible_from(namespace):
             return definition
     return None
+
+
+def gateway_workload_namespace(mesh: Mesh, gateway: Resource) -> tuple[str | None, bool]:
+    """Where the Gateway's proxies run, which is where its ``credentialName`` Secrets must
+    live: ``(namespace, in_files)``; ``(None, False)`` when no workload matches."""
+    selector = gateway_selector(gateway)
+    if not selector:
+        return None, False
+    found, known = selector_targets(mesh, selector)
+    if found:
+        return found[0].resource.namespace, True
+    if known:
+        return known[0].namespace, False
+    return None, False
+
+
+def credential_names(gateway: Resource) -> Iterator[tuple[Server, str]]:
+    """``(server, credentialName)`` for servers that load their certificate from a Secret."""
+    for server in gateway_servers(gateway):
+        name = server.tls.get("credentialName")
+        if isinstance(name, str) and name and "/" not in name and ":" not in name:
+            yield server, name
