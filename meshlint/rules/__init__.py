@@ -6,7 +6,8 @@ examples, ``check``), add it to ``_MODULES`` and add its golden cases in ``rules
 
 from __future__ import annotations
 
-from meshlint.rules import (  # networking: references and traffic
+from meshlint.rules import (
+    conflicting_gateways,
     conflicting_mesh_hosts,
     dangling_gateway,
     dangling_host,
@@ -14,6 +15,7 @@ from meshlint.rules import (  # networking: references and traffic
     decode_error,
     destination_port_not_found,
     destination_port_required,
+    duplicate_gateway_certificate,
     duplicate_key,
     gateway_host_mismatch,
     gateway_internal_reference,
@@ -70,6 +72,8 @@ _MODULES = (
     conflicting_mesh_hosts,
     unreachable_route,
     ineffective_match,
+    conflicting_gateways,
+    duplicate_gateway_certificate,
     # ML3xx: observability and cost
     trace_sampling_production,
     # ML4xx: data plane membership
