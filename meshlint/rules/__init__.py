@@ -15,6 +15,7 @@ from meshlint.rules import (
     decode_error,
     destination_port_not_found,
     destination_port_required,
+    destination_rule_host_not_found,
     duplicate_gateway_certificate,
     duplicate_key,
     gateway_host_mismatch,
@@ -31,6 +32,9 @@ from meshlint.rules import (
     injection_disabled,
     injection_missing,
     internal_error,
+    port_tls_origination_without_ca,
+    subset_selects_no_pods,
+    tls_origination_without_ca,
     trace_sampling_production,
     unreachable_route,
     unreadable_file,
@@ -74,6 +78,10 @@ _MODULES = (
     ineffective_match,
     conflicting_gateways,
     duplicate_gateway_certificate,
+    destination_rule_host_not_found,
+    subset_selects_no_pods,
+    tls_origination_without_ca,
+    port_tls_origination_without_ca,
     # ML3xx: observability and cost
     trace_sampling_production,
     # ML4xx: data plane membership
