@@ -32,7 +32,10 @@ from meshlint.rules import (
     injection_disabled,
     injection_missing,
     internal_error,
+    jwt_claim_route_without_authn,
     port_tls_origination_without_ca,
+    service_entry_addresses_required,
+    service_entry_protocol_conflict,
     subset_selects_no_pods,
     tls_origination_without_ca,
     trace_sampling_production,
@@ -82,6 +85,9 @@ _MODULES = (
     subset_selects_no_pods,
     tls_origination_without_ca,
     port_tls_origination_without_ca,
+    service_entry_addresses_required,
+    service_entry_protocol_conflict,
+    jwt_claim_route_without_authn,
     # ML3xx: observability and cost
     trace_sampling_production,
     # ML4xx: data plane membership
