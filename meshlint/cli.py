@@ -110,6 +110,19 @@ def _check_parser() -> argparse.ArgumentParser:
         metavar="NS/NAME",
         help="a Gateway that exists outside the analysed files (repeatable)",
     )
+    parser.add_argument(
+        "--known-gateway-workload",
+        action="append",
+        metavar="NS/KEY=VALUE[,KEY=VALUE]",
+        help="labels of a gateway workload deployed outside the analysed files, added to "
+        "Istio's standard istio=ingressgateway and istio=egressgateway (repeatable)",
+    )
+    parser.add_argument(
+        "--known-namespace",
+        action="append",
+        metavar="NS",
+        help="a namespace that exists outside the analysed files (repeatable)",
+    )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"meshlint {__version__}")
@@ -128,6 +141,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         cluster_domain=args.cluster_domain,
         known_hosts=tuple(_split(args.known_host)),
         known_gateways=tuple(_split(args.known_gateway)),
+        known_gateway_workloads=(
+            *Settings().known_gateway_workloads,
+            *(args.known_gateway_workload or ()),
+        ),
+        known_namespaces=tuple(_split(args.known_namespace)),
     )
 
 
