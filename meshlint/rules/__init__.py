@@ -19,6 +19,7 @@ from meshlint.rules import (
     duplicate_destination_rule,
     duplicate_gateway_certificate,
     duplicate_key,
+    export_to_unknown_namespace,
     gateway_host_mismatch,
     gateway_internal_reference,
     gateway_legacy_reference,
@@ -94,6 +95,7 @@ _MODULES = (
     duplicate_destination_rule,
     subset_without_labels,
     repeated_route_destination,
+    export_to_unknown_namespace,
     # ML3xx: observability and cost
     trace_sampling_production,
     # ML4xx: data plane membership
