@@ -50,7 +50,32 @@ _PLAIN_TAGS = frozenset(
         "tag:yaml.org,2002:pairs",
     }
 )
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+class _Loader(yaml.CSafeLoader):
+    """The C loader with a leaner implicit-tag resolver (same YAML 1.1 rules as PyYAML's safe
+    loader). No path resolvers are registered, so the per-node bookkeeping for them is
+    skipped; plain scalars are resolved by their first character as PyYAML does."""
+
+    _by_first = yaml.CSafeLoader.yaml_implicit_resolvers
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self._by_first.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 class PosDict(dict):
@@ -135,6 +160,9 @@ class _Builder:
     def _scalar(self, node: ScalarNode, tag: str) -> object:
         try:
             if tag == _INT:
+                value = node.value
+                if value.isdigit():  # the common case; PyYAML's path handles 0x, 0o, 1_000, ...
+                    return int(value) if value[0] != "0" or value == "0" else int(value, 8)
                 return _CONSTRUCTOR.construct_yaml_int(node)
             if tag == _BOOL:
                 return _CONSTRUCTOR.construct_yaml_bool(node)
@@ -165,39 +193,31 @@ class _Builder:
         result = PosDict()
         pos: list[int] = []
         result.pos = pos
+        merged: set[str] = set()  # keys taken from `<<`, which explicit keys override
         build = self.build
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self._merge(result, pos, value_node, depth)
+                merged |= self._merge(result, pos, value_node, depth)
                 continue
             key = build(key_node, depth + 1)
             if key.__class__ is not str:
-                if isinstance(key, (dict, list)):
-                    mark = key_node.start_mark
-                    self.problems.append(
-                        ParseProblem(
-                            "yaml-syntax",
-                            mark.line,
-                            mark.column,
-                            "a mapping key must be a scalar, not a mapping or a list",
-                        )
-                    )
-                    key = yaml.serialize(key_node, Dumper=yaml.SafeDumper).strip()
-                else:
-                    key = _key_text(key, key_node)
+                key = self._key_text(key, key_node)
             value = build(value_node, depth + 1)
             kmark = key_node.start_mark
             vmark = value_node.start_mark
             if key in result:
-                self.problems.append(
-                    ParseProblem(
-                        "duplicate-key",
-                        kmark.line,
-                        kmark.column,
-                        f"duplicate key {key!r}: YAML forbids it and kubectl silently keeps "
-                        "the last value. Remove one of them.",
+                if key in merged:
+                    merged.discard(key)
+                else:
+                    self.problems.append(
+                        ParseProblem(
+                            "duplicate-key",
+                            kmark.line,
+                            kmark.column,
+                            f"duplicate key {key!r}: YAML forbids it and kubectl silently "
+                            "keeps the last value. Remove one of them.",
+                        )
                     )
-                )
                 index = list(result).index(key) * 4
                 pos[index : index + 4] = (kmark.line, kmark.column, vmark.line, vmark.column)
             else:
@@ -205,8 +225,24 @@ class _Builder:
             result[key] = value
         return result
 
-    def _merge(self, result: PosDict, pos: list[int], value_node: yaml.Node, depth: int) -> None:
+    def _key_text(self, key: object, key_node: yaml.Node) -> str:
+        """Keys are strings in Kubernetes; ``80: x`` or ``true: y`` keep their source text."""
+        if isinstance(key_node, ScalarNode):
+            return key_node.value
+        mark = key_node.start_mark
+        self.problems.append(
+            ParseProblem(
+                "yaml-syntax",
+                mark.line,
+                mark.column,
+                "a mapping key must be a scalar, not a mapping or a list",
+            )
+        )
+        return f"<{type(key).__name__} key at line {mark.line + 1}>"
+
+    def _merge(self, result: PosDict, pos: list[int], value_node: yaml.Node, depth: int) -> set:
         """``<<: *base``: copy keys the mapping does not set itself, as YAML 1.1 says."""
+        added = set()
         sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
         for source in sources:
             merged = self.build(source, depth + 1)
@@ -216,6 +252,8 @@ class _Builder:
                 if key not in result:
                     result[key] = value
                     pos += merged.pos[index * 4 : index * 4 + 4]
+                    added.add(key)
+        return added
 
     def _sequence(self, node: SequenceNode, depth: int) -> PosList:
         result = PosList()
@@ -229,13 +267,6 @@ class _Builder:
         return result
 
 
-def _key_text(key: object, node: yaml.Node) -> str:
-    """Keys are strings in Kubernetes; ``80: x`` or ``true: y`` keep their source text."""
-    if isinstance(node, ScalarNode):
-        return node.value
-    return str(key)
-
-
 def parse_documents(
     text: str, problems: list[ParseProblem], limits: Limits = Limits()
 ) -> Iterator[tuple[object, int, int]]:
@@ -244,7 +275,7 @@ def parse_documents(
     Problems (syntax errors, tags, duplicate keys, limits) are appended to ``problems``; a
     syntax error ends the file, but the documents before it are still yielded.
     """
-    loader = yaml.CSafeLoader(text)
+    loader = _Loader(text)
     count = 0
     try:
         while True:
