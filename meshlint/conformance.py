@@ -33,7 +33,7 @@ from meshlint.findings import Finding
 from meshlint.loader import SourceFile, load_file, load_text
 from meshlint.settings import Settings
 
-__all__ = ["DEFAULT_SUITE", "Score", "run_suite", "write_report"]
+__all__ = ["DEFAULT_SUITE", "Score", "run_suite", "show", "write_report"]
 
 DEFAULT_SUITE = Path(__file__).resolve().parent.parent.parent / "shared/conformance/istio"
 
@@ -211,7 +211,7 @@ def run_suite(suite: Path = DEFAULT_SUITE) -> Score:
     return Score([score_case(suite, case, codes) for case in data["cases"]])
 
 
-def _show(key: Key) -> str:
+def show(key: Key) -> str:
     code, kind, namespace, name = key
     return f"{code} {kind} {namespace + '/' if namespace else ''}{name}"
 
@@ -228,10 +228,10 @@ def write_report(score: Score, out: TextIO, details: bool = True) -> None:
     if not details:
         return
     for case in score.cases:
-        for key, count in sorted(case.missed.items(), key=lambda item: _show(item[0])):
-            out.write(f"missed  [{case.name}] {_show(key)}{f' x{count}' if count > 1 else ''}\n")
+        for key, count in sorted(case.missed.items(), key=lambda item: show(item[0])):
+            out.write(f"missed  [{case.name}] {show(key)}{f' x{count}' if count > 1 else ''}\n")
         for key, finding in case.extra:
-            out.write(f"extra   [{case.name}] {_show(key)} ({finding.rule}: {finding.message})\n")
+            out.write(f"extra   [{case.name}] {show(key)} ({finding.rule}: {finding.message})\n")
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:

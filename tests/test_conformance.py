@@ -8,9 +8,9 @@ import io
 
 import pytest
 
-from meshlint.conformance import DEFAULT_SUITE, main, run_suite, write_report
+from meshlint.conformance import DEFAULT_SUITE, main, run_suite, show, write_report
 
-RECALL_FLOOR = 0.07
+RECALL_FLOOR = 0.49
 EXTRA_CEILING = 0.05
 
 pytestmark = pytest.mark.skipif(
@@ -30,6 +30,43 @@ def test_conformance_recall_and_extra(score):
     assert score.expected > 200
     assert score.recall >= RECALL_FLOOR, f"recall {score.recall:.1%} fell below the floor"
     assert score.extra_ratio <= EXTRA_CEILING, f"extra {score.extra_ratio:.1%} rose"
+
+
+# Networking analyzers: every expected message is reproduced except these, which the README
+# explains (a duplicate report for a missing gateway; two core dangling-host gaps).
+NETWORKING = ("virtualservice.", "gateway.", "destinationrule.", "serviceentry.", "schema.")
+KNOWN_MISSES = {
+    ("virtualServiceGateways", "IST0132 VirtualService httpbin-bogus"),
+    ("virtualServiceDestinationHosts", "IST0101 VirtualService default/reviews-bogushost"),
+    ("virtualServiceDestinationHosts", "IST0101 VirtualService hello/hello-export-to-bogus"),
+}
+
+# Findings Istio does not expect: a rule both covered by earlier prefixes (meshlint reports it
+# unreachable, Istio only reports exact repeats), and the core dangling-gateway rule on
+# Gateway API gateways and generated gateway names (reported to the lead).
+KNOWN_EXTRAS = {
+    ("dupmatches", "IST0130 VirtualService default/overlapping-in-two-matches"),
+    ("virtualServiceKubernetesGateways", "IST0101 VirtualService default/my-vs"),
+    ("virtualServiceKubernetesGateways", "IST0101 VirtualService default/my-vs-host-mismatch"),
+    ("virtualServiceInternalGatewayRef", "IST0101 VirtualService default/httpbin"),
+}
+
+
+def test_networking_analyzers_are_reproduced(score):
+    missed = {
+        (case.name, show(key))
+        for case in score.cases
+        if case.analyzer.startswith(NETWORKING)
+        for key in case.missed
+    }
+    assert missed <= KNOWN_MISSES, sorted(missed - KNOWN_MISSES)
+    extra = {
+        (case.name, show(key))
+        for case in score.cases
+        if case.analyzer.startswith(NETWORKING)
+        for key, _ in case.extra
+    }
+    assert extra <= KNOWN_EXTRAS, sorted(extra - KNOWN_EXTRAS)
 
 
 def test_script_prints_the_table(tmp_path):
