@@ -42,9 +42,8 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.model import K
-from meshlint.rules.base import Rule, report
-from meshlint.tls_policy import unverified_tls
+from meshlint.rules._tls import report_unverified_tls
+from meshlint.rules.base import Rule
 
 RULE = Rule(
     code="ML217",
@@ -57,11 +56,4 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for rule in mesh.of_type(K.DESTINATION_RULE):
-        for path, mode in unverified_tls(rule, port_level=False):
-            message = (
-                f"TLS mode {mode} to {rule.spec.get('host')!r} has no caCertificates, so the "
-                "server certificate is not checked against a CA you chose; set "
-                "caCertificates (or insecureSkipVerify: true to accept this on purpose)"
-            )
-            yield report(RULE, rule, path, message)
+    return report_unverified_tls(mesh, RULE, port_level=False)

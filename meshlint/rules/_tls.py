@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.model import Resource
+from meshlint.findings import Finding
+from meshlint.graph import Mesh
+from meshlint.model import K, Resource
+from meshlint.rules.base import Rule, report
 
-__all__ = ["unverified_tls"]
+__all__ = ["report_unverified_tls", "unverified_tls"]
 
 ORIGINATING = ("SIMPLE", "MUTUAL")
 
@@ -47,3 +50,15 @@ def unverified_tls(rule: Resource, port_level: bool) -> Iterator[tuple[tuple, st
             if isinstance(setting, dict) and _unverified(setting.get("tls"), has_selector):
                 tls_path = (*path, "portLevelSettings", index, "tls", "mode")
                 yield tls_path, setting["tls"]["mode"]
+
+
+def report_unverified_tls(mesh: Mesh, rule: Rule, port_level: bool) -> Iterator[Finding]:
+    for destination_rule in mesh.of_type(K.DESTINATION_RULE):
+        host = destination_rule.spec.get("host")
+        for path, mode in unverified_tls(destination_rule, port_level):
+            message = (
+                f"TLS mode {mode} to {host!r} has no caCertificates, so the server certificate "
+                "is not checked against a CA you chose; set caCertificates (or "
+                "insecureSkipVerify: true to accept this on purpose)"
+            )
+            yield report(rule, destination_rule, path, message)
