@@ -115,7 +115,7 @@ def selector_targets(
 ) -> tuple[list[Workload], list[KnownWorkload]]:
     """Workloads in any namespace (as a Gateway selector reaches them) that ``selector``
     selects, and the declared outside workloads it selects."""
-    found = [w for w in mesh.workloads if selects(selector, w.labels)]
+    found = mesh.workloads_matching(selector)
     known = [k for k in known_gateway_workloads(mesh.settings) if selects(selector, k.labels)]
     return found, known
 

@@ -74,6 +74,9 @@ RULE = Rule(
 )
 
 
+Entry = tuple[Resource, int, str, frozenset[str] | None]
+
+
 def _bound_to_mesh(vs: Resource) -> bool:
     gateways = vs.spec.get("gateways")
     if not isinstance(gateways, list) or not gateways:
@@ -81,15 +84,9 @@ def _bound_to_mesh(vs: Resource) -> bool:
     return "mesh" in gateways
 
 
-def _conflict(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    return a.startswith("*") and b.startswith("*") and host_overlaps(a, b)
-
-
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    entries: list[tuple[Resource, int, str, frozenset[str] | None]] = []
-    by_suffix: dict[str, list[int]] = defaultdict(list)
+    exact: dict[str, list[Entry]] = defaultdict(list)
+    wildcards: list[Entry] = []
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
         hosts = vs.spec.get("hosts")
         if not _bound_to_mesh(vs) or not isinstance(hosts, list):
@@ -98,19 +95,18 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         for index, host in enumerate(hosts):
             if isinstance(host, str) and host:
                 fqdn = mesh.cluster_fqdn(host, vs.namespace).lower()
-                by_suffix[fqdn.rsplit(".", 1)[-1]].append(len(entries))
-                entries.append((vs, index, fqdn, scope))
-    everywhere = by_suffix.get("*", [])
-    for suffix, positions in by_suffix.items():
-        candidates = range(len(entries)) if suffix == "*" else [*positions, *everywhere]
-        for i in positions:
-            vs, index, host, scope = entries[i]
+                entry = (vs, index, fqdn, scope)
+                (wildcards if fqdn.startswith("*") else exact[fqdn]).append(entry)
+    for group in [*exact.values(), wildcards]:
+        if len(group) < 2:
+            continue
+        for vs, index, host, scope in group:
             others = [
-                entries[j]
-                for j in candidates
-                if entries[j][0] is not vs
-                and _conflict(host, entries[j][2])
-                and scopes_meet(scope, entries[j][3])
+                other
+                for other in group
+                if other[0] is not vs
+                and (other[2] == host or host_overlaps(host, other[2]))
+                and scopes_meet(scope, other[3])
             ]
             if not others:
                 continue

@@ -77,6 +77,7 @@ spec:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
@@ -109,20 +110,22 @@ def _service_ports(service: Resource) -> set[int]:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    services_by_ns: dict[str | None, list[tuple[Resource, dict[str, str]]]] = defaultdict(list)
+    for service in mesh.of_type(K.SERVICE):
+        chosen = string_map(service.spec.get("selector"))
+        if chosen:
+            services_by_ns[service.namespace].append((service, chosen))
     for gateway in mesh.of_type(K.GATEWAY):
         selector = gateway_selector(gateway)
         if not selector:
             continue
         workloads, _ = selector_targets(mesh, selector)
-        services = [
-            service
-            for service in mesh.of_type(K.SERVICE)
-            if (chosen := string_map(service.spec.get("selector")))
-            and any(
-                w.resource.namespace == service.namespace and selects(chosen, w.labels)
-                for w in workloads
-            )
-        ]
+        services = []
+        for namespace in {w.resource.namespace for w in workloads}:
+            for service, chosen in services_by_ns.get(namespace, ()):
+                in_ns = (w for w in workloads if w.resource.namespace == namespace)
+                if service not in services and any(selects(chosen, w.labels) for w in in_ns):
+                    services.append(service)
         if not services:
             continue
         exposed = set().union(*(_service_ports(s) for s in services))
