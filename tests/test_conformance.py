@@ -10,7 +10,7 @@ import pytest
 
 from meshlint.conformance import DEFAULT_SUITE, main, run_suite, show, write_report
 
-RECALL_FLOOR = 0.49
+RECALL_FLOOR = 0.5
 EXTRA_CEILING = 0.05
 
 pytestmark = pytest.mark.skipif(
@@ -33,11 +33,10 @@ def test_conformance_recall_and_extra(score):
 
 
 # Networking analyzers: every expected message is reproduced except these, which the README
-# explains (a duplicate report for a missing gateway; two core dangling-host gaps).
+# explains (a duplicate report for a missing gateway; a core dangling-host gap).
 NETWORKING = ("virtualservice.", "gateway.", "destinationrule.", "serviceentry.", "schema.")
 KNOWN_MISSES = {
     ("virtualServiceGateways", "IST0132 VirtualService httpbin-bogus"),
-    ("virtualServiceDestinationHosts", "IST0101 VirtualService default/reviews-bogushost"),
     ("virtualServiceDestinationHosts", "IST0101 VirtualService hello/hello-export-to-bogus"),
 }
 

@@ -37,6 +37,7 @@ from meshlint.rules import (
     jwt_claim_route_without_authn,
     port_tls_origination_without_ca,
     repeated_route_destination,
+    route_destination_missing,
     service_entry_addresses_required,
     service_entry_protocol_conflict,
     subset_selects_no_pods,
@@ -96,6 +97,7 @@ _MODULES = (
     subset_without_labels,
     repeated_route_destination,
     export_to_unknown_namespace,
+    route_destination_missing,
     # ML3xx: observability and cost
     trace_sampling_production,
     # ML4xx: data plane membership
