@@ -6,7 +6,8 @@ VirtualService for the destination host (say `reviews` split 90/10 between subse
 `v2`) is not consulted for traffic entering through the gateway. A gateway route to plain
 `reviews` therefore spreads requests over every version, bypassing the canary split or the
 version pinning the mesh rules express. Route to the subsets from the gateway route too, or
-bind the mesh VirtualService to the gateway as well.
+bind the mesh VirtualService to the gateway as well. Only VirtualServices bound to gateways
+alone are checked: one that is also bound to `mesh` routes the same way everywhere.
 
 ## Bad
 
@@ -75,9 +76,11 @@ RULE = Rule(
 )
 
 
-def _through_gateway(vs: Resource) -> bool:
+def _gateway_only(vs: Resource) -> bool:
+    """Bound to gateways and not to ``mesh``: a VirtualService that also serves the mesh
+    routes the same way everywhere, so the gateway holds no surprise."""
     gateways = vs.spec.get("gateways")
-    return isinstance(gateways, list) and any(g != "mesh" for g in gateways)
+    return isinstance(gateways, list) and bool(gateways) and "mesh" not in gateways
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
@@ -99,7 +102,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         vs = destination.virtual_service
         if destination.subset is not None or destination.mirror or destination.path[1] != "http":
             continue
-        if not _through_gateway(vs):
+        if not _gateway_only(vs):
             continue
         others = [o for o in by_subset.get(destination.candidates[-1], ()) if o is not vs]
         if not others:
