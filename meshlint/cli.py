@@ -27,6 +27,7 @@ from meshlint.policy import fingerprint_key
 from meshlint.progress import LoadProgress
 from meshlint.project import Run, prepare
 from meshlint.rules import RULES, Rule, find_rule
+from meshlint.settings import Settings
 
 __all__ = ["console_main", "main"]
 
@@ -133,6 +134,19 @@ def _check_parser() -> argparse.ArgumentParser:
         metavar="NS/NAME",
         help="a Gateway that exists outside the analysed files (repeatable)",
     )
+    parser.add_argument(
+        "--known-gateway-workload",
+        action="append",
+        metavar="NS/KEY=VALUE[,KEY=VALUE]",
+        help="labels of a gateway workload deployed outside the analysed files, added to "
+        "Istio's standard istio=ingressgateway and istio=egressgateway (repeatable)",
+    )
+    parser.add_argument(
+        "--known-namespace",
+        action="append",
+        metavar="NS",
+        help="a namespace that exists outside the analysed files (repeatable)",
+    )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument(
         "--cache-dir",
@@ -161,6 +175,12 @@ def _setting_overrides(args: argparse.Namespace) -> dict[str, object]:
         "cluster-domain": args.cluster_domain,
         "known-hosts": _split(args.known_host) or None,
         "known-gateways": _split(args.known_gateway) or None,
+        "known-gateway-workloads": (
+            (*Settings().known_gateway_workloads, *args.known_gateway_workload)
+            if args.known_gateway_workload
+            else None
+        ),
+        "known-namespaces": _split(args.known_namespace) or None,
     }
 
 

@@ -73,6 +73,10 @@ SETTINGS_KEYS: dict[str, Key] = {
     "system-namespaces": Key("system_namespaces", _STRINGS, "namespaces of the platform"),
     "known-hosts": Key("known_hosts", _STRINGS, "hosts that exist outside these files (globs)"),
     "known-gateways": Key("known_gateways", _STRINGS, "Gateways outside these files (ns/name)"),
+    "known-gateway-workloads": Key(
+        "known_gateway_workloads", _STRINGS, "gateway workloads outside these files (ns/k=v,...)"
+    ),
+    "known-namespaces": Key("known_namespaces", _STRINGS, "namespaces outside these files"),
 }
 
 # Keys the engine and the command line use (not rule settings).

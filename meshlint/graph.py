@@ -81,6 +81,7 @@ class Mesh:
         self.gateway_refs: list[GatewayRef] = []
         self.workloads: list[Workload] = []
         self._workloads_by_ns: dict[str | None, list[Workload]] = defaultdict(list)
+        self._workloads_by_label: dict[tuple[str, str], list[Workload]] | None = None
 
     # -- index queries -------------------------------------------------------------------
     def of_type(self, *types: Kind) -> list[Resource]:
@@ -97,6 +98,19 @@ class Mesh:
 
     def workloads_in(self, namespace: str | None) -> list[Workload]:
         return self._workloads_by_ns.get(namespace, [])
+
+    def workloads_matching(self, selector: Mapping[str, str]) -> list[Workload]:
+        """Workloads in any namespace whose labels include every pair of ``selector``."""
+        if self._workloads_by_label is None:
+            index: dict[tuple[str, str], list[Workload]] = defaultdict(list)
+            for workload in self.workloads:
+                for item in workload.labels.items():
+                    index[item].append(workload)
+            self._workloads_by_label = index
+        if not selector:
+            return list(self.workloads)
+        pools = [self._workloads_by_label.get(item, []) for item in selector.items()]
+        return [w for w in min(pools, key=len) if selects(selector, w.labels)]
 
     def edges(self, kind: str) -> Iterator[tuple[object, object, dict]]:
         """Edges of one kind; ``data["refs"]`` holds the records behind them."""

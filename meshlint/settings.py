@@ -59,6 +59,13 @@ class Settings:
     # "*.example.com"; gateways as "namespace/name".
     known_hosts: tuple[str, ...] = ()
     known_gateways: tuple[str, ...] = ()
+    # Gateway workloads that exist outside the analysed files, as "namespace/key=value[,...]"
+    # (Istio's standard ingress and egress gateways by default), and namespaces known to exist.
+    known_gateway_workloads: tuple[str, ...] = (
+        "istio-system/istio=ingressgateway",
+        "istio-system/istio=egressgateway",
+    )
+    known_namespaces: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def options_for(self, rule_name: str, defaults: dict[str, Any]) -> dict[str, Any]:
