@@ -110,6 +110,25 @@ def _check_parser() -> argparse.ArgumentParser:
         metavar="NS/NAME",
         help="a Gateway that exists outside the analysed files (repeatable)",
     )
+    parser.add_argument(
+        "--known-namespace",
+        action="append",
+        metavar="GLOB",
+        help="a namespace that exists outside the analysed files (repeatable)",
+    )
+    parser.add_argument(
+        "--known-workload",
+        action="append",
+        metavar="NS/LABEL=VALUE",
+        help="a workload that exists outside the analysed files, as namespace/labels "
+        "(repeatable; Istio's istio-system gateways are always known)",
+    )
+    parser.add_argument(
+        "--mesh-config",
+        metavar="FILE",
+        help="Istio mesh config (MeshConfig YAML, the istio ConfigMap or an IstioOperator); "
+        "default: found in the analysed files, else Istio's defaults",
+    )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"meshlint {__version__}")
@@ -128,7 +147,16 @@ def _settings(args: argparse.Namespace) -> Settings:
         cluster_domain=args.cluster_domain,
         known_hosts=tuple(_split(args.known_host)),
         known_gateways=tuple(_split(args.known_gateway)),
+        known_namespaces=tuple(_split(args.known_namespace)),
+        known_workloads=Settings().known_workloads + tuple(args.known_workload or ()),
+        mesh_config_file=_mesh_config_file(args.mesh_config),
     )
+
+
+def _mesh_config_file(path: str | None) -> str | None:
+    if path is not None and not os.path.isfile(path):
+        raise _UsageError(f"meshlint: error: --mesh-config {path}: no such file")
+    return path
 
 
 def _use_colour(stream: TextIO, disabled: bool) -> bool:
@@ -172,6 +200,25 @@ def _rule_dict(rule: Rule) -> dict:
 def _rules(argv: Sequence[str], stdout: TextIO) -> int:
     parser = _Parser(prog="meshlint rules", description="List meshlint's rules.")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--known-namespace",
+        action="append",
+        metavar="GLOB",
+        help="a namespace that exists outside the analysed files (repeatable)",
+    )
+    parser.add_argument(
+        "--known-workload",
+        action="append",
+        metavar="NS/LABEL=VALUE",
+        help="a workload that exists outside the analysed files, as namespace/labels "
+        "(repeatable; Istio's istio-system gateways are always known)",
+    )
+    parser.add_argument(
+        "--mesh-config",
+        metavar="FILE",
+        help="Istio mesh config (MeshConfig YAML, the istio ConfigMap or an IstioOperator); "
+        "default: found in the analysed files, else Istio's defaults",
+    )
     parser.add_argument("--no-color", action="store_true")
     args = parser.parse_args(argv)
     if args.format == "json":

@@ -7,6 +7,8 @@ examples, ``check``), add it to ``_MODULES`` and add its golden cases in ``rules
 from __future__ import annotations
 
 from meshlint.rules import (
+    authz_selector_no_workload,
+    authz_source_namespace_unknown,
     dangling_gateway,
     dangling_host,
     dangling_subset,
@@ -18,6 +20,18 @@ from meshlint.rules import (
     injection_disabled,
     injection_missing,
     internal_error,
+    jwks_fetch_unrestricted,
+    sidecar_ambient_ineffective,
+    sidecar_egress_host_unknown,
+    sidecar_multiple_defaults,
+    sidecar_root_selector,
+    sidecar_selector_conflict,
+    sidecar_selector_no_workload,
+    telemetry_lightstep_provider,
+    telemetry_multiple_defaults,
+    telemetry_provider_undefined,
+    telemetry_selector_conflict,
+    telemetry_selector_no_workload,
     trace_sampling_production,
     unreadable_file,
     weight_sum,
@@ -43,14 +57,30 @@ _MODULES = (
     dangling_subset,
     dangling_gateway,
     gateway_legacy_reference,
+    # ML15x-16x: sidecar and security references
+    sidecar_selector_no_workload,
+    sidecar_egress_host_unknown,
+    sidecar_selector_conflict,
+    sidecar_multiple_defaults,
+    sidecar_ambient_ineffective,
+    sidecar_root_selector,
+    authz_source_namespace_unknown,
+    authz_selector_no_workload,
     # ML2xx: traffic
     weight_sum,
     # ML3xx: observability and cost
     trace_sampling_production,
+    telemetry_selector_no_workload,
+    telemetry_selector_conflict,
+    telemetry_multiple_defaults,
+    telemetry_provider_undefined,
+    telemetry_lightstep_provider,
     # ML4xx: data plane membership
     injection_missing,
     injection_disabled,
     injection_conflicting_labels,
+    # ML7xx: security and mTLS
+    jwks_fetch_unrestricted,
     # ML9xx: meshlint itself
     internal_error,
 )

@@ -1,0 +1,135 @@
+"""What the sidecar, telemetry and security rules share: workload selectors, the scope of a
+policy (workload, namespace, mesh) and the mTLS modes of PeerAuthentications and
+DestinationRules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from meshlint.graph import Mesh, Workload
+from meshlint.model import K, Resource, string_map
+
+__all__ = [
+    "MtlsPolicy",
+    "Selection",
+    "client_tls",
+    "peer_policies",
+    "selection",
+    "selector_text",
+    "workload_name",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A policy's workload selector: labels, where they are written, and what they match."""
+
+    labels: dict[str, str] | None  # None: no selector (applies to the whole namespace)
+    path: tuple[object, ...]
+    workloads: list[Workload]
+    known_outside: bool  # declared in known-workloads
+
+    @property
+    def matches(self) -> bool:
+        return bool(self.workloads) or self.known_outside
+
+
+def _selector_path(resource: Resource) -> tuple[str, ...]:
+    if resource.type == K.SIDECAR:
+        return ("spec", "workloadSelector", "labels")
+    return ("spec", "selector", "matchLabels")
+
+
+def selection(mesh: Mesh, resource: Resource, anywhere: bool = False) -> Selection:
+    """The workloads ``resource`` selects in its namespace (everywhere when ``anywhere``).
+    An empty or missing selector yields ``labels=None``."""
+    path = _selector_path(resource)
+    node: object = resource.body
+    for step in path:
+        node = node.get(step) if isinstance(node, dict) else None
+    labels = string_map(node)
+    if not labels:
+        return Selection(None, path, [], False)
+    namespace = None if anywhere else resource.namespace
+    workloads = mesh.workloads_selected(labels, namespace)
+    known = not workloads and mesh.is_known_workload(labels, namespace)
+    return Selection(labels, path, workloads, known)
+
+
+def selector_text(labels: dict[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
+def workload_name(workload: Workload) -> str:
+    return workload.resource.display
+
+
+# -- mTLS ----------------------------------------------------------------------------------
+
+MUTUAL_MODES = frozenset({"ISTIO_MUTUAL", "MUTUAL"})
+
+
+@dataclass(frozen=True, slots=True)
+class MtlsPolicy:
+    """A PeerAuthentication without selector: mesh-wide (root namespace) or namespace-wide."""
+
+    resource: Resource
+    mode: str  # STRICT, PERMISSIVE, DISABLE (UNSET ones are left out)
+    mesh_wide: bool
+
+
+def peer_mode(resource: Resource) -> str:
+    mtls = resource.spec.get("mtls")
+    mode = mtls.get("mode") if isinstance(mtls, dict) else None
+    return mode.upper() if isinstance(mode, str) and mode else "UNSET"
+
+
+def peer_policies(mesh: Mesh) -> Iterator[MtlsPolicy]:
+    """PeerAuthentications that set a mode for a whole namespace or the whole mesh."""
+    root = mesh.mesh_config.root_namespace
+    for resource in mesh.of_type(K.PEER_AUTHENTICATION):
+        if selection(mesh, resource).labels is not None:
+            continue
+        mode = peer_mode(resource)
+        if mode in ("STRICT", "PERMISSIVE", "DISABLE"):
+            yield MtlsPolicy(resource, mode, resource.namespace == root)
+
+
+def client_tls(resource: Resource) -> str | None:
+    """A DestinationRule's ``trafficPolicy.tls.mode`` (upper case), or None."""
+    policy = resource.spec.get("trafficPolicy")
+    tls = policy.get("tls") if isinstance(policy, dict) else None
+    mode = tls.get("mode") if isinstance(tls, dict) else None
+    return mode.upper() if isinstance(mode, str) and mode else None
+
+
+TLS_MODE_PATH = ("spec", "trafficPolicy", "tls", "mode")
+
+
+def dr_scope(mesh: Mesh, resource: Resource) -> str | None:
+    """``"mesh"`` for a DestinationRule whose host covers every cluster service (``*.local``,
+    ``*.cluster.local``...), the namespace name for ``*.<ns>.svc.<domain>``, else None."""
+    host = resource.spec.get("host")
+    if not isinstance(host, str):
+        return None
+    domain = mesh.settings.cluster_domain
+    if host in ("*", "*.local", f"*.{domain}", f"*.svc.{domain}"):
+        return "mesh"
+    suffix = f".svc.{domain}"
+    if host.startswith("*.") and host.endswith(suffix):
+        namespace = host[2 : -len(suffix)]
+        if namespace and "." not in namespace:
+            return namespace
+    return None
+
+
+def wide_destination_rules(mesh: Mesh) -> Iterator[tuple[Resource, str, str]]:
+    """``(rule, scope, tls mode)`` for mesh-wide and namespace-wide DestinationRules that set
+    a TLS mode."""
+    for resource in mesh.of_type(K.DESTINATION_RULE):
+        scope = dr_scope(mesh, resource)
+        mode = client_tls(resource)
+        if scope is not None and mode is not None:
+            yield resource, scope, mode
