@@ -133,3 +133,50 @@ def wide_destination_rules(mesh: Mesh) -> Iterator[tuple[Resource, str, str]]:
         mode = client_tls(resource)
         if scope is not None and mode is not None:
             yield resource, scope, mode
+
+
+@dataclass(frozen=True, slots=True)
+class MtlsState:
+    """The namespace-wide and mesh-wide mTLS settings of a run."""
+
+    mesh_peer: MtlsPolicy | None
+    namespace_peer: dict[str, MtlsPolicy]
+    mesh_client: list[tuple[Resource, str]]  # mesh-wide DestinationRules and their TLS mode
+    namespace_client: dict[str, list[tuple[Resource, str]]]
+
+    def server_policy(self, namespace: str | None) -> MtlsPolicy | None:
+        """The PeerAuthentication that decides the mode of ``namespace``'s workloads."""
+        own = self.namespace_peer.get(namespace) if namespace else None
+        return own or self.mesh_peer
+
+    def client_rule(self, namespace: str | None) -> tuple[Resource, str] | None:
+        """The namespace-wide (else mesh-wide) DestinationRule that sets the TLS mode clients
+        use towards ``namespace``'s services."""
+        own = self.namespace_client.get(namespace) if namespace else None
+        if own:
+            return own[0]
+        return self.mesh_client[0] if self.mesh_client else None
+
+
+def mtls_state(mesh: Mesh) -> MtlsState:
+    mesh_peer = None
+    namespace_peer: dict[str, MtlsPolicy] = {}
+    for policy in peer_policies(mesh):
+        if policy.mesh_wide and mesh_peer is None:
+            mesh_peer = policy
+        elif not policy.mesh_wide and policy.resource.namespace:
+            namespace_peer.setdefault(policy.resource.namespace, policy)
+    mesh_client: list[tuple[Resource, str]] = []
+    namespace_client: dict[str, list[tuple[Resource, str]]] = {}
+    for rule, scope, mode in wide_destination_rules(mesh):
+        if scope == "mesh":
+            mesh_client.append((rule, mode))
+        else:
+            namespace_client.setdefault(scope, []).append((rule, mode))
+    return MtlsState(mesh_peer, namespace_peer, mesh_client, namespace_client)
+
+
+def auto_mtls_note(mesh: Mesh) -> str:
+    config = mesh.mesh_config
+    state = "on" if config.enable_auto_mtls else "off"
+    return f"auto-mTLS is {state} ({config.describe()})"

@@ -7,6 +7,10 @@ examples, ``check``), add it to ``_MODULES`` and add its golden cases in ``rules
 from __future__ import annotations
 
 from meshlint.rules import (
+    authz_host_unknown,
+    authz_identity_without_mtls,
+    authz_invalid_method,
+    authz_principal_unknown,
     authz_selector_no_workload,
     authz_source_namespace_unknown,
     dangling_gateway,
@@ -21,6 +25,11 @@ from meshlint.rules import (
     injection_missing,
     internal_error,
     jwks_fetch_unrestricted,
+    mtls_client_without_server,
+    mtls_mutual_to_disabled,
+    mtls_plaintext_to_strict,
+    mtls_settings_overridden,
+    mtls_strict_without_client_tls,
     sidecar_ambient_ineffective,
     sidecar_egress_host_unknown,
     sidecar_multiple_defaults,
@@ -66,6 +75,8 @@ _MODULES = (
     sidecar_root_selector,
     authz_source_namespace_unknown,
     authz_selector_no_workload,
+    authz_host_unknown,
+    authz_principal_unknown,
     # ML2xx: traffic
     weight_sum,
     # ML3xx: observability and cost
@@ -80,7 +91,14 @@ _MODULES = (
     injection_disabled,
     injection_conflicting_labels,
     # ML7xx: security and mTLS
+    authz_invalid_method,
+    authz_identity_without_mtls,
     jwks_fetch_unrestricted,
+    mtls_strict_without_client_tls,
+    mtls_client_without_server,
+    mtls_plaintext_to_strict,
+    mtls_mutual_to_disabled,
+    mtls_settings_overridden,
     # ML9xx: meshlint itself
     internal_error,
 )

@@ -39,7 +39,7 @@ spec:
   action: ALLOW
   rules:
   - from:
-    - source: {namespaces: [frontend, "team-*"]}
+    - source: {namespaces: [frontend, "front*"]}
 ```
 """
 
