@@ -131,7 +131,7 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
-    parser.add_argument("--version", action="version", version=f"meshlint {__version__}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
 
 
@@ -169,6 +169,9 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     from meshlint.reporters import FORMATS
 
     args = _check_parser().parse_args(argv)
+    if args.version:
+        stdout.write(f"meshlint {__version__}\n")
+        return EXIT_OK
     try:
         rules = select_rules(_split(args.select), _split(args.ignore))
     except ValueError as error:

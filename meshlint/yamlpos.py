@@ -165,39 +165,31 @@ class _Builder:
         result = PosDict()
         pos: list[int] = []
         result.pos = pos
+        merged: set[str] = set()  # keys taken from `<<`, which explicit keys override
         build = self.build
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self._merge(result, pos, value_node, depth)
+                merged |= self._merge(result, pos, value_node, depth)
                 continue
             key = build(key_node, depth + 1)
             if key.__class__ is not str:
-                if isinstance(key, (dict, list)):
-                    mark = key_node.start_mark
-                    self.problems.append(
-                        ParseProblem(
-                            "yaml-syntax",
-                            mark.line,
-                            mark.column,
-                            "a mapping key must be a scalar, not a mapping or a list",
-                        )
-                    )
-                    key = yaml.serialize(key_node, Dumper=yaml.SafeDumper).strip()
-                else:
-                    key = _key_text(key, key_node)
+                key = self._key_text(key, key_node)
             value = build(value_node, depth + 1)
             kmark = key_node.start_mark
             vmark = value_node.start_mark
             if key in result:
-                self.problems.append(
-                    ParseProblem(
-                        "duplicate-key",
-                        kmark.line,
-                        kmark.column,
-                        f"duplicate key {key!r}: YAML forbids it and kubectl silently keeps "
-                        "the last value. Remove one of them.",
+                if key in merged:
+                    merged.discard(key)
+                else:
+                    self.problems.append(
+                        ParseProblem(
+                            "duplicate-key",
+                            kmark.line,
+                            kmark.column,
+                            f"duplicate key {key!r}: YAML forbids it and kubectl silently "
+                            "keeps the last value. Remove one of them.",
+                        )
                     )
-                )
                 index = list(result).index(key) * 4
                 pos[index : index + 4] = (kmark.line, kmark.column, vmark.line, vmark.column)
             else:
@@ -205,8 +197,24 @@ class _Builder:
             result[key] = value
         return result
 
-    def _merge(self, result: PosDict, pos: list[int], value_node: yaml.Node, depth: int) -> None:
+    def _key_text(self, key: object, key_node: yaml.Node) -> str:
+        """Keys are strings in Kubernetes; ``80: x`` or ``true: y`` keep their source text."""
+        if isinstance(key_node, ScalarNode):
+            return key_node.value
+        mark = key_node.start_mark
+        self.problems.append(
+            ParseProblem(
+                "yaml-syntax",
+                mark.line,
+                mark.column,
+                "a mapping key must be a scalar, not a mapping or a list",
+            )
+        )
+        return f"<{type(key).__name__} key at line {mark.line + 1}>"
+
+    def _merge(self, result: PosDict, pos: list[int], value_node: yaml.Node, depth: int) -> set:
         """``<<: *base``: copy keys the mapping does not set itself, as YAML 1.1 says."""
+        added = set()
         sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
         for source in sources:
             merged = self.build(source, depth + 1)
@@ -216,6 +224,8 @@ class _Builder:
                 if key not in result:
                     result[key] = value
                     pos += merged.pos[index * 4 : index * 4 + 4]
+                    added.add(key)
+        return added
 
     def _sequence(self, node: SequenceNode, depth: int) -> PosList:
         result = PosList()
@@ -227,13 +237,6 @@ class _Builder:
             pos += (mark.line, mark.column)
             result.append(build(item, depth + 1))
         return result
-
-
-def _key_text(key: object, node: yaml.Node) -> str:
-    """Keys are strings in Kubernetes; ``80: x`` or ``true: y`` keep their source text."""
-    if isinstance(node, ScalarNode):
-        return node.value
-    return str(key)
 
 
 def parse_documents(

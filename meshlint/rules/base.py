@@ -17,7 +17,7 @@ from typing import Any
 from meshlint.findings import Finding, Location, Severity
 from meshlint.model import Resource, field_path
 
-__all__ = ["Rule", "from_module", "related", "report", "report_at", "suggest"]
+__all__ = ["Rule", "closest", "from_module", "related", "report", "report_at", "suggest"]
 
 _EXAMPLE = re.compile(r"^## (Bad|Good)\s*\n+```yaml\n(.*?)^```", re.M | re.S)
 
@@ -100,10 +100,16 @@ def related(resource: Resource, path: tuple[object, ...], message: str) -> Locat
     return Location(resource.source.path, line + 1, column + 1, message)
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate nearest to ``word``, if it is a plausible typo of it."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'v1'?)`` for a near miss, else an empty string."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(word, candidates)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def quoted_list(items: Iterable[str], limit: int = 6) -> str:

@@ -67,7 +67,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.rules.base import Rule, related, report, suggest
+from meshlint.rules.base import Rule, closest, related, report, suggest
 
 RULE = Rule(
     code="ML101",
@@ -77,6 +77,18 @@ RULE = Rule(
     kinds=("VirtualService",),
     refs=("IST0101", "KIA1101"),
 )
+
+
+def _suggest_host(full: str, names: list[str]) -> str:
+    """Compare only what differs: hosts of the same namespace by their first label."""
+    first, dot, suffix = full.partition(".")
+    if not dot:
+        return suggest(full, names)
+    siblings = {n[: -len(suffix) - 1]: n for n in names if n.endswith("." + suffix)}
+    close = closest(first, siblings)
+    if close:
+        return f" (did you mean {siblings[close]!r}?)"
+    return suggest(full, [n for n in names if not n.endswith("." + suffix)])
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
@@ -104,7 +116,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         resolved = f" (resolved as {full!r})" if full != destination.host else ""
         message = (
             f"{what} {destination.host!r}{resolved} is not defined by any Service or "
-            f"ServiceEntry{suggest(full, mesh.hosts.names())}; fix the host, add the Service "
+            f"ServiceEntry{_suggest_host(full, mesh.hosts.names())}; fix the host, add the Service "
             "or ServiceEntry, or declare it in `known-hosts` if it lives outside these files"
         )
         yield report(RULE, vs, path, message)

@@ -1,0 +1,49 @@
+"""Host resolution and visibility, the source of most peers' false positives."""
+
+import pytest
+
+from meshlint.hosts import export_set, host_candidates, visible, wildcard_covers
+
+D = "cluster.local"
+
+
+@pytest.mark.parametrize(
+    ("host", "namespace", "expected"),
+    [
+        ("reviews", "shop", ("reviews.shop.svc.cluster.local",)),
+        ("reviews.data", "shop", ("reviews.data", "reviews.data.svc.cluster.local")),
+        ("reviews.data.svc", "shop", ("reviews.data.svc", "reviews.data.svc.cluster.local")),
+        ("reviews.data.svc.cluster.local", "shop", ("reviews.data.svc.cluster.local",)),
+        ("api.example.com", "shop", ("api.example.com",)),
+        ("*.example.com", "shop", ("*.example.com",)),
+    ],
+)
+def test_host_candidates(host, namespace, expected):
+    assert host_candidates(host, namespace, D) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "host", "covered"),
+    [
+        ("*", "anything.example.com", True),
+        ("*.example.com", "api.example.com", True),
+        ("*.example.com", "a.b.example.com", True),
+        ("*.example.com", "example.com", False),
+        ("*.example.com", "badexample.com", False),
+        ("api.example.com", "api.example.com", True),
+    ],
+)
+def test_wildcards_match_at_a_label_boundary(pattern, host, covered):
+    assert wildcard_covers(pattern, host) is covered
+
+
+def test_export_to_semantics():
+    assert export_set(None) is None
+    assert export_set(["."]) == frozenset({"."})
+    assert export_set(" a, b ") == frozenset({"a", "b"})
+    assert visible(None, "shop", "other")
+    assert visible(frozenset({"*"}), "shop", "other")
+    assert visible(frozenset({"."}), "shop", "shop")
+    assert not visible(frozenset({"."}), "shop", "other")
+    assert visible(frozenset({"other"}), "shop", "other")
+    assert not visible(frozenset({"~"}), "shop", "shop")
