@@ -203,25 +203,6 @@ def _rule_dict(rule: Rule) -> dict:
 def _rules(argv: Sequence[str], stdout: TextIO) -> int:
     parser = _Parser(prog="meshlint rules", description="List meshlint's rules.")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--known-namespace",
-        action="append",
-        metavar="GLOB",
-        help="a namespace that exists outside the analysed files (repeatable)",
-    )
-    parser.add_argument(
-        "--known-workload",
-        action="append",
-        metavar="NS/LABEL=VALUE",
-        help="a workload that exists outside the analysed files, as namespace/labels "
-        "(repeatable; Istio's istio-system gateways are always known)",
-    )
-    parser.add_argument(
-        "--mesh-config",
-        metavar="FILE",
-        help="Istio mesh config (MeshConfig YAML, the istio ConfigMap or an IstioOperator); "
-        "default: found in the analysed files, else Istio's defaults",
-    )
     parser.add_argument("--no-color", action="store_true")
     args = parser.parse_args(argv)
     if args.format == "json":

@@ -149,6 +149,17 @@ class MtlsState:
         own = self.namespace_peer.get(namespace) if namespace else None
         return own or self.mesh_peer
 
+    def peers(self) -> list[MtlsPolicy]:
+        """The mesh-wide policy first, then the namespace ones."""
+        return ([self.mesh_peer] if self.mesh_peer else []) + list(self.namespace_peer.values())
+
+    def clients(self) -> list[tuple[Resource, str, str | None]]:
+        """``(rule, tls mode, namespace)`` for wide DestinationRules (namespace None: mesh)."""
+        found = [(rule, mode, None) for rule, mode in self.mesh_client]
+        for namespace, rules in self.namespace_client.items():
+            found += [(rule, mode, namespace) for rule, mode in rules]
+        return found
+
     def client_rule(self, namespace: str | None) -> tuple[Resource, str] | None:
         """The namespace-wide (else mesh-wide) DestinationRule that sets the TLS mode clients
         use towards ``namespace``'s services."""
@@ -180,3 +191,34 @@ def auto_mtls_note(mesh: Mesh) -> str:
     config = mesh.mesh_config
     state = "on" if config.enable_auto_mtls else "off"
     return f"auto-mTLS is {state} ({config.describe()})"
+
+
+# -- AuthorizationPolicy rules ---------------------------------------------------------------
+
+
+def _rule_items(policy: Resource, part: str, key: str) -> Iterator[tuple[tuple, dict]]:
+    rules = policy.spec.get("rules")
+    for index, rule in enumerate(rules if isinstance(rules, list) else ()):
+        items = rule.get(part) if isinstance(rule, dict) else None
+        for position, item in enumerate(items if isinstance(items, list) else ()):
+            value = item.get(key) if isinstance(item, dict) else None
+            if isinstance(value, dict):
+                yield ("spec", "rules", index, part, position, key), value
+
+
+def authz_sources(policy: Resource) -> Iterator[tuple[tuple, dict]]:
+    """``(path, source)`` for every ``rules[i].from[j].source`` of an AuthorizationPolicy."""
+    return _rule_items(policy, "from", "source")
+
+
+def authz_operations(policy: Resource) -> Iterator[tuple[tuple, dict]]:
+    """``(path, operation)`` for every ``rules[i].to[j].operation``."""
+    return _rule_items(policy, "to", "operation")
+
+
+def string_items(mapping: dict, key: str) -> Iterator[tuple[int, str]]:
+    """``(index, text)`` for the strings of a list field."""
+    values = mapping.get(key)
+    for index, value in enumerate(values if isinstance(values, list) else ()):
+        if isinstance(value, str):
+            yield index, value

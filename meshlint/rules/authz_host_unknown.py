@@ -54,6 +54,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.hosts import host_candidates
 from meshlint.model import K
+from meshlint.policies import authz_operations, string_items
 from meshlint.rules.base import Rule, report, suggest
 
 RULE = Rule(
@@ -89,29 +90,23 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     routed: set[str] | None = None
     domain = mesh.settings.cluster_domain
     for policy in mesh.of_type(K.AUTHORIZATION_POLICY):
-        rules = policy.spec.get("rules")
-        for index, rule in enumerate(rules if isinstance(rules, list) else ()):
-            targets = rule.get("to") if isinstance(rule, dict) else None
-            for position, item in enumerate(targets if isinstance(targets, list) else ()):
-                operation = item.get("operation") if isinstance(item, dict) else None
-                hosts = operation.get("hosts") if isinstance(operation, dict) else None
-                for at, host in enumerate(hosts if isinstance(hosts, list) else ()):
-                    if not isinstance(host, str) or "*" in host or not host:
-                        continue
-                    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-                    candidates = host_candidates(name, policy.namespace, domain)
-                    if mesh.hosts.lookup(candidates) or mesh.is_known_host(candidates):
-                        continue
-                    if routed is None:
-                        routed = _routed_hosts(mesh)
-                    if routed & {name, *candidates}:
-                        continue
-                    hint = suggest(candidates[-1], [*mesh.hosts.names(), *routed])
-                    message = (
-                        f"host {host!r} is not defined by any Service, ServiceEntry, "
-                        f"VirtualService or Gateway in the analysed files{hint}, so this rule "
-                        "never matches a request; fix it, or declare it with --known-host if "
-                        "it is served from elsewhere"
-                    )
-                    path = ("spec", "rules", index, "to", position, "operation", "hosts", at)
-                    yield report(RULE, policy, path, message)
+        for path, operation in authz_operations(policy):
+            for at, host in string_items(operation, "hosts"):
+                if "*" in host or not host:
+                    continue
+                name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+                candidates = host_candidates(name, policy.namespace, domain)
+                if mesh.hosts.lookup(candidates) or mesh.is_known_host(candidates):
+                    continue
+                if routed is None:
+                    routed = _routed_hosts(mesh)
+                if routed & {name, *candidates}:
+                    continue
+                hint = suggest(candidates[-1], [*mesh.hosts.names(), *routed])
+                message = (
+                    f"host {host!r} is not defined by any Service, ServiceEntry, VirtualService "
+                    f"or Gateway in the analysed files{hint}, so this rule never matches a "
+                    "request; fix it, or declare it with --known-host if it is served from "
+                    "elsewhere"
+                )
+                yield report(RULE, policy, (*path, "hosts", at), message)

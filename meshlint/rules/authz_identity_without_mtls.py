@@ -54,7 +54,13 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
-from meshlint.policies import MUTUAL_MODES, MtlsState, auto_mtls_note, mtls_state
+from meshlint.policies import (
+    MUTUAL_MODES,
+    MtlsState,
+    authz_sources,
+    auto_mtls_note,
+    mtls_state,
+)
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -86,17 +92,13 @@ def _why_no_mtls(mesh: Mesh, state: MtlsState, namespace: str | None) -> str | N
 
 
 def _identity_paths(policy) -> Iterator[tuple[tuple[object, ...], str]]:
+    for path, source in authz_sources(policy):
+        for key in SOURCE_FIELDS:
+            if source.get(key):
+                yield (*path, key), key
     rules = policy.spec.get("rules")
     for index, rule in enumerate(rules if isinstance(rules, list) else ()):
-        if not isinstance(rule, dict):
-            continue
-        sources = rule.get("from")
-        for position, item in enumerate(sources if isinstance(sources, list) else ()):
-            source = item.get("source") if isinstance(item, dict) else None
-            for key in SOURCE_FIELDS if isinstance(source, dict) else ():
-                if source.get(key):
-                    yield ("spec", "rules", index, "from", position, "source", key), key
-        conditions = rule.get("when")
+        conditions = rule.get("when") if isinstance(rule, dict) else None
         for position, item in enumerate(conditions if isinstance(conditions, list) else ()):
             if isinstance(item, dict) and item.get("key") in CONDITION_KEYS:
                 yield ("spec", "rules", index, "when", position, "key"), item["key"]

@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
+from meshlint.policies import authz_operations, string_items
 from meshlint.rules.base import Rule, report, suggest
 
 RULE = Rule(
@@ -77,21 +78,13 @@ def _advice(method: str) -> str:
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for policy in mesh.of_type(K.AUTHORIZATION_POLICY):
-        rules = policy.spec.get("rules")
-        for index, rule in enumerate(rules if isinstance(rules, list) else ()):
-            targets = rule.get("to") if isinstance(rule, dict) else None
-            for position, item in enumerate(targets if isinstance(targets, list) else ()):
-                operation = item.get("operation") if isinstance(item, dict) else None
-                if not isinstance(operation, dict):
-                    continue
-                for key in ("methods", "notMethods"):
-                    methods = operation.get(key)
-                    for at, method in enumerate(methods if isinstance(methods, list) else ()):
-                        if not isinstance(method, str) or valid_method(method):
-                            continue
-                        message = (
-                            f"{key} entry {method!r} is not an HTTP method, so it never "
-                            f"matches a request{_advice(method)}"
-                        )
-                        path = ("spec", "rules", index, "to", position, "operation", key, at)
-                        yield report(RULE, policy, path, message)
+        for path, operation in authz_operations(policy):
+            for key in ("methods", "notMethods"):
+                for at, method in string_items(operation, key):
+                    if valid_method(method):
+                        continue
+                    message = (
+                        f"{key} entry {method!r} is not an HTTP method, so it never matches a "
+                        f"request{_advice(method)}"
+                    )
+                    yield report(RULE, policy, (*path, key, at), message)

@@ -64,6 +64,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Kind
+from meshlint.policies import authz_sources, string_items
 from meshlint.rules.base import Rule, report, suggest
 
 RULE = Rule(
@@ -120,19 +121,11 @@ def _problem(mesh: Mesh, principal: str, accounts) -> str | None:
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     accounts = None
     for policy in mesh.of_type(K.AUTHORIZATION_POLICY):
-        rules = policy.spec.get("rules")
-        for index, rule in enumerate(rules if isinstance(rules, list) else ()):
-            sources = rule.get("from") if isinstance(rule, dict) else None
-            for position, item in enumerate(sources if isinstance(sources, list) else ()):
-                source = item.get("source") if isinstance(item, dict) else None
-                principals = source.get("principals") if isinstance(source, dict) else None
-                for at, principal in enumerate(principals if isinstance(principals, list) else ()):
-                    if not isinstance(principal, str):
-                        continue
-                    if accounts is None:
-                        accounts = service_accounts(mesh)
-                    problem = _problem(mesh, principal, accounts)
-                    if problem:
-                        path = ("spec", "rules", index, "from", position, "source")
-                        message = f"principal {principal!r}: {problem}"
-                        yield report(RULE, policy, (*path, "principals", at), message)
+        for path, source in authz_sources(policy):
+            for at, principal in string_items(source, "principals"):
+                if accounts is None:
+                    accounts = service_accounts(mesh)
+                problem = _problem(mesh, principal, accounts)
+                if problem:
+                    message = f"principal {principal!r}: {problem}"
+                    yield report(RULE, policy, (*path, "principals", at), message)

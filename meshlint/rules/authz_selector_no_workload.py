@@ -88,6 +88,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if chosen.labels is None:
             if mesh_wide or mesh.workloads_in(policy.namespace):
                 continue
+            if mesh.is_known_workload({}, policy.namespace):
+                continue
             message = (
                 f"this policy applies to every workload of namespace {policy.namespace!r}, but "
                 "the analysed files have no workload there" + _OUTSIDE

@@ -50,6 +50,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
+from meshlint.policies import authz_sources, string_items
 from meshlint.rules.base import Rule, report, suggest
 
 RULE = Rule(
@@ -64,23 +65,15 @@ RULE = Rule(
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for policy in mesh.of_type(K.AUTHORIZATION_POLICY):
-        rules = policy.spec.get("rules")
-        for index, rule in enumerate(rules if isinstance(rules, list) else ()):
-            sources = rule.get("from") if isinstance(rule, dict) else None
-            for position, item in enumerate(sources if isinstance(sources, list) else ()):
-                source = item.get("source") if isinstance(item, dict) else None
-                if not isinstance(source, dict):
-                    continue
-                for key in ("namespaces", "notNamespaces"):
-                    names = source.get(key)
-                    for at, name in enumerate(names if isinstance(names, list) else ()):
-                        if not isinstance(name, str) or mesh.namespace_exists(name) is not False:
-                            continue
-                        hint = suggest(name, mesh.namespace_names | mesh.resource_namespaces)
-                        message = (
-                            f"source {key} entry {name!r} matches no namespace{hint}, so it "
-                            "never matches a caller; fix the name, or declare the namespace "
-                            "with --known-namespace if it exists outside the analysed files"
-                        )
-                        path = ("spec", "rules", index, "from", position, "source", key, at)
-                        yield report(RULE, policy, path, message)
+        for path, source in authz_sources(policy):
+            for key in ("namespaces", "notNamespaces"):
+                for at, name in string_items(source, key):
+                    if mesh.namespace_exists(name) is not False:
+                        continue
+                    hint = suggest(name, mesh.namespace_names | mesh.resource_namespaces)
+                    message = (
+                        f"source {key} entry {name!r} matches no namespace{hint}, so it never "
+                        "matches a caller; fix the name, or declare the namespace with "
+                        "--known-namespace if it exists outside the analysed files"
+                    )
+                    yield report(RULE, policy, (*path, key, at), message)

@@ -72,9 +72,7 @@ RULE = Rule(
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     state = mtls_state(mesh)
-    policies = [state.mesh_peer] if state.mesh_peer else []
-    policies += state.namespace_peer.values()
-    for policy in policies:
+    for policy in state.peers():
         if policy.mode != "DISABLE":
             continue
         if policy.mesh_wide:

@@ -66,9 +66,7 @@ RULE = Rule(
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     state = mtls_state(mesh)
-    targets = [(rule, mode, None) for rule, mode in state.mesh_client]
-    targets += [(r, m, ns) for ns, rules in state.namespace_client.items() for r, m in rules]
-    for rule, mode, namespace in targets:
+    for rule, mode, namespace in state.clients():
         if mode != "DISABLE":
             continue
         server = state.mesh_peer if namespace is None else state.server_policy(namespace)

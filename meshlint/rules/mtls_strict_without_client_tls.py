@@ -73,9 +73,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     if mesh.mesh_config.enable_auto_mtls:
         return
     state = mtls_state(mesh)
-    policies = [state.mesh_peer] if state.mesh_peer else []
-    policies += state.namespace_peer.values()
-    for policy in policies:
+    for policy in state.peers():
         if policy.mode != "STRICT":
             continue
         namespace = None if policy.mesh_wide else policy.resource.namespace
