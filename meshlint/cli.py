@@ -14,9 +14,11 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from meshlint import __version__
+from meshlint import __version__, outputs
+from meshlint.docs import rule_page
 from meshlint.engine import analyse, select_rules
 from meshlint.findings import Severity
+from meshlint.progress import LoadProgress
 from meshlint.rules import RULES, Rule, find_rule
 from meshlint.settings import Settings, parse_istio_version
 
@@ -52,9 +54,7 @@ def _check_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="files or directories to lint; - reads standard input (default: .)",
     )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
-    )
+    outputs.add_arguments(parser)
     parser.add_argument(
         "--select",
         action="append",
@@ -166,18 +166,24 @@ def _use_colour(stream: TextIO, disabled: bool) -> bool:
 
 
 def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    from meshlint.reporters import FORMATS
-
     args = _check_parser().parse_args(argv)
     if args.version:
         stdout.write(f"meshlint {__version__}\n")
         return EXIT_OK
     try:
         rules = select_rules(_split(args.select), _split(args.ignore))
+        plan = outputs.plan(args.outputs)
     except ValueError as error:
         raise _UsageError(f"meshlint: error: {error}") from None
-    report = analyse(args.paths, _settings(args), rules)
-    FORMATS[args.format](report, stdout, _use_colour(stdout, args.no_color))
+    with LoadProgress(stderr) as progress:
+        report = analyse(args.paths, _settings(args), rules, progress=progress)
+    colour = _use_colour(stdout, args.no_color)
+    try:
+        outputs.write_reports(report, plan, stdout, stderr, colour, args.statistics)
+    except OSError as error:
+        raise _UsageError(
+            f"meshlint: error: cannot write {error.filename}: {error.strerror}"
+        ) from None
     if args.debug:
         for text in report.tracebacks:
             stderr.write(text)
@@ -228,16 +234,6 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
     return EXIT_OK
 
 
-def rule_markdown(rule: Rule) -> str:
-    refs = ", ".join(rule.refs) if rule.refs else "none"
-    options = ", ".join(f"`{k}` (default {v!r})" for k, v in rule.options.items()) or "none"
-    return (
-        f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n"
-        f"Default severity: {rule.severity}. Equivalent checks: {refs}. Options: {options}.\n\n"
-        f"{rule.doc}\n"
-    )
-
-
 def _explain(argv: Sequence[str], stdout: TextIO) -> int:
     parser = _Parser(prog="meshlint explain", description="Show a rule's documentation.")
     parser.add_argument("rule", metavar="NAME-OR-CODE")
@@ -245,7 +241,7 @@ def _explain(argv: Sequence[str], stdout: TextIO) -> int:
     rule = find_rule(args.rule)
     if rule is None:
         raise _UsageError(f"meshlint explain: unknown rule {args.rule!r} (see `meshlint rules`)")
-    stdout.write(rule_markdown(rule))
+    stdout.write(rule_page(rule))
     return EXIT_OK
 
 

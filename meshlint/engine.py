@@ -10,9 +10,9 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, Severity, Suppression
 from meshlint.graph import build_mesh
-from meshlint.loader import SourceFile, load_paths
+from meshlint.loader import Progress, SourceFile, load_paths
 from meshlint.model import extract_resources
 from meshlint.rules import RULES, Rule, find_rule
 from meshlint.rules.base import report_at
@@ -33,6 +33,9 @@ class Report:
     rules: tuple[Rule, ...]
     internal_errors: int = 0
     tracebacks: list[str] = field(default_factory=list)
+    # Findings that a suppression silenced: not reported, not counted, but kept for the
+    # formats that record them (SARIF ``suppressions``, JUnit ``skipped``).
+    suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -59,8 +62,9 @@ def analyse(
     settings: Settings = Settings(),
     rules: tuple[Rule, ...] = RULES,
     limits: Limits = Limits(),
+    progress: Progress | None = None,
 ) -> Report:
-    return analyse_sources(load_paths(paths, limits), settings, rules)
+    return analyse_sources(load_paths(paths, limits, progress), settings, rules)
 
 
 def analyse_sources(

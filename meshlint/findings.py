@@ -8,7 +8,7 @@ from enum import IntEnum
 
 from meshlint.model import ResourceRef
 
-__all__ = ["Finding", "Location", "Severity"]
+__all__ = ["Finding", "Location", "Severity", "Suppression"]
 
 
 class Severity(IntEnum):
@@ -54,3 +54,12 @@ class Finding:
     @property
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.code, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding is silenced. ``kind`` follows SARIF: ``"inSource"`` for a comment or an
+    annotation in the manifests, ``"external"`` for the config file or a baseline."""
+
+    kind: str
+    justification: str = ""

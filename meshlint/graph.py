@@ -2,9 +2,9 @@
 between them, built once per run. Rules ask the graph; they never re-scan the resources.
 
 Nodes are ``Resource`` objects, plus ``("host", name)``, ``("subset", host, name)`` and
-``("gateway", namespace, name)`` for things that are referred to. Edges carry a ``kind``
-(``binds``, ``routes_to``, ``mirrors_to``, ``defines_host``, ``configures``,
-``defines_subset``, ``selects``) and the record that describes the reference.
+``("gateway", namespace, name)`` for things that are referred to. Edges are keyed by
+their kind (``binds``, ``routes_to``, ``mirrors_to``, ``uses_subset``, ``defines_host``,
+``configures``, ``defines_subset``, ``selects``) and list the records behind them in ``refs``.
 """
 
 from __future__ import annotations
@@ -103,9 +103,21 @@ class Mesh:
         return self._workloads_by_ns.get(namespace, [])
 
     def edges(self, kind: str) -> Iterator[tuple[object, object, dict]]:
-        for source, target, data in self.graph.edges(data=True):
-            if data.get("kind") == kind:
+        """Edges of one kind; ``data["refs"]`` holds the records behind them."""
+        for source, target, key, data in self.graph.edges(keys=True, data=True):
+            if key == kind:
                 yield source, target, data
+
+    def link(self, source: object, target: object, kind: str, ref: object = None) -> None:
+        """Add (or extend) the ``kind`` edge between two nodes, keyed by kind so parallel
+        references of one kind share an edge and list their records."""
+        edges = self.graph.succ.get(source, {}).get(target)
+        data = edges.get(kind) if edges else None
+        if data is None:
+            self.graph.add_edge(source, target, key=kind, refs=[])
+            data = self.graph.succ[source][target][kind]
+        if ref is not None:
+            data["refs"].append(ref)
 
     def host_definitions(self, destination: Destination) -> list[HostDef]:
         return self.hosts.lookup(destination.candidates)
@@ -240,12 +252,12 @@ def _add_service(mesh: Mesh, service: Resource) -> None:
     fqdn = mesh.cluster_fqdn(service.name, service.namespace)
     export_to = export_set(service.annotations.get("networking.istio.io/exportTo"))
     mesh.hosts.add(HostDef(fqdn, service, export_to, ("metadata", "name")))
-    mesh.graph.add_edge(service, ("host", fqdn), kind="defines_host")
+    mesh.link(service, ("host", fqdn), "defines_host")
     selector = string_map(service.spec.get("selector"))
     if selector:
         for workload in mesh.workloads_in(service.namespace):
             if selects(selector, workload.labels):
-                mesh.graph.add_edge(service, workload.resource, kind="selects")
+                mesh.link(service, workload.resource, "selects")
 
 
 def _add_service_entry(mesh: Mesh, entry: Resource) -> None:
@@ -258,7 +270,7 @@ def _add_service_entry(mesh: Mesh, entry: Resource) -> None:
             continue
         fqdn = mesh.cluster_fqdn(host, entry.namespace)
         mesh.hosts.add(HostDef(fqdn, entry, export_to, ("spec", "hosts", index)))
-        mesh.graph.add_edge(entry, ("host", fqdn), kind="defines_host")
+        mesh.link(entry, ("host", fqdn), "defines_host")
 
 
 def _add_destination_rule(mesh: Mesh, rule: Resource) -> None:
@@ -268,12 +280,12 @@ def _add_destination_rule(mesh: Mesh, rule: Resource) -> None:
     fqdn = mesh.cluster_fqdn(host, rule.namespace)
     export_to = export_set(rule.spec.get("exportTo"))
     mesh.destination_rule_hosts.add(HostDef(fqdn, rule, export_to, ("spec", "host")))
-    mesh.graph.add_edge(rule, ("host", fqdn), kind="configures")
+    mesh.link(rule, ("host", fqdn), "configures")
     subsets = rule.spec.get("subsets")
     if isinstance(subsets, list):
         for subset in subsets:
             if isinstance(subset, dict) and isinstance(subset.get("name"), str):
-                mesh.graph.add_edge(rule, ("subset", fqdn, subset["name"]), kind="defines_subset")
+                mesh.link(rule, ("subset", fqdn, subset["name"]), "defines_subset")
 
 
 def _add_virtual_service(mesh: Mesh, vs: Resource) -> None:
@@ -344,11 +356,9 @@ def _add_destination(
     mesh.destinations.append(destination)
     definitions = mesh.hosts.lookup(destination.candidates)
     name = definitions[0].host if definitions else destination.candidates[-1]
-    mesh.graph.add_edge(
-        vs, ("host", name), kind="mirrors_to" if mirror else "routes_to", ref=destination
-    )
+    mesh.link(vs, ("host", name), "mirrors_to" if mirror else "routes_to", destination)
     if destination.subset:
-        mesh.graph.add_edge(vs, ("subset", name, destination.subset), kind="uses_subset")
+        mesh.link(vs, ("subset", name, destination.subset), "uses_subset", destination)
 
 
 def _add_gateway_refs(mesh: Mesh, vs: Resource, path: tuple[object, ...], refs: list) -> None:
@@ -362,7 +372,7 @@ def _add_gateway_refs(mesh: Mesh, vs: Resource, path: tuple[object, ...], refs: 
             target = (
                 ref.gateway if ref.gateway is not None else ("gateway", ref.namespace, ref.name)
             )
-            mesh.graph.add_edge(vs, target, kind="binds", ref=ref)
+            mesh.link(vs, target, "binds", ref)
 
 
 def _resolve_gateway(

@@ -9,16 +9,26 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from meshlint.yamlpos import Limits, ParseProblem, parse_documents
 
-__all__ = ["MANIFEST_SUFFIXES", "Document", "SourceFile", "discover", "load_paths", "load_text"]
+__all__ = [
+    "MANIFEST_SUFFIXES",
+    "Document",
+    "Progress",
+    "SourceFile",
+    "discover",
+    "load_paths",
+    "load_text",
+]
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
+# Called after each file with (files done, files in total); the caller decides how to show it.
+Progress = Callable[[int, int], None]
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".meshlint_cache", "__pycache__"})
 # Go template actions as Helm writes them; `{{ $labels }}` in alert text is left alone.
 _HELM_ACTION = re.compile(
@@ -82,8 +92,16 @@ def _walk(root: Path) -> Iterator[str]:
                 yield os.path.join(dirpath, name)
 
 
-def load_paths(paths: Iterable[str], limits: Limits = Limits()) -> list[SourceFile]:
-    return [load_file(path, limits) for path in discover(paths)]
+def load_paths(
+    paths: Iterable[str], limits: Limits = Limits(), progress: Progress | None = None
+) -> list[SourceFile]:
+    files = list(discover(paths))
+    sources = []
+    for done, path in enumerate(files, 1):
+        sources.append(load_file(path, limits))
+        if progress is not None:
+            progress(done, len(files))
+    return sources
 
 
 def load_file(path: str, limits: Limits = Limits()) -> SourceFile:

@@ -50,7 +50,32 @@ _PLAIN_TAGS = frozenset(
         "tag:yaml.org,2002:pairs",
     }
 )
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+class _Loader(yaml.CSafeLoader):
+    """The C loader with a leaner implicit-tag resolver (same YAML 1.1 rules as PyYAML's safe
+    loader). No path resolvers are registered, so the per-node bookkeeping for them is
+    skipped; plain scalars are resolved by their first character as PyYAML does."""
+
+    _by_first = yaml.CSafeLoader.yaml_implicit_resolvers
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self._by_first.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 class PosDict(dict):
@@ -135,6 +160,9 @@ class _Builder:
     def _scalar(self, node: ScalarNode, tag: str) -> object:
         try:
             if tag == _INT:
+                value = node.value
+                if value.isdigit():  # the common case; PyYAML's path handles 0x, 0o, 1_000, ...
+                    return int(value) if value[0] != "0" or value == "0" else int(value, 8)
                 return _CONSTRUCTOR.construct_yaml_int(node)
             if tag == _BOOL:
                 return _CONSTRUCTOR.construct_yaml_bool(node)
@@ -247,7 +275,7 @@ def parse_documents(
     Problems (syntax errors, tags, duplicate keys, limits) are appended to ``problems``; a
     syntax error ends the file, but the documents before it are still yielded.
     """
-    loader = yaml.CSafeLoader(text)
+    loader = _Loader(text)
     count = 0
     try:
         while True:
