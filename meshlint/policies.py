@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from meshlint.graph import Mesh, Workload
 from meshlint.model import K, Resource, string_map
@@ -42,9 +43,22 @@ def _selector_path(resource: Resource) -> tuple[str, ...]:
     return ("spec", "selector", "matchLabels")
 
 
+_SELECTIONS: WeakKeyDictionary[Mesh, dict[tuple[int, bool], Selection]] = WeakKeyDictionary()
+
+
 def selection(mesh: Mesh, resource: Resource, anywhere: bool = False) -> Selection:
     """The workloads ``resource`` selects in its namespace (everywhere when ``anywhere``).
-    An empty or missing selector yields ``labels=None``."""
+    An empty or missing selector yields ``labels=None``. Computed once per run and resource,
+    since several rules ask."""
+    cache = _SELECTIONS.setdefault(mesh, {})
+    key = (id(resource), anywhere)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _select(mesh, resource, anywhere)
+    return found
+
+
+def _select(mesh: Mesh, resource: Resource, anywhere: bool) -> Selection:
     path = _selector_path(resource)
     node: object = resource.body
     for step in path:
