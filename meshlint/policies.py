@@ -100,6 +100,27 @@ def peer_mode(resource: Resource) -> str:
     return mode.upper() if isinstance(mode, str) and mode else "UNSET"
 
 
+def port_modes(resource: Resource) -> set[str]:
+    """The modes a PeerAuthentication's ``portLevelMtls`` sets, upper case."""
+    ports = resource.spec.get("portLevelMtls")
+    found = set()
+    for value in ports.values() if isinstance(ports, dict) else ():
+        mode = value.get("mode") if isinstance(value, dict) else None
+        if isinstance(mode, str):
+            found.add(mode.upper())
+    return found
+
+
+def workload_peer_modes(mesh: Mesh, namespace: str | None) -> set[str]:
+    """Modes set by workload-level PeerAuthentications (with a selector) in ``namespace``."""
+    found = set()
+    for resource in mesh.of_type(K.PEER_AUTHENTICATION):
+        if resource.namespace == namespace and selection(mesh, resource).labels is not None:
+            found.add(peer_mode(resource))
+            found |= port_modes(resource)
+    return found
+
+
 def peer_policies(mesh: Mesh) -> Iterator[MtlsPolicy]:
     """PeerAuthentications that set a mode for a whole namespace or the whole mesh."""
     root = mesh.mesh_config.root_namespace

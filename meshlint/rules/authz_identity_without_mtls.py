@@ -6,7 +6,8 @@ Without mTLS there is no certificate: these fields never match, so an ALLOW poli
 everything and a DENY policy never fires. mTLS is off for a namespace when its
 PeerAuthentication (else the mesh-wide one) says `DISABLE`, or when clients do not send it: a
 namespace-wide or mesh-wide DestinationRule with `tls.mode: DISABLE`, or auto-mTLS turned off
-in the mesh config with no DestinationRule enabling `ISTIO_MUTUAL`.
+in the mesh config with no DestinationRule enabling `ISTIO_MUTUAL`. Workload-level
+PeerAuthentications that turn mTLS back on keep the namespace from being reported.
 
 ## Bad
 
@@ -60,6 +61,7 @@ from meshlint.policies import (
     authz_sources,
     auto_mtls_note,
     mtls_state,
+    workload_peer_modes,
 )
 from meshlint.rules.base import Rule, report
 
@@ -79,6 +81,8 @@ CONDITION_KEYS = ("source.principal", "source.namespace", "connection.sni")
 def _why_no_mtls(mesh: Mesh, state: MtlsState, namespace: str | None) -> str | None:
     server = state.server_policy(namespace)
     if server is not None and server.mode == "DISABLE":
+        if workload_peer_modes(mesh, namespace) - {"DISABLE", "UNSET"}:
+            return None  # some workloads turn mTLS back on; the policy may target them
         return f"PeerAuthentication {server.resource.display} disables mTLS"
     client = state.client_rule(namespace)
     if client is not None:

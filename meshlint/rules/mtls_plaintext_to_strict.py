@@ -6,7 +6,8 @@ would do. Servers whose PeerAuthentication is STRICT refuse plain text, so every
 through that DestinationRule fails (connection reset, 503 `UF`/`URX`). The namespace's own
 PeerAuthentication decides; without one, the mesh-wide one in the root namespace does.
 Checked for mesh-wide (`*.local`) and namespace-wide (`*.<ns>.svc.cluster.local`)
-DestinationRules, as Kiali does.
+DestinationRules, as Kiali does; a PeerAuthentication that relaxes some ports
+(`portLevelMtls`) is left alone.
 
 ## Bad
 
@@ -51,7 +52,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.policies import TLS_MODE_PATH, mtls_state
+from meshlint.policies import TLS_MODE_PATH, mtls_state, port_modes
 from meshlint.rules.base import Rule, related, report
 
 RULE = Rule(
@@ -70,7 +71,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if mode != "DISABLE":
             continue
         server = state.mesh_peer if namespace is None else state.server_policy(namespace)
-        if server is None or server.mode != "STRICT":
+        if server is None or server.mode != "STRICT" or port_modes(server.resource) - {"STRICT"}:
             continue
         scope = "the whole mesh" if namespace is None else f"namespace {namespace!r}"
         level = "mesh-wide" if server.mesh_wide else "namespace"
