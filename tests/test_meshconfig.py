@@ -157,3 +157,56 @@ def test_cli_known_namespaces_and_workloads(tmp_path):
     assert main(base, io.StringIO(), io.StringIO()) == 1
     known = [*base, "--known-workload", "shop/app=cart,tier=web", "--known-namespace", "team-*"]
     assert main(known, io.StringIO(), io.StringIO()) == 0
+
+
+WRONG_TYPES = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    extensionProviders: [{name: [x]}, {name: ls, lightstep: {}}, 3]
+    defaultProviders: {accessLogging: 5}
+    outboundTrafficPolicy: ALLOW
+---
+apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata: {name: t, namespace: shop}
+spec:
+  selector: {matchLabels: [a]}
+  tracing: [{providers: [{name: [ls]}, {name: {x: 1}}, 7]}, 3]
+  accessLogging: {providers: x}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: s, namespace: shop}
+spec:
+  workloadSelector: {labels: x}
+  egress: [{hosts: [3, "nope", "a/"]}, 4]
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: p, namespace: shop}
+spec:
+  selector: x
+  rules: [{from: [{source: {namespaces: x, principals: [1, "a/b"]}}], to: {operation: 1}}, 5]
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: shop}
+spec: {mtls: {mode: [STRICT]}, portLevelMtls: [1]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: d, namespace: shop}
+spec: {host: ["*.local"], trafficPolicy: {tls: DISABLE, portLevelSettings: {}}}
+"""
+
+
+def test_rules_skip_wrong_types_quietly():
+    from meshlint.engine import analyse_sources, select_rules
+
+    prefixes = ("sidecar-", "telemetry-", "authz-", "mtls-", "jwks-")
+    rules = tuple(r for r in select_rules() if r.name.startswith(prefixes))
+    report = analyse_sources([load_text("wrong.yaml", WRONG_TYPES)], rules=rules)
+    assert report.internal_errors == 0, report.tracebacks

@@ -75,7 +75,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             named = entry.get("providers") if isinstance(entry, dict) else None
             for position, provider in enumerate(named if isinstance(named, list) else ()):
                 name = provider.get("name") if isinstance(provider, dict) else None
-                if name in lightstep:
+                if isinstance(name, str) and name in lightstep:
                     message = (
                         f"provider {name!r} is a Lightstep provider ({config.describe()}), "
                         "which Istio has deprecated; define an opentelemetry provider for the "
