@@ -7,6 +7,7 @@ examples, ``check``), add it to ``_MODULES`` and add its golden cases in ``rules
 from __future__ import annotations
 
 from meshlint.rules import (
+    authn_selector_no_workload,
     authz_host_unknown,
     authz_identity_without_mtls,
     authz_invalid_method,
@@ -30,6 +31,7 @@ from meshlint.rules import (
     mtls_plaintext_to_strict,
     mtls_settings_overridden,
     mtls_strict_without_client_tls,
+    peer_authentication_conflict,
     sidecar_ambient_ineffective,
     sidecar_egress_host_unknown,
     sidecar_multiple_defaults,
@@ -77,6 +79,7 @@ _MODULES = (
     authz_selector_no_workload,
     authz_host_unknown,
     authz_principal_unknown,
+    authn_selector_no_workload,
     # ML2xx: traffic
     weight_sum,
     # ML3xx: observability and cost
@@ -94,6 +97,7 @@ _MODULES = (
     authz_invalid_method,
     authz_identity_without_mtls,
     jwks_fetch_unrestricted,
+    peer_authentication_conflict,
     mtls_strict_without_client_tls,
     mtls_client_without_server,
     mtls_plaintext_to_strict,

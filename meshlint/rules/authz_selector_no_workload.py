@@ -69,7 +69,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     summary="An AuthorizationPolicy that applies to no workload.",
     kinds=("AuthorizationPolicy", "Deployment", "Pod"),
-    refs=("IST0127",),
+    refs=("IST0127", "KIA0004"),
 )
 
 _OUTSIDE = (

@@ -56,7 +56,7 @@ RULE = Rule(
     severity=Severity.ERROR,
     summary="More than one selector-less (namespace default) Sidecar in a namespace.",
     kinds=("Sidecar",),
-    refs=("IST0111",),
+    refs=("IST0111", "KIA0002"),
 )
 
 

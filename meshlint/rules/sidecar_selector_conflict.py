@@ -78,7 +78,7 @@ RULE = Rule(
     severity=Severity.ERROR,
     summary="Several Sidecars select the same workload; which one applies is undefined.",
     kinds=("Sidecar", "Deployment", "Pod"),
-    refs=("IST0110",),
+    refs=("IST0110", "KIA0003"),
 )
 
 

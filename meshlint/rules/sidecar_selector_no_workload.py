@@ -71,7 +71,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     summary="A Sidecar whose workloadSelector matches no workload in its namespace.",
     kinds=("Sidecar", "Deployment", "Pod"),
-    refs=("IST0101",),
+    refs=("IST0101", "KIA0004"),
 )
 
 
