@@ -1,7 +1,8 @@
 """Generate a realistic, seeded manifest tree for benchmarks: ``N`` services spread over
 namespaces, each with Deployments, a Service, a VirtualService (matched and weighted routes),
 a DestinationRule (subsets, traffic policy), and per namespace a Namespace, a Gateway, a
-ServiceEntry and a Telemetry. About 1 in 50 services carries a deliberate mistake.
+ServiceEntry and a Telemetry. One service in 50 carries two deliberate mistakes (a
+dangling host and a weight split over 100).
 
     python benchmarks/generate.py OUT_DIR --services 1000 [--seed 7]
 """
@@ -245,7 +246,7 @@ def generate(out: Path, services: int, seed: int = 7) -> Path:
         # A peer in the same namespace: the next service that lands there.
         peer_index = index + namespaces
         peer = f"svc{peer_index if peer_index < services else index:05d}"
-        broken = rng.random() < 0.02
+        broken = index % 50 == 17  # one service in 50 carries two mistakes
         folder = out / ns / name
         folder.mkdir()
         (folder / "deployment.yaml").write_text(_deployments(name, ns, rng))

@@ -12,12 +12,15 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from meshlint import __version__, outputs
+from meshlint.cache import ParseCache, default_cache_dir
 from meshlint.docs import rule_page
 from meshlint.engine import analyse, select_rules
 from meshlint.findings import Severity
+from meshlint.parallel import default_jobs
 from meshlint.progress import LoadProgress
 from meshlint.rules import RULES, Rule, find_rule
 from meshlint.settings import Settings, parse_istio_version
@@ -130,6 +133,19 @@ def _check_parser() -> argparse.ArgumentParser:
         "default: found in the analysed files, else Istio's defaults",
     )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where parsed files are cached (default: $MESHLINT_CACHE_DIR or .meshlint_cache)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="parse in N processes on large cold runs (default: the number of cores; 1 disables)",
+    )
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
@@ -159,6 +175,12 @@ def _mesh_config_file(path: str | None) -> str | None:
     return path
 
 
+def _cache(args: argparse.Namespace) -> ParseCache | None:
+    if args.no_cache:
+        return None
+    return ParseCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
+
+
 def _use_colour(stream: TextIO, disabled: bool) -> bool:
     if disabled or os.environ.get("NO_COLOR"):
         return False
@@ -176,7 +198,14 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except ValueError as error:
         raise _UsageError(f"meshlint: error: {error}") from None
     with LoadProgress(stderr) as progress:
-        report = analyse(args.paths, _settings(args), rules, progress=progress)
+        report = analyse(
+            args.paths,
+            _settings(args),
+            rules,
+            progress=progress,
+            cache=_cache(args),
+            jobs=args.jobs if args.jobs is not None else default_jobs(),
+        )
     colour = _use_colour(stdout, args.no_color)
     try:
         outputs.write_reports(report, plan, stdout, stderr, colour, args.statistics)

@@ -6,10 +6,13 @@ here, in one place.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from meshlint.cache import ParseCache
 from meshlint.findings import Finding, Severity, Suppression
 from meshlint.graph import build_mesh
 from meshlint.loader import Progress, SourceFile, load_paths
@@ -63,8 +66,26 @@ def analyse(
     rules: tuple[Rule, ...] = RULES,
     limits: Limits = Limits(),
     progress: Progress | None = None,
+    cache: ParseCache | None = None,
+    jobs: int = 1,
 ) -> Report:
-    return analyse_sources(load_paths(paths, limits, progress), settings, rules)
+    with gc_paused():
+        sources = load_paths(paths, limits, progress, cache, jobs)
+        return analyse_sources(sources, settings, rules)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Building hundreds of thousands of small containers triggers collection after
+    collection of a heap that has no garbage cycles to find; pausing the collector for the
+    run makes parsing and unpickling several times faster."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def analyse_sources(

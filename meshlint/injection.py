@@ -17,8 +17,11 @@ POD_INJECT = "sidecar.istio.io/inject"
 
 
 def injection_labels(labels: Mapping[str, str]) -> list[str]:
-    """The injection-selecting labels present (ambient counts only when set to ``ambient``)."""
-    found = [key for key in (LEGACY, REVISION) if key in labels]
+    """The labels that select a data plane: ``istio-injection=enabled``, ``istio.io/rev``,
+    ``istio.io/dataplane-mode=ambient``. ``istio-injection=disabled`` selects none."""
+    found = [LEGACY] if labels.get(LEGACY) == "enabled" else []
+    if REVISION in labels:
+        found.append(REVISION)
     if labels.get(DATAPLANE) == "ambient":
         found.append(DATAPLANE)
     return found

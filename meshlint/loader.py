@@ -12,8 +12,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from meshlint.yamlpos import Limits, ParseProblem, parse_documents
+
+if TYPE_CHECKING:
+    from meshlint.cache import ParseCache
 
 __all__ = [
     "MANIFEST_SUFFIXES",
@@ -93,30 +97,69 @@ def _walk(root: Path) -> Iterator[str]:
 
 
 def load_paths(
-    paths: Iterable[str], limits: Limits = Limits(), progress: Progress | None = None
+    paths: Iterable[str],
+    limits: Limits = Limits(),
+    progress: Progress | None = None,
+    cache: ParseCache | None = None,
+    jobs: int = 1,
 ) -> list[SourceFile]:
     files = list(discover(paths))
+    if jobs > 1:
+        from meshlint.parallel import load_many
+
+        misses = files if cache is None else cache.misses_among(files)
+        if len(misses) >= len(files) // 2:
+            loaded = load_many(files, limits, cache, jobs)
+            if loaded is not None:
+                if progress is not None:
+                    progress(len(files), len(files))
+                return loaded
     sources = []
     for done, path in enumerate(files, 1):
-        sources.append(load_file(path, limits))
+        sources.append(load_file(path, limits, cache))
         if progress is not None:
             progress(done, len(files))
     return sources
 
 
-def load_file(path: str, limits: Limits = Limits()) -> SourceFile:
+def read_file(path: str) -> bytes | SourceFile:
+    """The file's bytes, or a SourceFile that reports why it cannot be read."""
     if path == STDIN:
-        data = sys.stdin.buffer.read()
-        return load_text("<stdin>", data, limits)
+        return sys.stdin.buffer.read()
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as error:
         source = SourceFile(path)
         reason = error.strerror or str(error)
         source.problems.append(ParseProblem("unreadable-file", 0, 0, f"cannot read: {reason}"))
         return source
-    return load_text(path, data, limits)
+
+
+def load_file(path: str, limits: Limits = Limits(), cache: ParseCache | None = None) -> SourceFile:
+    data = read_file(path)
+    if isinstance(data, SourceFile):
+        return data
+    name = "<stdin>" if path == STDIN else path
+    if cache is None or path == STDIN:
+        return load_text(name, data, limits)
+    key = cache.key(data)
+    entry = cache.get(key)
+    if entry is not None:
+        return from_cache(name, data, entry)
+    source = load_text(name, data, limits)
+    cache.put(key, to_cache(source), source.problems, bool(source.text))
+    return source
+
+
+def to_cache(source: SourceFile) -> list[tuple[object, int, int, int]]:
+    return [(d.value, d.index, d.line, d.column) for d in source.documents]
+
+
+def from_cache(path: str, data: bytes, entry: tuple) -> SourceFile:
+    documents, problems, has_text = entry
+    text = data.decode("utf-8-sig") if has_text else ""
+    return SourceFile(path, text, [Document(*d) for d in documents], problems)
 
 
 def load_text(path: str, data: bytes | str, limits: Limits = Limits()) -> SourceFile:

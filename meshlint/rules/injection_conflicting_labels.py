@@ -1,10 +1,10 @@
 """A namespace carries more than one injection label at once.
 
-`istio-injection`, `istio.io/rev` and `istio.io/dataplane-mode=ambient` each select a data
-plane. With more than one, which one wins depends on the Istio version and the webhook
-configuration (`istio-injection` takes precedence over `istio.io/rev` for the sidecar
-injector), so a revision upgrade or an ambient migration silently does not happen. Keep
-exactly one.
+`istio-injection=enabled`, `istio.io/rev` and `istio.io/dataplane-mode=ambient` each select a
+data plane (`istio-injection=disabled` selects none, so it conflicts with nothing). With more
+than one, which one wins depends on the Istio version and the webhook configuration
+(`istio-injection` takes precedence over `istio.io/rev` for the sidecar injector), so a
+revision upgrade or an ambient migration silently does not happen. Keep exactly one.
 
 ## Bad
 

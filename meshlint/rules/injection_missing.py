@@ -5,7 +5,9 @@ Without `istio-injection=enabled`, `istio.io/rev=<revision>` or
 outside the mesh, get no mTLS, and every VirtualService and AuthorizationPolicy aimed at them
 is silently ignored. A namespace that opts out on purpose says so with
 `istio-injection=disabled` and is not reported here. System namespaces (`kube-*`,
-`istio-system`, `istio-operator` by default) are skipped; the list is configurable.
+`istio-system`, `istio-operator` by default) are skipped; the list is configurable. When the
+injector in the analysed files injects every namespace by default
+(`enableNamespacesByDefault`), `injection-enabled-by-default` reports such namespaces instead.
 
 ## Bad
 
@@ -38,6 +40,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.injection import LEGACY, injection_labels, is_system_namespace
+from meshlint.injector import injects_by_default
 from meshlint.model import K
 from meshlint.rules.base import Rule, report
 
@@ -52,6 +55,8 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    if injects_by_default(mesh) is not None:
+        return
     for namespace in mesh.of_type(K.NAMESPACE):
         if is_system_namespace(namespace.name, mesh.settings):
             continue

@@ -1,0 +1,146 @@
+"""Benchmark meshlint against the YAML parse floor on generated trees.
+
+    python benchmarks/run.py                      # 1,000 and 5,000 services (several minutes)
+    python benchmarks/run.py --services 200 --repeat 1   # a quick smoke run
+
+For each size it generates a seeded tree (benchmarks/generate.py) and times, in separate
+processes on the same tree: the parse floor (every document loaded with PyYAML's C loader, no
+analysis), meshlint cold in one process (empty cache, all rules), meshlint cold with parallel
+workers, meshlint warm (nothing changed), and meshlint after one file changed. It prints wall
+times (best of --repeat), their ratio to the floor, peak memory, and whether each target holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+FLOOR = """
+import os, sys, yaml
+for root, dirs, files in os.walk(sys.argv[1]):
+    dirs.sort()
+    for name in sorted(files):
+        if name.endswith((".yaml", ".yml", ".json")):
+            with open(os.path.join(root, name), "rb") as handle:
+                for _ in yaml.load_all(handle.read(), Loader=yaml.CSafeLoader):
+                    pass
+"""
+
+# (name, ratio to the floor that must not be exceeded)
+TARGETS = {"cold": 1.5, "cold-jobs": 1.0, "warm": 0.25, "one-changed": 0.35}
+MEMORY_LIMIT_MIB = 400
+
+
+def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"failed: {' '.join(argv)}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def best(argv: list[str], env: dict[str, str], repeat: int, before=None) -> tuple[float, float]:
+    runs = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        runs.append(measure(argv, env))
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def bench(services: int, repeat: int, jobs: int, workdir: Path) -> dict[str, tuple[float, float]]:
+    tree = generate(workdir / f"tree-{services}", services)
+    cache = workdir / f"cache-{services}"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    meshlint = [sys.executable, "-m", "meshlint", str(tree), "--format", "json", "--exit-zero"]
+    cached = [*meshlint, "--cache-dir", str(cache)]
+
+    def clear() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    results = {"floor": best([sys.executable, "-c", FLOOR, str(tree)], env, repeat)}
+    results["cold"] = best([*cached, "--jobs", "1"], env, repeat, before=clear)
+    results["cold-jobs"] = best([*cached, "--jobs", str(jobs)], env, repeat, before=clear)
+    results["warm"] = best([*cached, "--jobs", str(jobs)], env, repeat)
+    changed = sorted(tree.rglob("virtualservice.yaml"))[0]
+    original = changed.read_text()
+    counter = iter(range(10**6))
+
+    def change_one() -> None:
+        changed.write_text(original.replace("timeout: 3s", f"timeout: {next(counter) + 4}s"))
+
+    results["one-changed"] = best([*cached, "--jobs", str(jobs)], env, repeat, before=change_one)
+    changed.write_text(original)
+    return results
+
+
+def report(services: int, results: dict[str, tuple[float, float]]) -> list[str]:
+    floor = results["floor"][0]
+    failures = []
+    print(f"\n{services} services")
+    print(f"  {'run':<12} {'seconds':>8} {'x floor':>8} {'peak MiB':>9}  target")
+    for name, (seconds, peak) in results.items():
+        ratio = seconds / floor
+        limit = TARGETS.get(name)
+        verdict = ""
+        if limit is not None:
+            ok = ratio <= limit
+            verdict = f"<= {limit}x {'ok' if ok else 'MISSED'}"
+            if not ok:
+                failures.append(f"{services}: {name} {ratio:.2f}x > {limit}x")
+        print(f"  {name:<12} {seconds:8.2f} {ratio:8.2f} {peak:9.0f}  {verdict}")
+    return failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--services", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", type=Path, help="generate trees here and keep them")
+    args = parser.parse_args()
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="meshlint-bench-"))
+    failures: list[str] = []
+    all_results = {}
+    try:
+        for services in args.services:
+            all_results[services] = bench(services, args.repeat, args.jobs, workdir)
+            failures += report(services, all_results[services])
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    sizes = sorted(all_results)
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        growth = all_results[large]["cold"][0] / all_results[small]["cold"][0]
+        allowed = 1.1 * large / small
+        print(
+            f"\ncold growth {small} -> {large} services: {growth:.2f}x (target <= {allowed:.1f}x)"
+        )
+        if growth > allowed:
+            failures.append(f"growth {growth:.2f}x > {allowed:.1f}x")
+        peak = max(r[1] for r in all_results[large].values())
+        print(f"peak memory at {large} services: {peak:.0f} MiB (target <= {MEMORY_LIMIT_MIB})")
+        if peak > MEMORY_LIMIT_MIB:
+            failures.append(f"peak memory {peak:.0f} MiB")
+    print("\n" + ("all targets hold" if not failures else "MISSED: " + "; ".join(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

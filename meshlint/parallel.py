@@ -1,0 +1,53 @@
+"""Parse many files on several cores. Worth it only for large cold runs: forking workers and
+sending parsed documents back costs more than it saves on a few files, or when the cache
+already holds most of them."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from meshlint.cache import ParseCache
+from meshlint.loader import SourceFile, load_file
+from meshlint.yamlpos import Limits
+
+__all__ = ["MIN_FILES_PER_JOB", "default_jobs", "load_many"]
+
+MIN_FILES_PER_JOB = 200
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _load_chunk(args: tuple[list[str], Limits, str | None]) -> list[SourceFile]:
+    paths, limits, cache_dir = args
+    gc.disable()  # a short-lived worker building many small objects
+    cache = ParseCache(Path(cache_dir), limits) if cache_dir else None
+    return [load_file(path, limits, cache) for path in paths]
+
+
+def load_many(
+    paths: list[str], limits: Limits, cache: ParseCache | None, jobs: int
+) -> list[SourceFile] | None:
+    """Parse ``paths`` with ``jobs`` workers; None when that would not pay off."""
+    if jobs < 2 or len(paths) < 2 * MIN_FILES_PER_JOB or "-" in paths:
+        return None
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return None
+    chunks = min(jobs * 4, len(paths) // (MIN_FILES_PER_JOB // 4) or 1)
+    size = -(-len(paths) // chunks)
+    work = [
+        (paths[i : i + size], limits, str(cache.root.parent) if cache else None)
+        for i in range(0, len(paths), size)
+    ]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return [source for chunk in pool.map(_load_chunk, work) for source in chunk]

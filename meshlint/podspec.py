@@ -1,0 +1,207 @@
+"""Pod specs and Service ports as Istio reads them: containers, protocols from port names,
+whether a workload is in the mesh, and what the sidecar injector would do with it.
+
+Shared by the data-plane rules (ML41x-ML46x); the graph stays generic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from meshlint.graph import Mesh, Workload, selects
+from meshlint.injection import LEGACY, POD_INJECT, REVISION, is_system_namespace
+from meshlint.model import Resource
+
+__all__ = [
+    "PROXY",
+    "containers",
+    "has_proxy",
+    "in_mesh",
+    "match_selector",
+    "port_protocol",
+    "service_ports",
+]
+
+PROXY = "istio-proxy"
+# Protocol names Istio accepts as a port-name prefix or an appProtocol (protocol.Parse).
+PROTOCOLS = frozenset(
+    {
+        "tcp",
+        "udp",
+        "grpc",
+        "grpc-web",
+        "http",
+        "http_proxy",
+        "http2",
+        "https",
+        "tls",
+        "mongo",
+        "redis",
+        "mysql",
+    }
+)
+# appProtocol values Istio also understands (Kubernetes-standard names, HBONE for waypoints).
+APP_PROTOCOL_ALIASES = {
+    "kubernetes.io/h2c": "http2",
+    "kubernetes.io/ws": "http",
+    "kubernetes.io/wss": "https",
+    "hbone": "hbone",
+}
+
+
+def containers(template: Mapping) -> Iterator[tuple[tuple[object, ...], dict]]:
+    """``(path from the template, container)`` for containers and init containers."""
+    spec = template.get("spec")
+    if not isinstance(spec, dict):
+        return
+    for key in ("containers", "initContainers"):
+        items = spec.get(key)
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    yield ("spec", key, index), item
+
+
+def has_proxy(template: Mapping) -> bool:
+    return any(c.get("name") == PROXY for _, c in containers(template))
+
+
+def port_protocol(name: object, protocol: object = None, app_protocol: object = None) -> str | None:
+    """The protocol Istio gives a Service port, or None when it cannot tell (Unsupported)."""
+    if isinstance(protocol, str) and protocol.upper() in ("UDP", "SCTP"):
+        return protocol.lower()
+    if isinstance(app_protocol, str) and app_protocol:
+        lowered = app_protocol.lower()
+        if lowered in PROTOCOLS:
+            return lowered
+        if lowered in APP_PROTOCOL_ALIASES:
+            return APP_PROTOCOL_ALIASES[lowered]
+    if not isinstance(name, str):
+        return None
+    lowered = name.lower()
+    if lowered.startswith("grpc-web"):
+        return "grpc-web"
+    prefix = lowered.split("-", 1)[0]
+    return prefix if prefix in PROTOCOLS else None
+
+
+def service_ports(service: Resource) -> Iterator[tuple[tuple[object, ...], dict]]:
+    ports = service.spec.get("ports")
+    if isinstance(ports, list):
+        for index, port in enumerate(ports):
+            if isinstance(port, dict):
+                yield ("spec", "ports", index), port
+
+
+def match_selector(selector: object, labels: Mapping[str, str]) -> bool:
+    """A Kubernetes LabelSelector (``matchLabels`` and ``matchExpressions``); absent matches all."""
+    if selector is None:
+        return True
+    if not isinstance(selector, dict):
+        return False
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, dict) and not selects(
+        {str(k): str(v) for k, v in match_labels.items()}, labels
+    ):
+        return False
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else ():
+        if not isinstance(expression, dict):
+            continue
+        key, operator = expression.get("key"), expression.get("operator")
+        values = expression.get("values")
+        values = [str(v) for v in values] if isinstance(values, list) else []
+        present = key in labels
+        if operator == "In" and not (present and labels[key] in values):
+            return False
+        if operator == "NotIn" and present and labels[key] in values:
+            return False
+        if operator == "Exists" and not present:
+            return False
+        if operator == "DoesNotExist" and present:
+            return False
+    return True
+
+
+def _pod_injection(workload: Workload) -> bool | None:
+    """The pod's own choice: label first, then the older annotation."""
+    value = workload.labels.get(POD_INJECT)
+    if value is None:
+        value = workload.annotations.get(POD_INJECT)
+    if value is None:
+        return None
+    return value.lower() == "true"
+
+
+def namespace_injected(mesh: Mesh, namespace: str | None) -> bool:
+    """The namespace asks for sidecars (``istio-injection=enabled`` or a revision label)."""
+    labels = mesh.namespace_labels(namespace) if namespace else None
+    if not labels:
+        return False
+    legacy = labels.get(LEGACY)
+    if legacy is not None:
+        return legacy == "enabled"
+    return REVISION in labels
+
+
+def in_mesh(mesh: Mesh, workload: Workload) -> bool:
+    """Istio's view of whether a workload runs with a sidecar (pkg/config/analysis util)."""
+    if has_proxy(workload.template):
+        return True
+    own = _pod_injection(workload)
+    if own is not None:
+        return own
+    return namespace_injected(mesh, workload.resource.namespace)
+
+
+def meshed_controllers(mesh: Mesh) -> Iterator[Workload]:
+    """Pod templates of workload controllers that run with a sidecar, outside system
+    namespaces: the workloads whose Services Istio compares."""
+    for workload in mesh.workloads:
+        namespace = workload.resource.namespace or ""
+        if not workload.path or is_system_namespace(namespace, mesh.settings):
+            continue
+        if in_mesh(mesh, workload):
+            yield workload
+
+
+def _selects_edge(key: object, data: dict) -> bool:
+    """A Service-selects-workload edge (keyed by kind, or with the kind in its data)."""
+    return key == "selects" or data.get("kind") == "selects"
+
+
+def services_selecting(mesh: Mesh, workload: Workload) -> list[Resource]:
+    """Services in the workload's namespace whose (non-empty) selector matches its pods (the
+    graph's ``selects`` edges)."""
+    found: dict[int, Resource] = {}
+    for service, _, key, data in mesh.graph.in_edges(workload.resource, keys=True, data=True):
+        if _selects_edge(key, data):
+            found.setdefault(id(service), service)
+    return list(found.values())
+
+
+def template_labels_path(workload: Workload) -> tuple[object, ...]:
+    """Where a finding about the workload's identity points: its pod labels."""
+    return (*workload.path, "metadata", "labels")
+
+
+def container_ports(template: Mapping) -> list[dict]:
+    ports = []
+    for path, container in containers(template):
+        if path[1] != "containers":
+            continue
+        items = container.get("ports")
+        if isinstance(items, list):
+            ports.extend(p for p in items if isinstance(p, dict))
+    return ports
+
+
+def workloads_selected(mesh: Mesh, service: Resource) -> list[Workload]:
+    """The workloads a Service's selector matches (the graph's ``selects`` edges)."""
+    by_resource = {id(w.resource): w for w in mesh.workloads_in(service.namespace)}
+    found: dict[int, Workload] = {}
+    for _, target, key, data in mesh.graph.out_edges(service, keys=True, data=True):
+        workload = by_resource.get(id(target)) if _selects_edge(key, data) else None
+        if workload is not None:
+            found.setdefault(id(workload), workload)
+    return list(found.values())

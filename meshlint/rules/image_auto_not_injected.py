@@ -1,0 +1,83 @@
+"""A pod template uses `image: auto` but no injector webhook will inject its pods.
+
+`image: auto` is a placeholder: the injector replaces it with the real proxy image (this is
+how gateway Deployments are installed). If the pods are not injected, because the namespace
+has no injection label or the pod opts out, the container keeps the literal image `auto`
+and the pods never start (`ErrImagePull`). Label the namespace for injection or remove the
+opt-out. The webhooks come from the analysed MutatingWebhookConfigurations, or Istio's
+defaults when there are none.
+
+## Bad
+
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ingressgateway, namespace: ingress}
+spec:
+  selector: {matchLabels: {istio: ingressgateway}}
+  template:
+    metadata:
+      annotations: {inject.istio.io/templates: gateway}
+      labels: {istio: ingressgateway}
+    spec:
+      containers: [{name: istio-proxy, image: auto}]
+```
+
+## Good
+
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ingressgateway, namespace: ingress}
+spec:
+  selector: {matchLabels: {istio: ingressgateway}}
+  template:
+    metadata:
+      annotations: {inject.istio.io/templates: gateway}
+      labels: {istio: ingressgateway, sidecar.istio.io/inject: "true"}
+    spec:
+      containers: [{name: istio-proxy, image: auto}]
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from meshlint.findings import Finding, Severity
+from meshlint.graph import Mesh
+from meshlint.injector import would_inject
+from meshlint.podspec import containers
+from meshlint.rules.base import Rule, report
+
+RULE = Rule(
+    code="ML419",
+    name="image-auto-not-injected",
+    severity=Severity.WARNING,
+    summary="A pod template with image: auto whose pods no injector webhook will inject.",
+    kinds=("Deployment", "StatefulSet", "DaemonSet", "Namespace", "MutatingWebhookConfiguration"),
+    refs=("IST0146",),
+)
+
+
+def auto_image(template: dict) -> tuple[object, ...] | None:
+    for path, container in containers(template):
+        if path[1] == "containers" and container.get("image") == "auto":
+            return (*path, "image")
+    return None
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    for workload in mesh.workloads:
+        if not workload.path:
+            continue
+        path = auto_image(workload.template)
+        if path is None or would_inject(mesh, workload):
+            continue
+        resource = workload.resource
+        message = (
+            f"{resource.display} uses 'image: auto', but no injector webhook matches its "
+            f"pods (namespace {resource.namespace!r} labels, pod labels), so the image is "
+            "never replaced and the pods cannot start; enable injection for them"
+        )
+        yield report(RULE, resource, (*workload.path, *path), message)

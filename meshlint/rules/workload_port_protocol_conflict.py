@@ -1,0 +1,128 @@
+"""Two Services select the same workload and give one port number different protocols.
+
+A sidecar builds one inbound listener per port. When Service `a` calls port 9080 `tcp` and
+Service `b` calls it `http`, only one protocol wins, and the traffic of the other Service is
+handled wrongly (HTTP routing, retries and telemetry are lost, or TCP traffic is parsed as
+HTTP). Give the port the same protocol in every Service that selects the workload.
+
+## Bad
+
+```yaml
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels: {istio-injection: enabled}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: details, namespace: shop}
+spec:
+  selector: {matchLabels: {app: details}}
+  template:
+    metadata:
+      labels: {app: details}
+    spec:
+      containers: [{name: details, image: details:1, ports: [{containerPort: 9080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: details-tcp, namespace: shop}
+spec:
+  selector: {app: details}
+  ports: [{name: tcp, port: 9080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: details, namespace: shop}
+spec:
+  selector: {app: details}
+  ports: [{name: http, port: 9080}]
+```
+
+## Good
+
+```yaml
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels: {istio-injection: enabled}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: details, namespace: shop}
+spec:
+  selector: {matchLabels: {app: details}}
+  template:
+    metadata:
+      labels: {app: details}
+    spec:
+      containers: [{name: details, image: details:1, ports: [{containerPort: 9080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: details-internal, namespace: shop}
+spec:
+  selector: {app: details}
+  ports: [{name: http-internal, port: 9080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: details, namespace: shop}
+spec:
+  selector: {app: details}
+  ports: [{name: http, port: 9080}]
+```
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from meshlint.findings import Finding, Severity
+from meshlint.graph import Mesh
+from meshlint.podspec import (
+    meshed_controllers,
+    port_protocol,
+    service_ports,
+    services_selecting,
+    template_labels_path,
+)
+from meshlint.rules.base import Rule, related, report
+
+RULE = Rule(
+    code="ML414",
+    name="workload-port-protocol-conflict",
+    severity=Severity.WARNING,
+    summary="Services selecting one workload give the same port different protocols.",
+    kinds=("Deployment", "StatefulSet", "DaemonSet", "Service"),
+    refs=("IST0116",),
+)
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    for workload in meshed_controllers(mesh):
+        resource = workload.resource
+        by_port: dict[int, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
+        for service in services_selecting(mesh, workload):
+            for path, port in service_ports(service):
+                number = port.get("port")
+                if isinstance(number, int):
+                    protocol = port_protocol(
+                        port.get("name"), port.get("protocol"), port.get("appProtocol")
+                    )
+                    by_port[number][protocol].append((service, path))
+        for number, protocols in sorted(by_port.items()):
+            if len(protocols) < 2:
+                continue
+            users = [(s, p, proto) for proto, items in protocols.items() for s, p in items]
+            shown = ", ".join(f"{s.name} as {proto or 'unnamed'}" for s, _, proto in users)
+            message = (
+                f"port {number} of {resource.display} is given different protocols by the "
+                f"Services that select it ({shown}); only one can apply, so give the port "
+                "the same protocol in each Service"
+            )
+            where = [related(s, p, f"port {number} of Service {s.name}") for s, p, _ in users]
+            yield report(RULE, resource, template_labels_path(workload), message, where)
