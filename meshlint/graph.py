@@ -150,7 +150,8 @@ class Mesh:
     def mesh_config(self) -> MeshConfig:
         """The effective mesh config (``--mesh-config``, ConfigMap, IstioOperator, or
         Istio's defaults), read once per run."""
-        return read_mesh_config(self.resources, self.settings)
+        candidates = self.of_type(K.CONFIG_MAP, K.ISTIO_OPERATOR)
+        return read_mesh_config(candidates, self.settings)
 
     @cached_property
     def namespace_names(self) -> frozenset[str]:
