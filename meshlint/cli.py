@@ -135,17 +135,23 @@ def _check_parser() -> argparse.ArgumentParser:
         help="a Gateway that exists outside the analysed files (repeatable)",
     )
     parser.add_argument(
-        "--known-gateway-workload",
-        action="append",
-        metavar="NS/KEY=VALUE[,KEY=VALUE]",
-        help="labels of a gateway workload deployed outside the analysed files, added to "
-        "Istio's standard istio=ingressgateway and istio=egressgateway (repeatable)",
-    )
-    parser.add_argument(
         "--known-namespace",
         action="append",
-        metavar="NS",
+        metavar="GLOB",
         help="a namespace that exists outside the analysed files (repeatable)",
+    )
+    parser.add_argument(
+        "--known-workload",
+        action="append",
+        metavar="NS/LABEL=VALUE",
+        help="a workload that exists outside the analysed files, as namespace/labels "
+        "(repeatable; Istio's istio-system gateways are always known)",
+    )
+    parser.add_argument(
+        "--mesh-config",
+        metavar="FILE",
+        help="Istio mesh config (MeshConfig YAML, the istio ConfigMap or an IstioOperator); "
+        "default: found in the analysed files, else Istio's defaults",
     )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument(
@@ -175,13 +181,18 @@ def _setting_overrides(args: argparse.Namespace) -> dict[str, object]:
         "cluster-domain": args.cluster_domain,
         "known-hosts": _split(args.known_host) or None,
         "known-gateways": _split(args.known_gateway) or None,
-        "known-gateway-workloads": (
-            (*Settings().known_gateway_workloads, *args.known_gateway_workload)
-            if args.known_gateway_workload
-            else None
-        ),
         "known-namespaces": _split(args.known_namespace) or None,
+        "known-workloads": (
+            (*Settings().known_workloads, *args.known_workload) if args.known_workload else None
+        ),
+        "mesh-config": _mesh_config_file(args.mesh_config),
     }
+
+
+def _mesh_config_file(path: str | None) -> str | None:
+    if path is not None and not os.path.isfile(path):
+        raise _UsageError(f"meshlint: error: --mesh-config {path}: no such file")
+    return path
 
 
 def _cache(args: argparse.Namespace) -> ParseCache | None:

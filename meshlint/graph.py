@@ -12,18 +12,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 
 from meshlint.globs import glob_matcher
 from meshlint.hosts import HostDef, HostTable, export_set, host_candidates, to_fqdn
 from meshlint.loader import SourceFile
+from meshlint.meshconfig import MeshConfig, read_mesh_config
 from meshlint.model import K, Kind, Resource, string_map
 from meshlint.settings import Settings
 
 __all__ = ["Destination", "GatewayRef", "Mesh", "Workload", "build_mesh"]
 
 ROUTE_SECTIONS = ("http", "tcp", "tls")
+# Namespaces every Kubernetes cluster has.
+ALWAYS_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -155,6 +159,58 @@ class Mesh:
         patterns = self.settings.known_gateways
         return bool(patterns) and glob_matcher(patterns)(f"{namespace}/{name}")
 
+    # -- mesh config, namespaces, selectors ------------------------------------------------
+    @cached_property
+    def mesh_config(self) -> MeshConfig:
+        """The effective mesh config (``--mesh-config``, ConfigMap, IstioOperator, or
+        Istio's defaults), read once per run."""
+        candidates = self.of_type(K.CONFIG_MAP, K.ISTIO_OPERATOR)
+        return read_mesh_config(candidates, self.settings)
+
+    @cached_property
+    def namespace_names(self) -> frozenset[str]:
+        """Namespaces the analysed files declare (``kind: Namespace``)."""
+        return frozenset(r.name for r in self.of_type(K.NAMESPACE))
+
+    def namespace_exists(self, pattern: str) -> bool | None:
+        """Does a namespace match ``pattern`` (``*``, ``prefix*``, ``*suffix`` or exact)?
+        None when unknown: the files declare no Namespace and no namespaces are configured."""
+        known = self.settings.known_namespaces
+        if not self.namespace_names and not known:
+            return None
+        matches = namespace_pattern(pattern)
+        if any(matches(name) for name in self.namespace_names):
+            return True
+        if any(matches(name) for name in self.resource_namespaces | ALWAYS_NAMESPACES):
+            return True
+        if matches(self.mesh_config.root_namespace):
+            return True
+        return any(matches(k) or glob_matcher((k,))(pattern) for k in known)
+
+    @cached_property
+    def resource_namespaces(self) -> frozenset[str]:
+        """Namespaces that analysed resources live in."""
+        return frozenset(r.namespace for r in self.resources if r.namespace)
+
+    def workloads_selected(
+        self, selector: Mapping[str, str], namespace: str | None
+    ) -> list[Workload]:
+        """Workloads (pod templates and Pods) whose labels match ``selector``, in
+        ``namespace`` or, when it is None, anywhere."""
+        pool = self.workloads if namespace is None else self.workloads_in(namespace)
+        return [w for w in pool if selects(selector, w.labels)]
+
+    def is_known_workload(self, selector: Mapping[str, str], namespace: str | None) -> bool:
+        """Declared in ``known-workloads`` as existing outside the analysed files."""
+        for entry in self.settings.known_workloads:
+            where, _, labels = entry.partition("/")
+            if namespace is not None and not glob_matcher((where,))(namespace):
+                continue
+            pairs = dict(p.split("=", 1) for p in labels.split(",") if "=" in p)
+            if selects(selector, pairs):
+                return True
+        return False
+
 
 def build_mesh(resources: list[Resource], sources: list[SourceFile], settings: Settings) -> Mesh:
     mesh = Mesh(resources, sources, settings)
@@ -194,6 +250,17 @@ def _add_workload(mesh: Mesh, resource: Resource, path: tuple[str, ...], templat
 
 def selects(selector: Mapping[str, str], labels: Mapping[str, str]) -> bool:
     return all(labels.get(key) == value for key, value in selector.items())
+
+
+def namespace_pattern(pattern: str):
+    """Istio's namespace match in policies: ``*``, ``prefix*``, ``*suffix`` or exact."""
+    if pattern == "*":
+        return lambda name: True
+    if pattern.startswith("*"):
+        return lambda name: name.endswith(pattern[1:])
+    if pattern.endswith("*"):
+        return lambda name: name.startswith(pattern[:-1])
+    return lambda name: name == pattern
 
 
 def _add_service(mesh: Mesh, service: Resource) -> None:

@@ -59,13 +59,16 @@ class Settings:
     # "*.example.com"; gateways as "namespace/name".
     known_hosts: tuple[str, ...] = ()
     known_gateways: tuple[str, ...] = ()
-    # Gateway workloads that exist outside the analysed files, as "namespace/key=value[,...]"
-    # (Istio's standard ingress and egress gateways by default), and namespaces known to exist.
-    known_gateway_workloads: tuple[str, ...] = (
+    # Namespaces that exist outside the analysed files (globs).
+    known_namespaces: tuple[str, ...] = ()
+    # Workloads that exist outside the analysed files: "namespace/label=value[,label=value]"
+    # (the namespace may be a glob). Default: Istio's standard gateways.
+    known_workloads: tuple[str, ...] = (
         "istio-system/istio=ingressgateway",
         "istio-system/istio=egressgateway",
     )
-    known_namespaces: tuple[str, ...] = ()
+    # A mesh config file (--mesh-config); see meshlint/meshconfig.py.
+    mesh_config_file: str | None = None
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def options_for(self, rule_name: str, defaults: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ __all__ = [
     "gateway_servers",
     "host_overlaps",
     "host_ports",
-    "known_gateway_workloads",
+    "known_workloads",
     "proxy_metadata",
     "scopes_meet",
     "selector_targets",
@@ -97,10 +97,10 @@ class KnownWorkload:
         return f"{labels} in namespace {self.namespace!r} (declared in settings)"
 
 
-def known_gateway_workloads(settings: Settings) -> list[KnownWorkload]:
-    """Parse ``known_gateway_workloads`` entries: ``namespace/key=value[,key=value]``."""
+def known_workloads(settings: Settings) -> list[KnownWorkload]:
+    """Parse ``known_workloads`` entries: ``namespace/key=value[,key=value]``."""
     known = []
-    for entry in settings.known_gateway_workloads:
+    for entry in settings.known_workloads:
         namespace, _, labels = entry.rpartition("/")
         pairs = dict(
             part.split("=", 1) for part in labels.split(",") if "=" in part and part.strip()
@@ -116,7 +116,7 @@ def selector_targets(
     """Workloads in any namespace (as a Gateway selector reaches them) that ``selector``
     selects, and the declared outside workloads it selects."""
     found = mesh.workloads_matching(selector)
-    known = [k for k in known_gateway_workloads(mesh.settings) if selects(selector, k.labels)]
+    known = [k for k in known_workloads(mesh.settings) if selects(selector, k.labels)]
     return found, known
 
 

@@ -6,7 +6,7 @@ hosts do not answer. Usual causes: a typo in the label (`ingressgateway` vs
 `ingress-gateway`), or a gateway installed with custom labels. Gateway deployments often come
 from Istio's charts rather than from the analysed files: Istio's standard
 `istio: ingressgateway` and `istio: egressgateway` gateways in `istio-system` are assumed to
-exist, and the `known-gateway-workloads` setting declares others.
+exist, and the `known-workloads` setting declares others.
 
 ## Bad
 
@@ -66,8 +66,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         labels = ",".join(f"{k}={v}" for k, v in selector.items())
         message = (
             f"selector {labels} matches no workload in the analysed files or in "
-            "`known-gateway-workloads`, so no proxy serves this Gateway; fix the labels, or "
-            "declare the gateway workload in `known-gateway-workloads` if it is deployed "
+            "`known-workloads`, so no proxy serves this Gateway; fix the labels, or "
+            "declare the gateway workload in `known-workloads` if it is deployed "
             "from outside these files"
         )
         yield report(RULE, gateway, ("spec", "selector"), message)
