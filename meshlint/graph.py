@@ -53,7 +53,12 @@ class GatewayRef:
     namespace: str | None  # None for "mesh"
     name: str
     form: str  # "mesh", "qualified" (ns/name), "bare", "legacy" (name.ns[.svc.<domain>])
-    gateway: Resource | None
+    gateway: Resource | None  # the Istio Gateway it names, if any
+    gateway_api: Resource | None = None  # else a Gateway API Gateway of that name, if any
+
+    @property
+    def resolved(self) -> bool:
+        return self.form == "mesh" or self.gateway is not None or self.gateway_api is not None
 
 
 @dataclass(slots=True, eq=False)
@@ -384,9 +389,7 @@ def _add_gateway_refs(mesh: Mesh, vs: Resource, path: tuple[object, ...], refs: 
         ref = _resolve_gateway(mesh, vs, (*path, index), text, domain_suffix)
         mesh.gateway_refs.append(ref)
         if ref.form != "mesh":
-            target = (
-                ref.gateway if ref.gateway is not None else ("gateway", ref.namespace, ref.name)
-            )
+            target = ref.gateway or ref.gateway_api or ("gateway", ref.namespace, ref.name)
             mesh.link(vs, target, "binds", ref)
 
 
@@ -394,8 +397,12 @@ def _resolve_gateway(
     mesh: Mesh, vs: Resource, path: tuple[object, ...], text: str, domain_suffix: str
 ) -> GatewayRef:
     def ref(namespace: str | None, name: str, form: str) -> GatewayRef:
-        gateway = mesh.get(K.GATEWAY, namespace, name) if namespace is not None else None
-        return GatewayRef(vs, path, text, namespace, name, form, gateway)
+        if namespace is None:
+            return GatewayRef(vs, path, text, namespace, name, form, None)
+        gateway = mesh.get(K.GATEWAY, namespace, name)
+        # Istio also binds VirtualServices to Kubernetes Gateway API Gateways by name.
+        gateway_api = None if gateway else mesh.get(K.K8S_GATEWAY, namespace, name)
+        return GatewayRef(vs, path, text, namespace, name, form, gateway, gateway_api)
 
     if text == "mesh":
         return ref(None, "mesh", "mesh")
@@ -403,13 +410,13 @@ def _resolve_gateway(
         namespace, _, name = text.partition("/")
         return ref(namespace, name, "qualified")
     bare = ref(vs.namespace, text, "bare")
-    if bare.gateway is not None or "." not in text:
+    if bare.resolved or "." not in text:
         return bare
     # Legacy forms Istio still resolves: name.namespace and name.namespace.svc.<domain>.
     short = text[: -len(domain_suffix)] if text.endswith(domain_suffix) else text
     name, _, namespace = short.partition(".")
     if namespace and "." not in namespace:
         legacy = ref(namespace, name, "legacy")
-        if legacy.gateway is not None:
+        if legacy.resolved:
             return legacy
     return bare

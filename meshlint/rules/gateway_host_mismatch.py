@@ -61,7 +61,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import GatewayRef, Mesh
-from meshlint.model import Kind, Resource
+from meshlint.model import K, Resource
 from meshlint.rules.base import Rule, quoted_list, related, report
 from meshlint.traffic import gateway_servers, host_overlaps
 
@@ -74,7 +74,7 @@ RULE = Rule(
     refs=("IST0132",),
 )
 
-K8S_GATEWAY = Kind("gateway.networking.k8s.io", "Gateway")
+K8S_GATEWAY = K.K8S_GATEWAY
 
 
 def served_hosts(gateway: Resource, vs_namespace: str | None) -> list[str]:
