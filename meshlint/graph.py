@@ -202,8 +202,10 @@ class Mesh:
     ) -> list[Workload]:
         """Workloads (pod templates and Pods) whose labels match ``selector``, in
         ``namespace`` or, when it is None, anywhere."""
-        pool = self.workloads if namespace is None else self.workloads_in(namespace)
-        return [w for w in pool if selects(selector, w.labels)]
+        found = self.workloads_matching(selector)
+        if namespace is None:
+            return found
+        return [w for w in found if w.resource.namespace == namespace]
 
     def is_known_workload(self, selector: Mapping[str, str], namespace: str | None) -> bool:
         """Declared in ``known-workloads`` as existing outside the analysed files."""
