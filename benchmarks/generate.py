@@ -45,7 +45,7 @@ spec:
       mode: SIMPLE
       credentialName: {ns}-cert
     hosts:
-    - "{ns}/{ns}.example.com"
+    - "{ns}/*.{ns}.example.com"
 ---
 apiVersion: networking.istio.io/v1
 kind: ServiceEntry

@@ -27,6 +27,7 @@ from meshlint.policy import fingerprint_key
 from meshlint.progress import LoadProgress
 from meshlint.project import Run, prepare
 from meshlint.rules import RULES, Rule, find_rule
+from meshlint.settings import Settings
 
 __all__ = ["console_main", "main"]
 
@@ -140,6 +141,25 @@ def _check_parser() -> argparse.ArgumentParser:
         help="JSON Schemas that override the built-in ones per kind "
         "(made with `meshlint schemas import`)",
     )
+    parser.add_argument(
+        "--known-namespace",
+        action="append",
+        metavar="GLOB",
+        help="a namespace that exists outside the analysed files (repeatable)",
+    )
+    parser.add_argument(
+        "--known-workload",
+        action="append",
+        metavar="NS/LABEL=VALUE",
+        help="a workload that exists outside the analysed files, as namespace/labels "
+        "(repeatable; Istio's istio-system gateways are always known)",
+    )
+    parser.add_argument(
+        "--mesh-config",
+        metavar="FILE",
+        help="Istio mesh config (MeshConfig YAML, the istio ConfigMap or an IstioOperator); "
+        "default: found in the analysed files, else Istio's defaults",
+    )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument(
         "--cache-dir",
@@ -169,7 +189,18 @@ def _setting_overrides(args: argparse.Namespace) -> dict[str, object]:
         "known-hosts": _split(args.known_host) or None,
         "known-gateways": _split(args.known_gateway) or None,
         "schemas": args.schemas,
+        "known-namespaces": _split(args.known_namespace) or None,
+        "known-workloads": (
+            (*Settings().known_workloads, *args.known_workload) if args.known_workload else None
+        ),
+        "mesh-config": _mesh_config_file(args.mesh_config),
     }
+
+
+def _mesh_config_file(path: str | None) -> str | None:
+    if path is not None and not os.path.isfile(path):
+        raise _UsageError(f"meshlint: error: --mesh-config {path}: no such file")
+    return path
 
 
 def _cache(args: argparse.Namespace) -> ParseCache | None:

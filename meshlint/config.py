@@ -73,6 +73,11 @@ SETTINGS_KEYS: dict[str, Key] = {
     "system-namespaces": Key("system_namespaces", _STRINGS, "namespaces of the platform"),
     "known-hosts": Key("known_hosts", _STRINGS, "hosts that exist outside these files (globs)"),
     "known-gateways": Key("known_gateways", _STRINGS, "Gateways outside these files (ns/name)"),
+    "known-namespaces": Key("known_namespaces", _STRINGS, "namespaces outside these files"),
+    "known-workloads": Key(
+        "known_workloads", _STRINGS, "workloads outside these files (namespace/label=value,...)"
+    ),
+    "mesh-config": Key("mesh_config_file", _STRING, "Istio mesh config file", str),
     "schemas": Key("schemas_dir", _STRING, "JSON Schemas overriding the built-in ones", str),
 }
 

@@ -12,18 +12,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 
 from meshlint.globs import glob_matcher
 from meshlint.hosts import HostDef, HostTable, export_set, host_candidates, to_fqdn
 from meshlint.loader import SourceFile
+from meshlint.meshconfig import MeshConfig, read_mesh_config
 from meshlint.model import K, Kind, Resource, string_map
 from meshlint.settings import Settings
 
 __all__ = ["Destination", "GatewayRef", "Mesh", "Workload", "build_mesh"]
 
 ROUTE_SECTIONS = ("http", "tcp", "tls")
+# Namespaces every Kubernetes cluster has.
+ALWAYS_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -49,7 +53,12 @@ class GatewayRef:
     namespace: str | None  # None for "mesh"
     name: str
     form: str  # "mesh", "qualified" (ns/name), "bare", "legacy" (name.ns[.svc.<domain>])
-    gateway: Resource | None
+    gateway: Resource | None  # the Istio Gateway it names, if any
+    gateway_api: Resource | None = None  # else a Gateway API Gateway of that name, if any
+
+    @property
+    def resolved(self) -> bool:
+        return self.form == "mesh" or self.gateway is not None or self.gateway_api is not None
 
 
 @dataclass(slots=True, eq=False)
@@ -81,6 +90,7 @@ class Mesh:
         self.gateway_refs: list[GatewayRef] = []
         self.workloads: list[Workload] = []
         self._workloads_by_ns: dict[str | None, list[Workload]] = defaultdict(list)
+        self._workloads_by_label: dict[tuple[str, str], list[Workload]] | None = None
 
     # -- index queries -------------------------------------------------------------------
     def of_type(self, *types: Kind) -> list[Resource]:
@@ -97,6 +107,19 @@ class Mesh:
 
     def workloads_in(self, namespace: str | None) -> list[Workload]:
         return self._workloads_by_ns.get(namespace, [])
+
+    def workloads_matching(self, selector: Mapping[str, str]) -> list[Workload]:
+        """Workloads in any namespace whose labels include every pair of ``selector``."""
+        if self._workloads_by_label is None:
+            index: dict[tuple[str, str], list[Workload]] = defaultdict(list)
+            for workload in self.workloads:
+                for item in workload.labels.items():
+                    index[item].append(workload)
+            self._workloads_by_label = index
+        if not selector:
+            return list(self.workloads)
+        pools = [self._workloads_by_label.get(item, []) for item in selector.items()]
+        return [w for w in min(pools, key=len) if selects(selector, w.labels)]
 
     def edges(self, kind: str) -> Iterator[tuple[object, object, dict]]:
         """Edges of one kind; ``data["refs"]`` holds the records behind them."""
@@ -141,6 +164,60 @@ class Mesh:
         patterns = self.settings.known_gateways
         return bool(patterns) and glob_matcher(patterns)(f"{namespace}/{name}")
 
+    # -- mesh config, namespaces, selectors ------------------------------------------------
+    @cached_property
+    def mesh_config(self) -> MeshConfig:
+        """The effective mesh config (``--mesh-config``, ConfigMap, IstioOperator, or
+        Istio's defaults), read once per run."""
+        candidates = self.of_type(K.CONFIG_MAP, K.ISTIO_OPERATOR)
+        return read_mesh_config(candidates, self.settings)
+
+    @cached_property
+    def namespace_names(self) -> frozenset[str]:
+        """Namespaces the analysed files declare (``kind: Namespace``)."""
+        return frozenset(r.name for r in self.of_type(K.NAMESPACE))
+
+    def namespace_exists(self, pattern: str) -> bool | None:
+        """Does a namespace match ``pattern`` (``*``, ``prefix*``, ``*suffix`` or exact)?
+        None when unknown: the files declare no Namespace and no namespaces are configured."""
+        known = self.settings.known_namespaces
+        if not self.namespace_names and not known:
+            return None
+        matches = namespace_pattern(pattern)
+        if any(matches(name) for name in self.namespace_names):
+            return True
+        if any(matches(name) for name in self.resource_namespaces | ALWAYS_NAMESPACES):
+            return True
+        if matches(self.mesh_config.root_namespace):
+            return True
+        return any(matches(k) or glob_matcher((k,))(pattern) for k in known)
+
+    @cached_property
+    def resource_namespaces(self) -> frozenset[str]:
+        """Namespaces that analysed resources live in."""
+        return frozenset(r.namespace for r in self.resources if r.namespace)
+
+    def workloads_selected(
+        self, selector: Mapping[str, str], namespace: str | None
+    ) -> list[Workload]:
+        """Workloads (pod templates and Pods) whose labels match ``selector``, in
+        ``namespace`` or, when it is None, anywhere."""
+        found = self.workloads_matching(selector)
+        if namespace is None:
+            return found
+        return [w for w in found if w.resource.namespace == namespace]
+
+    def is_known_workload(self, selector: Mapping[str, str], namespace: str | None) -> bool:
+        """Declared in ``known-workloads`` as existing outside the analysed files."""
+        for entry in self.settings.known_workloads:
+            where, _, labels = entry.partition("/")
+            if namespace is not None and not glob_matcher((where,))(namespace):
+                continue
+            pairs = dict(p.split("=", 1) for p in labels.split(",") if "=" in p)
+            if selects(selector, pairs):
+                return True
+        return False
+
 
 def build_mesh(resources: list[Resource], sources: list[SourceFile], settings: Settings) -> Mesh:
     mesh = Mesh(resources, sources, settings)
@@ -180,6 +257,17 @@ def _add_workload(mesh: Mesh, resource: Resource, path: tuple[str, ...], templat
 
 def selects(selector: Mapping[str, str], labels: Mapping[str, str]) -> bool:
     return all(labels.get(key) == value for key, value in selector.items())
+
+
+def namespace_pattern(pattern: str):
+    """Istio's namespace match in policies: ``*``, ``prefix*``, ``*suffix`` or exact."""
+    if pattern == "*":
+        return lambda name: True
+    if pattern.startswith("*"):
+        return lambda name: name.endswith(pattern[1:])
+    if pattern.endswith("*"):
+        return lambda name: name.startswith(pattern[:-1])
+    return lambda name: name == pattern
 
 
 def _add_service(mesh: Mesh, service: Resource) -> None:
@@ -303,9 +391,7 @@ def _add_gateway_refs(mesh: Mesh, vs: Resource, path: tuple[object, ...], refs: 
         ref = _resolve_gateway(mesh, vs, (*path, index), text, domain_suffix)
         mesh.gateway_refs.append(ref)
         if ref.form != "mesh":
-            target = (
-                ref.gateway if ref.gateway is not None else ("gateway", ref.namespace, ref.name)
-            )
+            target = ref.gateway or ref.gateway_api or ("gateway", ref.namespace, ref.name)
             mesh.link(vs, target, "binds", ref)
 
 
@@ -313,8 +399,12 @@ def _resolve_gateway(
     mesh: Mesh, vs: Resource, path: tuple[object, ...], text: str, domain_suffix: str
 ) -> GatewayRef:
     def ref(namespace: str | None, name: str, form: str) -> GatewayRef:
-        gateway = mesh.get(K.GATEWAY, namespace, name) if namespace is not None else None
-        return GatewayRef(vs, path, text, namespace, name, form, gateway)
+        if namespace is None:
+            return GatewayRef(vs, path, text, namespace, name, form, None)
+        gateway = mesh.get(K.GATEWAY, namespace, name)
+        # Istio also binds VirtualServices to Kubernetes Gateway API Gateways by name.
+        gateway_api = None if gateway else mesh.get(K.K8S_GATEWAY, namespace, name)
+        return GatewayRef(vs, path, text, namespace, name, form, gateway, gateway_api)
 
     if text == "mesh":
         return ref(None, "mesh", "mesh")
@@ -322,13 +412,13 @@ def _resolve_gateway(
         namespace, _, name = text.partition("/")
         return ref(namespace, name, "qualified")
     bare = ref(vs.namespace, text, "bare")
-    if bare.gateway is not None or "." not in text:
+    if bare.resolved or "." not in text:
         return bare
     # Legacy forms Istio still resolves: name.namespace and name.namespace.svc.<domain>.
     short = text[: -len(domain_suffix)] if text.endswith(domain_suffix) else text
     name, _, namespace = short.partition(".")
     if namespace and "." not in namespace:
         legacy = ref(namespace, name, "legacy")
-        if legacy.gateway is not None:
+        if legacy.resolved:
             return legacy
     return bare

@@ -174,23 +174,48 @@ def load_text(path: str, data: bytes | str, limits: Limits = Limits()) -> Source
     source.text = text
     problems = source.problems
     documents = source.documents
-    helm = _HELM_ACTION.search(text)
-    if helm:
-        line = text.count("\n", 0, helm.start())
-        column = helm.start() - (text.rfind("\n", 0, helm.start()) + 1)
-        problems.append(
-            ParseProblem(
-                "helm-template",
-                line,
-                column,
-                "this is an unrendered Helm template; render it first: "
-                "`helm template RELEASE CHART | meshlint -`",
-            )
-        )
-        return source
     for index, (value, line, column) in enumerate(parse_documents(text, problems, limits)):
         documents.append(Document(value, index, line, column))
+    if _is_helm_template(text, problems):
+        # Unrendered: what parsed is not what will be applied, so nothing is analysed.
+        documents.clear()
+        helm = _helm_problem(text, problems)
+        problems[:] = [p for p in problems if p.kind not in ("yaml-syntax", "helm-template")]
+        problems.insert(0, helm)
     return source
+
+
+def _is_helm_template(text: str, problems: list[ParseProblem]) -> bool:
+    """Template actions outside strings: the parser saw ``{{ ... }}`` as a flow mapping
+    used as a key, or failed at or after a template action. Actions inside quoted or block
+    strings (Go templates kept as data, alert texts) do not count."""
+    if any(p.kind == "helm-template" for p in problems):
+        return True
+    errors = [p for p in problems if p.kind == "yaml-syntax"]
+    if not errors or "{{" not in text:
+        return False
+    action = _HELM_ACTION.search(text)
+    return action is not None and text.count("\n", 0, action.start()) <= errors[0].line
+
+
+def _helm_problem(text: str, problems: list[ParseProblem]) -> ParseProblem:
+    """One finding for the file, at the first template action the parser met (else the
+    first one in the text)."""
+    seen = [p for p in problems if p.kind == "helm-template"]
+    if seen:
+        line, column = seen[0].line, seen[0].column
+    else:
+        action = _HELM_ACTION.search(text) or re.search(r"\{\{", text)
+        start = action.start() if action else 0
+        line = text.count("\n", 0, start)
+        column = start - (text.rfind("\n", 0, start) + 1)
+    return ParseProblem(
+        "helm-template",
+        line,
+        column,
+        "this is an unrendered Helm template; render it first: "
+        "`helm template RELEASE CHART | meshlint -`",
+    )
 
 
 def _decode(data: bytes, source: SourceFile) -> str | None:

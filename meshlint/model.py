@@ -43,6 +43,7 @@ class K:
     VIRTUAL_SERVICE = Kind(NETWORKING, "VirtualService")
     DESTINATION_RULE = Kind(NETWORKING, "DestinationRule")
     GATEWAY = Kind(NETWORKING, "Gateway")
+    K8S_GATEWAY = Kind("gateway.networking.k8s.io", "Gateway")  # Gateway API
     SERVICE_ENTRY = Kind(NETWORKING, "ServiceEntry")
     SIDECAR = Kind(NETWORKING, "Sidecar")
     WORKLOAD_ENTRY = Kind(NETWORKING, "WorkloadEntry")

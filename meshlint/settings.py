@@ -59,6 +59,16 @@ class Settings:
     # "*.example.com"; gateways as "namespace/name".
     known_hosts: tuple[str, ...] = ()
     known_gateways: tuple[str, ...] = ()
+    # Namespaces that exist outside the analysed files (globs).
+    known_namespaces: tuple[str, ...] = ()
+    # Workloads that exist outside the analysed files: "namespace/label=value[,label=value]"
+    # (the namespace may be a glob). Default: Istio's standard gateways.
+    known_workloads: tuple[str, ...] = (
+        "istio-system/istio=ingressgateway",
+        "istio-system/istio=egressgateway",
+    )
+    # A mesh config file (--mesh-config); see meshlint/meshconfig.py.
+    mesh_config_file: str | None = None
     # A directory of JSON Schemas (<group>/<version>/<kind>.json, as `meshlint schemas
     # import` writes them) that override the built-in Istio schemas per kind.
     schemas_dir: str | None = None

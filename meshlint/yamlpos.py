@@ -201,7 +201,7 @@ class _Builder:
                 continue
             key = build(key_node, depth + 1)
             if key.__class__ is not str:
-                key = self._key_text(key, key_node)
+                key = self._key_text(key, key_node, node)
             value = build(value_node, depth + 1)
             kmark = key_node.start_mark
             vmark = value_node.start_mark
@@ -225,19 +225,18 @@ class _Builder:
             result[key] = value
         return result
 
-    def _key_text(self, key: object, key_node: yaml.Node) -> str:
+    def _key_text(self, key: object, key_node: yaml.Node, mapping: MappingNode) -> str:
         """Keys are strings in Kubernetes; ``80: x`` or ``true: y`` keep their source text."""
         if isinstance(key_node, ScalarNode):
             return key_node.value
         mark = key_node.start_mark
-        self.problems.append(
-            ParseProblem(
-                "yaml-syntax",
-                mark.line,
-                mark.column,
-                "a mapping key must be a scalar, not a mapping or a list",
-            )
-        )
+        if isinstance(key_node, MappingNode) and key_node.flow_style and mapping.flow_style:
+            # `{{ .Values.x }}` parses as a flow mapping whose key is a flow mapping.
+            mark = mapping.start_mark
+            kind, message = "helm-template", "a Go template action `{{ ... }}`"
+        else:
+            kind, message = "yaml-syntax", "a mapping key must be a scalar, not a mapping or a list"
+        self.problems.append(ParseProblem(kind, mark.line, mark.column, message))
         return f"<{type(key).__name__} key at line {mark.line + 1}>"
 
     def _merge(self, result: PosDict, pos: list[int], value_node: yaml.Node, depth: int) -> set:

@@ -26,6 +26,15 @@ apiVersion: v1
 kind: Service
 metadata: {name: reviews, namespace: shop}
 spec: {selector: {app: reviews}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: reviews-v1, namespace: shop}
+spec:
+  selector: {matchLabels: {app: reviews, version: v1}}
+  template:
+    metadata: {labels: {app: reviews, version: v1}}
+    spec: {containers: [{name: reviews, image: reviews:1}]}
 """
 
 # A host nobody defines, unless `known-hosts` says it exists outside the files.

@@ -207,7 +207,11 @@ def test_baseline_reports_only_new_findings_and_survives_line_shifts(repo):
     text = "# a comment\n# another\n" + text + "  - route:\n    - destination: {host: detailz}\n"
     (repo / "a.yaml").write_text(text)
     new = run(["--baseline", str(baseline)])
-    assert new == {("a.yaml", "ML101", "spec.http[1].route[0].destination.host")}
+    # the new route is new on two counts: its host dangles, and a catch-all shadows it
+    assert new == {
+        ("a.yaml", "ML101", "spec.http[1].route[0].destination.host"),
+        ("a.yaml", "ML213", "spec.http[1]"),
+    }
     # the config key does the same
     (repo / ".meshlint.yaml").write_text("baseline: baseline.json\n")
     assert run([]) == new

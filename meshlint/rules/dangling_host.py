@@ -9,8 +9,10 @@ Hosts are resolved the way Istio and Kubernetes DNS do: `reviews` means
 `reviews.<namespace of the VirtualService>.svc.cluster.local`; `reviews.shop`,
 `reviews.shop.svc` and the full name all name the same Service; ServiceEntry hosts count,
 wildcards (`*.example.com`) included; `exportTo` and the Service annotation
-`networking.istio.io/exportTo` limit where a host is visible. Hosts that live outside the
-analysed files can be declared with the `known-hosts` setting.
+`networking.istio.io/exportTo` limit where a host is visible, and the host must be visible
+wherever the VirtualService itself applies (its namespace, or the namespaces its own
+`exportTo` names). Hosts that live outside the analysed files can be declared with the
+`known-hosts` setting.
 
 ## Bad
 
@@ -67,6 +69,8 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
+from meshlint.hosts import export_set
+from meshlint.model import Resource
 from meshlint.rules.base import Rule, closest, related, report, suggest
 
 RULE = Rule(
@@ -91,13 +95,22 @@ def _suggest_host(full: str, names: list[str]) -> str:
     return suggest(full, [n for n in names if not n.endswith("." + suffix)])
 
 
+def consumers(vs: Resource) -> list[str | None]:
+    """The namespaces whose proxies get this VirtualService's routes: its own, or the
+    namespaces its ``exportTo`` names."""
+    export_to = export_set(vs.spec.get("exportTo"))
+    if export_to is None or "*" in export_to:
+        return [vs.namespace]
+    names = {vs.namespace if entry == "." else entry for entry in export_to if entry != "~"}
+    return sorted(names, key=str)
+
+
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for destination in mesh.destinations:
         vs = destination.virtual_service
         definitions = mesh.host_definitions(destination)
-        if any(d.visible_from(vs.namespace) for d in definitions):
-            continue
-        if mesh.is_known_host(destination.candidates):
+        blind = [ns for ns in consumers(vs) if not any(d.visible_from(ns) for d in definitions)]
+        if not blind or mesh.is_known_host(destination.candidates):
             continue
         what = "mirror host" if destination.mirror else "destination host"
         path = (*destination.path, "host")
@@ -106,8 +119,9 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             exported = ", ".join(sorted(hidden.export_to or ()))
             message = (
                 f"{what} {destination.host!r} is defined by {hidden.resource.display}, but it "
-                f"is exported only to [{exported}], not to namespace {vs.namespace!r}; add "
-                f"{vs.namespace!r} to its exportTo"
+                f"is exported only to [{exported}], not to namespace {blind[0]!r} where this "
+                f"VirtualService applies; export it there (exportTo) or narrow the "
+                "VirtualService's exportTo"
             )
             where = [related(hidden.resource, hidden.path, "the host is defined here")]
             yield report(RULE, vs, path, message, where)

@@ -1,0 +1,259 @@
+"""What the sidecar, telemetry and security rules share: workload selectors, the scope of a
+policy (workload, namespace, mesh) and the mTLS modes of PeerAuthentications and
+DestinationRules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from meshlint.graph import Mesh, Workload
+from meshlint.model import K, Resource, string_map
+
+__all__ = [
+    "MtlsPolicy",
+    "Selection",
+    "client_tls",
+    "peer_policies",
+    "selection",
+    "selector_text",
+    "workload_name",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A policy's workload selector: labels, where they are written, and what they match."""
+
+    labels: dict[str, str] | None  # None: no selector (applies to the whole namespace)
+    path: tuple[object, ...]
+    workloads: list[Workload]
+    known_outside: bool  # declared in known-workloads
+
+    @property
+    def matches(self) -> bool:
+        return bool(self.workloads) or self.known_outside
+
+
+def _selector_path(resource: Resource) -> tuple[str, ...]:
+    if resource.type == K.SIDECAR:
+        return ("spec", "workloadSelector", "labels")
+    return ("spec", "selector", "matchLabels")
+
+
+_SELECTIONS: WeakKeyDictionary[Mesh, dict[tuple[int, bool], Selection]] = WeakKeyDictionary()
+
+
+def selection(mesh: Mesh, resource: Resource, anywhere: bool = False) -> Selection:
+    """The workloads ``resource`` selects in its namespace (everywhere when ``anywhere``).
+    An empty or missing selector yields ``labels=None``. Computed once per run and resource,
+    since several rules ask."""
+    cache = _SELECTIONS.setdefault(mesh, {})
+    key = (id(resource), anywhere)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _select(mesh, resource, anywhere)
+    return found
+
+
+def _select(mesh: Mesh, resource: Resource, anywhere: bool) -> Selection:
+    path = _selector_path(resource)
+    node: object = resource.body
+    for step in path:
+        node = node.get(step) if isinstance(node, dict) else None
+    labels = string_map(node)
+    if not labels:
+        return Selection(None, path, [], False)
+    namespace = None if anywhere else resource.namespace
+    workloads = mesh.workloads_selected(labels, namespace)
+    known = not workloads and mesh.is_known_workload(labels, namespace)
+    return Selection(labels, path, workloads, known)
+
+
+def selector_text(labels: dict[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
+def workload_name(workload: Workload) -> str:
+    return workload.resource.display
+
+
+# -- mTLS ----------------------------------------------------------------------------------
+
+MUTUAL_MODES = frozenset({"ISTIO_MUTUAL", "MUTUAL"})
+
+
+@dataclass(frozen=True, slots=True)
+class MtlsPolicy:
+    """A PeerAuthentication without selector: mesh-wide (root namespace) or namespace-wide."""
+
+    resource: Resource
+    mode: str  # STRICT, PERMISSIVE, DISABLE (UNSET ones are left out)
+    mesh_wide: bool
+
+
+def peer_mode(resource: Resource) -> str:
+    mtls = resource.spec.get("mtls")
+    mode = mtls.get("mode") if isinstance(mtls, dict) else None
+    return mode.upper() if isinstance(mode, str) and mode else "UNSET"
+
+
+def port_modes(resource: Resource) -> set[str]:
+    """The modes a PeerAuthentication's ``portLevelMtls`` sets, upper case."""
+    ports = resource.spec.get("portLevelMtls")
+    found = set()
+    for value in ports.values() if isinstance(ports, dict) else ():
+        mode = value.get("mode") if isinstance(value, dict) else None
+        if isinstance(mode, str):
+            found.add(mode.upper())
+    return found
+
+
+def workload_peer_modes(mesh: Mesh, namespace: str | None) -> set[str]:
+    """Modes set by workload-level PeerAuthentications (with a selector) in ``namespace``."""
+    found = set()
+    for resource in mesh.of_type(K.PEER_AUTHENTICATION):
+        if resource.namespace == namespace and selection(mesh, resource).labels is not None:
+            found.add(peer_mode(resource))
+            found |= port_modes(resource)
+    return found
+
+
+def peer_policies(mesh: Mesh) -> Iterator[MtlsPolicy]:
+    """PeerAuthentications that set a mode for a whole namespace or the whole mesh."""
+    root = mesh.mesh_config.root_namespace
+    for resource in mesh.of_type(K.PEER_AUTHENTICATION):
+        if selection(mesh, resource).labels is not None:
+            continue
+        mode = peer_mode(resource)
+        if mode in ("STRICT", "PERMISSIVE", "DISABLE"):
+            yield MtlsPolicy(resource, mode, resource.namespace == root)
+
+
+def client_tls(resource: Resource) -> str | None:
+    """A DestinationRule's ``trafficPolicy.tls.mode`` (upper case), or None."""
+    policy = resource.spec.get("trafficPolicy")
+    tls = policy.get("tls") if isinstance(policy, dict) else None
+    mode = tls.get("mode") if isinstance(tls, dict) else None
+    return mode.upper() if isinstance(mode, str) and mode else None
+
+
+TLS_MODE_PATH = ("spec", "trafficPolicy", "tls", "mode")
+
+
+def dr_scope(mesh: Mesh, resource: Resource) -> str | None:
+    """``"mesh"`` for a DestinationRule whose host covers every cluster service (``*.local``,
+    ``*.cluster.local``...), the namespace name for ``*.<ns>.svc.<domain>``, else None."""
+    host = resource.spec.get("host")
+    if not isinstance(host, str):
+        return None
+    domain = mesh.settings.cluster_domain
+    if host in ("*", "*.local", f"*.{domain}", f"*.svc.{domain}"):
+        return "mesh"
+    suffix = f".svc.{domain}"
+    if host.startswith("*.") and host.endswith(suffix):
+        namespace = host[2 : -len(suffix)]
+        if namespace and "." not in namespace:
+            return namespace
+    return None
+
+
+def wide_destination_rules(mesh: Mesh) -> Iterator[tuple[Resource, str, str]]:
+    """``(rule, scope, tls mode)`` for mesh-wide and namespace-wide DestinationRules that set
+    a TLS mode."""
+    for resource in mesh.of_type(K.DESTINATION_RULE):
+        scope = dr_scope(mesh, resource)
+        mode = client_tls(resource)
+        if scope is not None and mode is not None:
+            yield resource, scope, mode
+
+
+@dataclass(frozen=True, slots=True)
+class MtlsState:
+    """The namespace-wide and mesh-wide mTLS settings of a run."""
+
+    mesh_peer: MtlsPolicy | None
+    namespace_peer: dict[str, MtlsPolicy]
+    mesh_client: list[tuple[Resource, str]]  # mesh-wide DestinationRules and their TLS mode
+    namespace_client: dict[str, list[tuple[Resource, str]]]
+
+    def server_policy(self, namespace: str | None) -> MtlsPolicy | None:
+        """The PeerAuthentication that decides the mode of ``namespace``'s workloads."""
+        own = self.namespace_peer.get(namespace) if namespace else None
+        return own or self.mesh_peer
+
+    def peers(self) -> list[MtlsPolicy]:
+        """The mesh-wide policy first, then the namespace ones."""
+        return ([self.mesh_peer] if self.mesh_peer else []) + list(self.namespace_peer.values())
+
+    def clients(self) -> list[tuple[Resource, str, str | None]]:
+        """``(rule, tls mode, namespace)`` for wide DestinationRules (namespace None: mesh)."""
+        found = [(rule, mode, None) for rule, mode in self.mesh_client]
+        for namespace, rules in self.namespace_client.items():
+            found += [(rule, mode, namespace) for rule, mode in rules]
+        return found
+
+    def client_rule(self, namespace: str | None) -> tuple[Resource, str] | None:
+        """The namespace-wide (else mesh-wide) DestinationRule that sets the TLS mode clients
+        use towards ``namespace``'s services."""
+        own = self.namespace_client.get(namespace) if namespace else None
+        if own:
+            return own[0]
+        return self.mesh_client[0] if self.mesh_client else None
+
+
+def mtls_state(mesh: Mesh) -> MtlsState:
+    mesh_peer = None
+    namespace_peer: dict[str, MtlsPolicy] = {}
+    for policy in peer_policies(mesh):
+        if policy.mesh_wide and mesh_peer is None:
+            mesh_peer = policy
+        elif not policy.mesh_wide and policy.resource.namespace:
+            namespace_peer.setdefault(policy.resource.namespace, policy)
+    mesh_client: list[tuple[Resource, str]] = []
+    namespace_client: dict[str, list[tuple[Resource, str]]] = {}
+    for rule, scope, mode in wide_destination_rules(mesh):
+        if scope == "mesh":
+            mesh_client.append((rule, mode))
+        else:
+            namespace_client.setdefault(scope, []).append((rule, mode))
+    return MtlsState(mesh_peer, namespace_peer, mesh_client, namespace_client)
+
+
+def auto_mtls_note(mesh: Mesh) -> str:
+    config = mesh.mesh_config
+    state = "on" if config.enable_auto_mtls else "off"
+    return f"auto-mTLS is {state} ({config.describe()})"
+
+
+# -- AuthorizationPolicy rules ---------------------------------------------------------------
+
+
+def _rule_items(policy: Resource, part: str, key: str) -> Iterator[tuple[tuple, dict]]:
+    rules = policy.spec.get("rules")
+    for index, rule in enumerate(rules if isinstance(rules, list) else ()):
+        items = rule.get(part) if isinstance(rule, dict) else None
+        for position, item in enumerate(items if isinstance(items, list) else ()):
+            value = item.get(key) if isinstance(item, dict) else None
+            if isinstance(value, dict):
+                yield ("spec", "rules", index, part, position, key), value
+
+
+def authz_sources(policy: Resource) -> Iterator[tuple[tuple, dict]]:
+    """``(path, source)`` for every ``rules[i].from[j].source`` of an AuthorizationPolicy."""
+    return _rule_items(policy, "from", "source")
+
+
+def authz_operations(policy: Resource) -> Iterator[tuple[tuple, dict]]:
+    """``(path, operation)`` for every ``rules[i].to[j].operation``."""
+    return _rule_items(policy, "to", "operation")
+
+
+def string_items(mapping: dict, key: str) -> Iterator[tuple[int, str]]:
+    """``(index, text)`` for the strings of a list field."""
+    values = mapping.get(key)
+    for index, value in enumerate(values if isinstance(values, list) else ()):
+        if isinstance(value, str):
+            yield index, value

@@ -1,0 +1,127 @@
+"""Two Gateways program the same gateway proxies with clashing servers on one port.
+
+When two Gateways select the same proxies (equal selectors, or one selector contained in the
+other) and both open the same port, their servers share one Envoy listener. The same host on
+both (a duplicate virtual host or TLS filter chain), or two protocols on one port (HTTP and
+TCP), cannot both be honoured: Istio keeps one server and drops the other, so half of the
+configuration silently does nothing. Merge the servers into one Gateway, or use distinct
+ports or hosts. A wildcard next to a specific host (`*` and `shop.example.com`) is not a
+conflict: the more specific host wins.
+
+## Bad
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: shop, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["shop.example.com"]
+    tls: {mode: SIMPLE, credentialName: shop-cert}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: shop-v2, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["shop.example.com"]
+    tls: {mode: SIMPLE, credentialName: shop-v2-cert}
+```
+
+## Good
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: shop, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["shop.example.com"]
+    tls: {mode: SIMPLE, credentialName: shop-cert}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: admin, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["admin.example.com"]
+    tls: {mode: SIMPLE, credentialName: admin-cert}
+```
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from meshlint.findings import Finding, Severity
+from meshlint.graph import Mesh
+from meshlint.model import K, Resource
+from meshlint.rules.base import Rule, related, report
+from meshlint.traffic import Server, gateway_selector, gateway_servers
+
+RULE = Rule(
+    code="ML215",
+    name="conflicting-gateways",
+    severity=Severity.ERROR,
+    summary="Gateways on the same proxies with the same port and a clashing host or protocol.",
+    kinds=("Gateway",),
+    refs=("IST0145", "KIA0301"),
+)
+
+
+def share_proxies(a: dict[str, str], b: dict[str, str]) -> bool:
+    """Do two gateway selectors pick (some of) the same proxies, for certain?"""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return all(large.get(k) == v for k, v in small.items())
+
+
+def _clash(a: Server, b: Server) -> str | None:
+    if a.protocol and b.protocol and a.protocol != b.protocol:
+        return f"protocols {a.protocol} and {b.protocol}"
+    if "TCP" in (a.protocol, b.protocol):
+        return "plain TCP"
+    common = {h.lower() for _, h in a.hosts} & {h.lower() for _, h in b.hosts}
+    if common:
+        return f"host {sorted(common)[0]!r}"
+    return None
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    by_port: dict[int, list[tuple[Resource, dict[str, str], Server]]] = defaultdict(list)
+    for gateway in mesh.of_type(K.GATEWAY):
+        selector = gateway_selector(gateway)
+        for server in gateway_servers(gateway):
+            if server.port is not None:
+                by_port[server.port].append((gateway, selector, server))
+    for port, servers in by_port.items():
+        for gateway, selector, server in servers:
+            clashes = []
+            for other, other_selector, other_server in servers:
+                if other is gateway or not share_proxies(selector, other_selector):
+                    continue
+                reason = _clash(server, other_server)
+                if reason is not None:
+                    clashes.append((other, other_server, reason))
+            if not clashes:
+                continue
+            names = ", ".join(sorted({f"{o.namespace}/{o.name}" for o, _, _ in clashes}))
+            message = (
+                f"port {port} clashes with {names} on the same gateway proxies "
+                f"({clashes[0][2]}); only one of the servers takes effect; merge them into "
+                "one Gateway or use distinct ports or hosts"
+            )
+            where = [
+                related(o, ("spec", "servers", s.index, "port", "number"), "clashing server")
+                for o, s, _ in clashes
+            ]
+            path = ("spec", "servers", server.index, "port", "number")
+            yield report(RULE, gateway, path, message, where)

@@ -1,0 +1,144 @@
+"""A Gateway server listens on a port that the gateway's Service does not expose.
+
+The gateway proxy opens a listener for every server port, but clients reach the proxy
+through its Kubernetes Service (a LoadBalancer, usually). A server on port 8443 behind a
+Service that only exposes 80 and 443 is unreachable from outside. Add the port to the
+gateway Service, or use one it already exposes. The check runs only when both the gateway
+workload and a Service selecting it are in the analysed files.
+
+## Bad
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: web, namespace: edge}
+spec:
+  selector: {app: edge-gateway}
+  servers:
+  - port: {number: 8443, name: https, protocol: HTTPS}
+    hosts: ["shop.example.com"]
+    tls: {mode: SIMPLE, credentialName: shop-cert}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: edge-gateway, namespace: edge}
+spec:
+  selector: {matchLabels: {app: edge-gateway}}
+  template:
+    metadata: {labels: {app: edge-gateway}}
+    spec:
+      containers: [{name: istio-proxy, image: auto}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: edge-gateway, namespace: edge}
+spec:
+  type: LoadBalancer
+  selector: {app: edge-gateway}
+  ports:
+  - {name: http, port: 80}
+  - {name: https, port: 443}
+```
+
+## Good
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: web, namespace: edge}
+spec:
+  selector: {app: edge-gateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["shop.example.com"]
+    tls: {mode: SIMPLE, credentialName: shop-cert}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: edge-gateway, namespace: edge}
+spec:
+  selector: {matchLabels: {app: edge-gateway}}
+  template:
+    metadata: {labels: {app: edge-gateway}}
+    spec:
+      containers: [{name: istio-proxy, image: auto}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: edge-gateway, namespace: edge}
+spec:
+  type: LoadBalancer
+  selector: {app: edge-gateway}
+  ports:
+  - {name: http, port: 80}
+  - {name: https, port: 443}
+```
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from meshlint.findings import Finding, Severity
+from meshlint.graph import Mesh, selects
+from meshlint.model import K, Resource, string_map
+from meshlint.rules.base import Rule, related, report
+from meshlint.traffic import gateway_selector, gateway_servers, selector_targets
+
+RULE = Rule(
+    code="ML114",
+    name="gateway-port-not-exposed",
+    severity=Severity.WARNING,
+    summary="A Gateway server port that the gateway workload's Service does not expose.",
+    kinds=("Gateway", "Service"),
+    refs=("IST0162",),
+)
+
+
+def _service_ports(service: Resource) -> set[int]:
+    ports = service.spec.get("ports")
+    numbers: set[int] = set()
+    for port in ports if isinstance(ports, list) else ():
+        if not isinstance(port, dict) or port.get("protocol", "TCP") != "TCP":
+            continue
+        for key in ("port", "targetPort"):
+            value = port.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                numbers.add(value)
+    return numbers
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    services_by_ns: dict[str | None, list[tuple[Resource, dict[str, str]]]] = defaultdict(list)
+    for service in mesh.of_type(K.SERVICE):
+        chosen = string_map(service.spec.get("selector"))
+        if chosen:
+            services_by_ns[service.namespace].append((service, chosen))
+    for gateway in mesh.of_type(K.GATEWAY):
+        selector = gateway_selector(gateway)
+        if not selector:
+            continue
+        workloads, _ = selector_targets(mesh, selector)
+        services = []
+        for namespace in {w.resource.namespace for w in workloads}:
+            for service, chosen in services_by_ns.get(namespace, ()):
+                in_ns = (w for w in workloads if w.resource.namespace == namespace)
+                if service not in services and any(selects(chosen, w.labels) for w in in_ns):
+                    services.append(service)
+        if not services:
+            continue
+        exposed = set().union(*(_service_ports(s) for s in services))
+        names = ", ".join(s.display for s in services)
+        for server in gateway_servers(gateway):
+            if server.port is None or server.port in exposed:
+                continue
+            listed = ", ".join(str(p) for p in sorted(exposed)) or "none"
+            message = (
+                f"server port {server.port} is not exposed by the gateway's Service ({names}; "
+                f"ports: {listed}), so clients cannot reach it; add the port to the Service "
+                "or use one it exposes"
+            )
+            path = ("spec", "servers", server.index, "port", "number")
+            where = [related(s, ("spec", "ports"), "gateway Service ports") for s in services]
+            yield report(RULE, gateway, path, message, where)

@@ -1,0 +1,122 @@
+"""A DestinationRule for a service silently drops the mTLS that a namespace-wide or mesh-wide
+DestinationRule turns on (auto-mTLS off).
+
+Istio applies one DestinationRule per host: the most specific one. Its settings are not merged
+with a wildcard rule's, so a DestinationRule for `reviews` that only defines subsets or a load
+balancer replaces the `*.local` (or `*.<ns>.svc.cluster.local`) rule entirely, `tls` included.
+With auto-mTLS off, clients of that service then send plain text; a STRICT server refuses it.
+With auto-mTLS on (the default), the missing `tls` is filled in automatically, and nothing is
+reported.
+
+## Bad
+
+```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    enableAutoMtls: false
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: default, namespace: istio-system}
+spec:
+  host: "*.local"
+  trafficPolicy:
+    tls: {mode: ISTIO_MUTUAL}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: shop}
+spec:
+  host: reviews
+  subsets: [{name: v1, labels: {version: v1}}]
+```
+
+## Good
+
+```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    enableAutoMtls: false
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: default, namespace: istio-system}
+spec:
+  host: "*.local"
+  trafficPolicy:
+    tls: {mode: ISTIO_MUTUAL}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: shop}
+spec:
+  host: reviews
+  trafficPolicy:
+    tls: {mode: ISTIO_MUTUAL}
+  subsets: [{name: v1, labels: {version: v1}}]
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from meshlint.findings import Finding, Severity
+from meshlint.graph import Mesh
+from meshlint.model import K
+from meshlint.policies import MUTUAL_MODES, TLS_MODE_PATH, auto_mtls_note, dr_scope, mtls_state
+from meshlint.rules.base import Rule, related, report
+
+RULE = Rule(
+    code="ML714",
+    name="mtls-settings-overridden",
+    severity=Severity.WARNING,
+    summary="A DestinationRule without tls that replaces a wildcard rule enabling mTLS.",
+    kinds=("DestinationRule", "ConfigMap"),
+    refs=("KIA0204",),
+)
+
+
+def _sets_tls(spec: dict) -> bool:
+    policy = spec.get("trafficPolicy")
+    if not isinstance(policy, dict):
+        return False
+    if isinstance(policy.get("tls"), dict):
+        return True
+    ports = policy.get("portLevelSettings")
+    ports = ports if isinstance(ports, list) else ()
+    return any(isinstance(p, dict) and "tls" in p for p in ports)
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    if mesh.mesh_config.enable_auto_mtls:
+        return
+    state = mtls_state(mesh)
+    suffix = ".svc." + mesh.settings.cluster_domain
+    for rule in mesh.of_type(K.DESTINATION_RULE):
+        host = rule.spec.get("host")
+        if not isinstance(host, str) or dr_scope(mesh, rule) is not None or "*" in host:
+            continue
+        fqdn = mesh.cluster_fqdn(host, rule.namespace)
+        if not fqdn.endswith(suffix) or _sets_tls(rule.spec):
+            continue
+        namespace = fqdn[: -len(suffix)].rpartition(".")[2]
+        wide = state.client_rule(namespace)
+        if wide is None or wide[1] not in MUTUAL_MODES:
+            continue
+        wide_rule, mode = wide
+        message = (
+            f"this DestinationRule is the one Istio applies to {fqdn!r}, and it sets no tls, so "
+            f"the {mode} of {wide_rule.display} (host {wide_rule.spec.get('host')!r}) does not "
+            f"apply and, as {auto_mtls_note(mesh)}, clients send plain text; add "
+            f"trafficPolicy.tls.mode {mode} here"
+        )
+        where = [related(wide_rule, TLS_MODE_PATH, f"{mode} here")]
+        path = ("spec", "trafficPolicy") if "trafficPolicy" in rule.spec else ("spec", "host")
+        yield report(RULE, rule, path, message, where)

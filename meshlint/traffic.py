@@ -1,0 +1,206 @@
+"""What the networking rules share: host overlap, Gateway servers and the workloads a
+selector reaches, in the analysed files or declared in the settings as existing elsewhere.
+
+Kept apart from ``graph.py`` because only the traffic rules need it; it reads the Mesh and
+never the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import yaml
+
+from meshlint.graph import Destination, Mesh, Workload, selects
+from meshlint.hosts import HostDef, export_set
+from meshlint.model import K, Resource, string_map
+from meshlint.settings import Settings
+
+__all__ = [
+    "KnownWorkload",
+    "Server",
+    "export_scope",
+    "gateway_servers",
+    "host_overlaps",
+    "host_ports",
+    "known_workloads",
+    "proxy_metadata",
+    "scopes_meet",
+    "selector_targets",
+    "visible_definition",
+]
+
+
+def host_overlaps(a: str, b: str) -> bool:
+    """Can some request host match both ``a`` and ``b``? (``*.x.com`` overlaps ``a.x.com``,
+    ``*.com`` overlaps ``*.x.com``; ``*`` overlaps everything.)"""
+    a, b = a.lower(), b.lower()
+    if a == b or a == "*" or b == "*":
+        return True
+    if a.startswith("*."):
+        if b.startswith("*."):
+            return a.endswith(b[1:]) or b.endswith(a[1:])
+        return b.endswith(a[1:])
+    if b.startswith("*."):
+        return a.endswith(b[1:])
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """One ``servers[]`` entry of an Istio Gateway."""
+
+    index: int
+    port: int | None
+    protocol: str
+    hosts: tuple[tuple[str | None, str], ...]  # (namespace part or None, host)
+    tls: Mapping
+
+
+def gateway_servers(gateway: Resource) -> Iterator[Server]:
+    servers = gateway.spec.get("servers")
+    if not isinstance(servers, list):
+        return
+    for index, server in enumerate(servers):
+        if not isinstance(server, dict):
+            continue
+        port = server.get("port")
+        port = port if isinstance(port, dict) else {}
+        number = port.get("number")
+        protocol = port.get("protocol")
+        hosts = []
+        for text in server.get("hosts") or ():
+            if isinstance(text, str) and text:
+                namespace, slash, host = text.rpartition("/")
+                hosts.append((namespace if slash else None, host))
+        tls = server.get("tls")
+        yield Server(
+            index=index,
+            port=number if isinstance(number, int) and not isinstance(number, bool) else None,
+            protocol=protocol.upper() if isinstance(protocol, str) else "",
+            hosts=tuple(hosts),
+            tls=tls if isinstance(tls, dict) else {},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KnownWorkload:
+    """A workload the settings declare as existing outside the analysed files."""
+
+    namespace: str
+    labels: Mapping[str, str]
+
+    @property
+    def display(self) -> str:
+        labels = ",".join(f"{k}={v}" for k, v in self.labels.items())
+        return f"{labels} in namespace {self.namespace!r} (declared in settings)"
+
+
+def known_workloads(settings: Settings) -> list[KnownWorkload]:
+    """Parse ``known_workloads`` entries: ``namespace/key=value[,key=value]``."""
+    known = []
+    for entry in settings.known_workloads:
+        namespace, _, labels = entry.rpartition("/")
+        pairs = dict(
+            part.split("=", 1) for part in labels.split(",") if "=" in part and part.strip()
+        )
+        if pairs:
+            known.append(KnownWorkload(namespace or settings.root_namespace, pairs))
+    return known
+
+
+def selector_targets(
+    mesh: Mesh, selector: Mapping[str, str]
+) -> tuple[list[Workload], list[KnownWorkload]]:
+    """Workloads in any namespace (as a Gateway selector reaches them) that ``selector``
+    selects, and the declared outside workloads it selects."""
+    found = mesh.workloads_matching(selector)
+    known = [k for k in known_workloads(mesh.settings) if selects(selector, k.labels)]
+    return found, known
+
+
+def gateway_selector(gateway: Resource) -> dict[str, str]:
+    return string_map(gateway.spec.get("selector"))
+
+
+def export_scope(resource: Resource) -> frozenset[str] | None:
+    """The namespaces a resource is exported to (None: all), with ``.`` made concrete."""
+    exported = export_set(resource.spec.get("exportTo"))
+    if exported is None or "*" in exported:
+        return None
+    return frozenset(resource.namespace if n == "." else n for n in exported)
+
+
+def scopes_meet(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
+    """Is there a namespace where both export scopes are visible?"""
+    if a is None or b is None:
+        return True
+    return bool(a & b)
+
+
+def proxy_metadata(mesh: Mesh) -> dict[str, str]:
+    """``defaultConfig.proxyMetadata`` of the mesh config: the ``istio`` ConfigMap in the root
+    namespace (key ``mesh``, a YAML string) or an IstioOperator's ``spec.meshConfig``."""
+    found: dict[str, str] = {}
+    for operator in mesh.of_type(K.ISTIO_OPERATOR):
+        config = operator.spec.get("meshConfig")
+        found.update(_metadata_of(config))
+    config_map = mesh.get(K.CONFIG_MAP, mesh.settings.root_namespace, "istio")
+    data = config_map.body.get("data") if config_map else None
+    text = data.get("mesh") if isinstance(data, dict) else None
+    if isinstance(text, str):
+        try:
+            parsed = yaml.load(text, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            parsed = None
+        found.update(_metadata_of(parsed))
+    return found
+
+
+def _metadata_of(config: object) -> dict[str, str]:
+    default = config.get("defaultConfig") if isinstance(config, dict) else None
+    metadata = default.get("proxyMetadata") if isinstance(default, dict) else None
+    return string_map(metadata)
+
+
+def host_ports(definition: HostDef) -> list[int]:
+    """The port numbers a Service or ServiceEntry exposes for its host."""
+    key = "port" if definition.resource.type == K.SERVICE else "number"
+    ports = definition.resource.spec.get("ports")
+    numbers = []
+    for port in ports if isinstance(ports, list) else ():
+        number = port.get(key) if isinstance(port, dict) else None
+        if isinstance(number, int) and not isinstance(number, bool):
+            numbers.append(number)
+    return numbers
+
+
+def visible_definition(mesh: Mesh, destination: Destination) -> HostDef | None:
+    namespace = destination.virtual_service.namespace
+    for definition in mesh.host_definitions(destination):
+        if definition.visible_from(namespace):
+            return definition
+    return None
+
+
+def gateway_workload_namespace(mesh: Mesh, gateway: Resource) -> tuple[str | None, bool]:
+    """Where the Gateway's proxies run, which is where its ``credentialName`` Secrets must
+    live: ``(namespace, in_files)``; ``(None, False)`` when no workload matches."""
+    selector = gateway_selector(gateway)
+    if not selector:
+        return None, False
+    found, known = selector_targets(mesh, selector)
+    if found:
+        return found[0].resource.namespace, True
+    if known:
+        return known[0].namespace, False
+    return None, False
+
+
+def credential_names(gateway: Resource) -> Iterator[tuple[Server, str]]:
+    """``(server, credentialName)`` for servers that load their certificate from a Secret."""
+    for server in gateway_servers(gateway):
+        name = server.tls.get("credentialName")
+        if isinstance(name, str) and name and "/" not in name and ":" not in name:
+            yield server, name
