@@ -46,6 +46,16 @@ LEFT_TO_STRUCTURAL = frozenset(
         # invalid-delegate (ML527) says delegation only exists in http routes.
         ("schema-unknown-field", "VirtualService", "spec.tcp[].delegate"),
         ("schema-unknown-field", "VirtualService", "spec.tls[].delegate"),
+        # route-destination-missing: a route or mirror without a destination host (these
+        # objects require nothing else, so no other missing field is hidden).
+        *(
+            ("schema-required", "VirtualService", path)
+            for section in ("http", "tcp", "tls")
+            for path in (f"spec.{section}[].route[]", f"spec.{section}[].route[].destination")
+        ),
+        ("schema-required", "VirtualService", "spec.http[].mirror"),
+        ("schema-required", "VirtualService", "spec.http[].mirrors[]"),
+        ("schema-required", "VirtualService", "spec.http[].mirrors[].destination"),
     }
 )
 
