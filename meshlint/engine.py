@@ -30,6 +30,10 @@ INTERNAL_ERROR = find_rule("internal-error")
 
 @dataclass(slots=True)
 class Report:
+    """What a run found. ``sources`` are all files read (the context); the counts
+    (``files``, ``resources``, ``skipped_documents``) are of the files reported on (the
+    scope), which is all of them unless a config or the command line narrows it."""
+
     findings: list[Finding]
     sources: list[SourceFile]
     resources: int
@@ -41,8 +45,15 @@ class Report:
     # formats that record them (SARIF ``suppressions``, JUnit ``skipped``).
     suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
 
+    files: int = 0
+
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def context_files(self) -> int:
+        """Files read only to resolve references, beyond the reported ones."""
+        return len(self.sources) - self.files
 
 
 def _matches(rule: Rule, token: str) -> bool:
@@ -108,11 +119,19 @@ def analyse_sources(
             tracebacks.append(traceback.format_exc())
             findings.append(_internal_error(rule, error, sources))
     findings, suppressed = apply_policy(findings, sources, extraction.resources, rules, policy)
+    scope = policy.scope
+    if scope is None:
+        files, resources, skipped = sources, extraction.resources, extraction.skipped.values()
+    else:
+        files = [s for s in sources if s.path in scope]
+        resources = [r for r in extraction.resources if r.source.path in scope]
+        skipped = [n for path, n in extraction.skipped.items() if path in scope]
     return Report(
         findings=findings,
         sources=sources,
-        resources=len(extraction.resources),
-        skipped_documents=extraction.skipped_documents,
+        files=len(files),
+        resources=len(resources),
+        skipped_documents=sum(skipped),
         rules=rules,
         internal_errors=len(tracebacks),
         tracebacks=tracebacks,

@@ -189,7 +189,11 @@ def string_map(value: object) -> dict[str, str]:
 @dataclass(slots=True)
 class Extraction:
     resources: list[Resource] = field(default_factory=list)
-    skipped_documents: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # file -> documents skipped
+
+    @property
+    def skipped_documents(self) -> int:
+        return sum(self.skipped.values())
 
 
 def extract_resources(
@@ -203,7 +207,7 @@ def extract_resources(
             for body, line, column in _objects(document.value, document.line, document.column):
                 resource = _resource(body, source, document.index, line, column, default_namespace)
                 if resource is None:
-                    result.skipped_documents += 1
+                    result.skipped[source.path] = result.skipped.get(source.path, 0) + 1
                 else:
                     result.resources.append(resource)
     return result

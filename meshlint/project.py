@@ -50,12 +50,12 @@ def prepare(
     cwd = Path.cwd()
     config = load_config(Path(config_file) if config_file else find_config(cwd))
     root = config.root or find_repo_root(cwd) or cwd
-    if config.root and "paths" in config.values:
+    if paths and not any(_inside(root, p) for p in paths):
+        context = []  # every path is outside the project: those paths are the whole input
+    elif config.root and "paths" in config.values:
         context = [os.path.join(config.root, p) for p in config.get("paths")]
-    elif any(_inside(root, p) for p in paths) or not paths:
+    else:
         context = [str(root)]
-    else:  # every path is outside the repository: those paths are the whole input
-        context = []
     workspace = plan(
         paths,
         context,

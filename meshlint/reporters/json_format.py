@@ -45,7 +45,7 @@ def to_dict(report: Report) -> dict:
         "version": VERSION,
         "findings": [finding_dict(f) for f in report.findings],
         "summary": {
-            "files": len(report.sources),
+            "files": report.files,
             "resources": report.resources,
             "errors": report.count(Severity.ERROR),
             "warnings": report.count(Severity.WARNING),

@@ -70,9 +70,11 @@ def render(report: Report, stream: TextIO, colour: bool = False) -> None:
     errors = report.count(Severity.ERROR)
     warnings = report.count(Severity.WARNING)
     infos = report.count(Severity.INFO)
-    scope = f"{_plural(len(report.sources), 'file')}, {_plural(report.resources, 'resource')}"
+    scope = f"{_plural(report.files, 'file')}, {_plural(report.resources, 'resource')}"
     if report.skipped_documents:
         scope += f", {report.skipped_documents} non-Kubernetes document(s) skipped"
+    if report.context_files:
+        scope += f" ({_plural(report.context_files, 'more file')} read for context)"
     if report.findings:
         summary = Text(
             f"Found {_plural(len(report.findings), 'problem')} "
