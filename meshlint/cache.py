@@ -3,10 +3,15 @@
 Each entry is one file's parse result (documents with positions and reading problems), stored
 under the BLAKE2 hash of the file's bytes salted with everything that can change the result
 (meshlint's version, the Python version, the parse limits). A changed file has another key, so
-a stale entry can never be used; entries are written to a temporary file and renamed into place,
-so runs that share the cache never see half an entry; an entry that cannot be read is a miss.
+a stale entry can never be used.
 
-Entries are pickles, read with an unpickler that only admits meshlint's ``PosDict`` and
+Entries live in pack files: a run reads every pack once, and writes the entries it had to
+create into one new pack (one file write, not one per manifest). When packs pile up, a run
+that wrote one compacts: it writes the entries it used into a single pack and removes the
+packs it read. Packs are written to a temporary file and renamed into place, so runs that
+share the cache never see half a pack; a pack that vanishes or cannot be read is a miss.
+
+Packs are pickles, read with an unpickler that only admits meshlint's ``PosDict`` and
 ``PosList`` classes: a planted cache file cannot make meshlint run code.
 """
 
@@ -20,21 +25,29 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
+from typing import ClassVar
 
 from meshlint import __version__
 from meshlint.yamlpos import Limits, ParseProblem, PosDict, PosList
 
-__all__ = ["ParseCache", "default_cache_dir"]
+__all__ = ["ParseCache", "SafeUnpickler", "default_cache_dir"]
 
-FORMAT = 1
+FORMAT = 2
+MAX_PACKS = 8
 Entry = tuple[list[tuple[object, int, int, int]], list[ParseProblem], bool]
-_ALLOWED = {("meshlint.yamlpos", "PosDict"): PosDict, ("meshlint.yamlpos", "PosList"): PosList}
 
 
-class _SafeUnpickler(pickle.Unpickler):
+class SafeUnpickler(pickle.Unpickler):
+    """Admits only the classes in ``allowed``: no other callable can be reached."""
+
+    allowed: ClassVar[dict[tuple[str, str], type]] = {
+        ("meshlint.yamlpos", "PosDict"): PosDict,
+        ("meshlint.yamlpos", "PosList"): PosList,
+    }
+
     def find_class(self, module: str, name: str) -> type:
         try:
-            return _ALLOWED[(module, name)]
+            return self.allowed[(module, name)]
         except KeyError:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache") from None
 
@@ -48,62 +61,90 @@ class ParseCache:
         self.root = Path(directory) / f"v{FORMAT}"
         salt = f"{__version__}|{sys.version_info[:2]}|{limits}".encode()
         self._salt = hashlib.blake2b(salt, digest_size=16).digest()
+        self._entries: dict[str, tuple] | None = None
+        self._packs: list[Path] = []
+        self._used: set[str] = set()
+        self._new: dict[str, tuple] = {}
         self.hits = 0
         self.misses = 0
 
     def key(self, data: bytes) -> str:
         return hashlib.blake2b(data, digest_size=20, key=self._salt).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / key
-
-    def misses_among(self, paths: list[str]) -> list[str]:
-        """The paths whose current content has no entry yet (unreadable ones count)."""
-        misses = []
-        for path in paths:
+    def _load(self) -> dict[str, tuple]:
+        if self._entries is None:
+            self._entries = {}
             try:
-                with open(path, "rb") as handle:
-                    key = self.key(handle.read())
+                self._packs = sorted(self.root.glob("*.pack"), key=_mtime)
             except OSError:
-                misses.append(path)
-                continue
-            if not self._path(key).is_file():
-                misses.append(path)
-        return misses
+                self._packs = []
+            for pack in self._packs:
+                try:
+                    with open(pack, "rb") as handle:
+                        entries = SafeUnpickler(io.BytesIO(handle.read())).load()
+                    if isinstance(entries, dict):
+                        self._entries.update(entries)
+                except Exception:  # vanished, partial, corrupted or foreign: ignore it
+                    continue
+        return self._entries
 
     def get(self, key: str) -> Entry | None:
+        row = self._load().get(key)
         try:
-            with open(self._path(key), "rb") as handle:
-                payload = handle.read()
-            documents, problems, has_text = _SafeUnpickler(io.BytesIO(payload)).load()
+            documents, problems, has_text = row  # type: ignore[misc]
             entry = (documents, [ParseProblem(*p) for p in problems], bool(has_text))
-        except Exception:  # missing, partial, corrupted or foreign: a miss
+        except Exception:  # absent or malformed: a miss
             self.misses += 1
             return None
         self.hits += 1
+        self._used.add(key)
         return entry
 
     def put(self, key: str, documents: list, problems: list[ParseProblem], has_text: bool):
-        rows = [(p.kind, p.line, p.column, p.message) for p in problems]
-        payload = pickle.dumps((documents, rows, has_text), protocol=pickle.HIGHEST_PROTOCOL)
-        target = self._path(key)
+        self._new[key] = (
+            documents,
+            [(p.kind, p.line, p.column, p.message) for p in problems],
+            has_text,
+        )
+
+    def flush(self) -> None:
+        """Write this run's new entries (compacting when packs pile up)."""
+        if not self._new:
+            return
+        entries = self._load()
+        compact = len(self._packs) + 1 > MAX_PACKS
+        if compact:
+            payload = {k: entries[k] for k in self._used if k in entries}
+            payload.update(self._new)
+        else:
+            payload = self._new
+        if self._write(payload) and compact:
+            for pack in self._packs:
+                with contextlib.suppress(OSError):
+                    pack.unlink()
+        self._new = {}
+
+    def _write(self, payload: dict) -> bool:
         temporary = None
         try:
-            if not target.parent.is_dir():
-                self._prepare(target.parent)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            if not self.root.is_dir():
+                self._prepare()
+            handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".tmp-")
             with os.fdopen(handle, "wb") as stream:
-                stream.write(payload)
+                stream.write(data)
+            target = self.root / (hashlib.blake2b(data, digest_size=12).hexdigest() + ".pack")
             os.replace(temporary, target)
             temporary = None
+            return True
         except OSError:
-            pass  # a read-only or full disk makes the cache useless, not the run wrong
+            return False  # a read-only or full disk makes the cache useless, not the run wrong
         finally:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
 
-    def _prepare(self, shard: Path) -> None:
+    def _prepare(self) -> None:
         top = self.root.parent
         if not top.is_dir():
             top.mkdir(parents=True, exist_ok=True)
@@ -112,4 +153,11 @@ class ParseCache:
             (top / "CACHEDIR.TAG").write_text(
                 "Signature: 8a477f597d28d172789f06886806bc55\n# meshlint cache\n"
             )
-        shard.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

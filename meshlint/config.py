@@ -231,9 +231,14 @@ def _type_name(value: object) -> str:
 
 
 def _validate(path: Path, data: dict) -> None:
-    from jsonschema import Draft202012Validator
-
     schema = shipped_schema()
+    if _quickly_valid(schema, data):
+        messages = _semantic_errors(path, data)
+        if messages:
+            raise ConfigError("\n".join(messages))
+        return
+    from jsonschema import Draft202012Validator  # its errors make the detailed messages
+
     errors = sorted(
         Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path]
     )
@@ -242,6 +247,16 @@ def _validate(path: Path, data: dict) -> None:
         messages = _semantic_errors(path, data)
     if messages:
         raise ConfigError("\n".join(messages))
+
+
+def _quickly_valid(schema: dict, data: dict) -> bool:
+    """The common case, a valid config, without importing jsonschema (a fifth of a
+    second); jsonschema-rs is a dependency, and without it the full check runs."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return False
+    return jsonschema_rs.validator_for(schema).is_valid(data)
 
 
 def _schema_message(path: Path, data: dict, error, schema: dict) -> str:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from meshlint.cache import ParseCache
 from meshlint.findings import Finding, Severity, Suppression
 from meshlint.graph import build_mesh
-from meshlint.loader import Progress, SourceFile, load_paths
+from meshlint.loader import STDIN, Progress, SourceFile, discover, load_paths, read_file
 from meshlint.model import extract_resources
 from meshlint.policy import Policy, apply_policy
+from meshlint.results import load_result, run_key, save_result
 from meshlint.rules import RULES, Rule, find_rule
 from meshlint.rules.base import report_at
 from meshlint.settings import Settings
@@ -83,21 +84,58 @@ def analyse(
     policy: Policy = Policy(),
 ) -> Report:
     with gc_paused():
-        sources = load_paths(paths, limits, progress, cache, jobs)
-        return analyse_sources(sources, settings, rules, policy)
+        files = list(discover(paths))
+        if cache is None or STDIN in files:
+            sources = load_paths(files, limits, progress, cache, jobs)
+            return analyse_sources(sources, settings, rules, policy)
+        contents = {path: read_file(path) for path in files}
+        inputs = [
+            (path, cache.key(data) if isinstance(data, bytes) else "unreadable")
+            for path, data in contents.items()
+        ]
+        key = run_key(cache, inputs, settings, rules, policy)
+        stored = load_result(cache, key)
+        if stored is not None:
+            return _stored_report(stored, contents, rules)
+        sources = load_paths(files, limits, progress, cache, jobs, contents)
+        report = analyse_sources(sources, settings, rules, policy)
+        if not report.internal_errors:
+            save_result(cache, key, _result_of(report))
+        return report
+
+
+_STORED = ("findings", "files", "resources", "skipped_documents", "suppressed")
+
+
+def _result_of(report: Report) -> dict:
+    return {name: getattr(report, name) for name in _STORED}
+
+
+def _stored_report(
+    stored: dict, contents: dict[str, bytes | SourceFile], rules: tuple[Rule, ...]
+) -> Report:
+    """A report from a stored result; sources carry only their text (for excerpts)."""
+    sources = [
+        SourceFile(path, data.decode("utf-8-sig", "replace")) if isinstance(data, bytes) else data
+        for path, data in contents.items()
+    ]
+    return Report(sources=sources, rules=rules, **{name: stored[name] for name in _STORED})
 
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Building hundreds of thousands of small containers triggers collection after
     collection of a heap that has no garbage cycles to find; pausing the collector for the
-    run makes parsing and unpickling several times faster."""
+    run makes parsing and unpickling several times faster. On the way out the objects built
+    are frozen (moved out of the collector's reach: they are freed by reference counting as
+    usual), so re-enabling the collector does not start by traversing all of them."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
 
 

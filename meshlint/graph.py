@@ -14,8 +14,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import networkx as nx
-
 from meshlint.globs import glob_matcher
 from meshlint.hosts import HostDef, HostTable, export_set, host_candidates, to_fqdn
 from meshlint.loader import SourceFile
@@ -81,7 +79,9 @@ class Mesh:
         self.resources = resources
         self.sources = sources
         self.settings = settings
-        self.graph = nx.MultiDiGraph()
+        import networkx  # imported when a graph is built, not by every rule module
+
+        self.graph = networkx.MultiDiGraph()
         self._by_type: dict[Kind, list[Resource]] = defaultdict(list)
         self._by_name: dict[tuple[Kind, str | None, str], Resource] = {}
         self.hosts = HostTable()

@@ -102,24 +102,60 @@ def load_paths(
     progress: Progress | None = None,
     cache: ParseCache | None = None,
     jobs: int = 1,
+    contents: dict[str, bytes | SourceFile] | None = None,
 ) -> list[SourceFile]:
+    """Read and parse every file below ``paths``: from the cache where its content was seen
+    before, on ``jobs`` processes when many files are new, else here. ``contents`` holds
+    files already read (path -> bytes, or the SourceFile that says why it cannot be read)."""
     files = list(discover(paths))
+    contents = contents or {}
+    sources: list[SourceFile | None] = [None] * len(files)
+    pending: list[int] = []
+    read: dict[int, tuple[str, bytes]] = {}  # index -> (cache key, bytes)
+    for index, path in enumerate(files):
+        if cache is None or path == STDIN:
+            pending.append(index)
+            continue
+        data = contents[path] if path in contents else read_file(path)
+        if isinstance(data, SourceFile):
+            sources[index] = data
+            continue
+        key = cache.key(data)
+        entry = cache.get(key)
+        if entry is None:
+            pending.append(index)
+            read[index] = (key, data)
+        else:
+            sources[index] = from_cache(path, data, entry)
+    parsed = None
     if jobs > 1:
         from meshlint.parallel import load_many
 
-        misses = files if cache is None else cache.misses_among(files)
-        if len(misses) >= len(files) // 2:
-            loaded = load_many(files, limits, cache, jobs)
-            if loaded is not None:
-                if progress is not None:
-                    progress(len(files), len(files))
-                return loaded
-    sources = []
-    for done, path in enumerate(files, 1):
-        sources.append(load_file(path, limits, cache))
-        if progress is not None:
-            progress(done, len(files))
-    return sources
+        parsed = load_many([files[i] for i in pending], limits, cache, jobs)
+    parsed_elsewhere = parsed is not None
+    if parsed is None:
+        parsed = []
+        for done, index in enumerate(pending, 1):
+            if index in read:
+                key, data = read[index]
+                parsed.append((load_text(files[index], data, limits), key))
+            else:
+                parsed.append((load_file(files[index], limits), None))
+            if progress is not None:
+                progress(len(files) - len(pending) + done, len(files))
+    for index, (source, key) in zip(pending, parsed, strict=True):
+        sources[index] = source
+        if cache is not None and key is not None and not _unread(source):
+            cache.put(key, to_cache(source), source.problems, bool(source.text))
+    if cache is not None:
+        cache.flush()
+    if progress is not None and (parsed_elsewhere or not pending):
+        progress(len(files), len(files))
+    return sources  # type: ignore[return-value]
+
+
+def _unread(source: SourceFile) -> bool:
+    return any(p.kind == "unreadable-file" for p in source.problems)
 
 
 def read_file(path: str) -> bytes | SourceFile:
@@ -136,20 +172,11 @@ def read_file(path: str) -> bytes | SourceFile:
         return source
 
 
-def load_file(path: str, limits: Limits = Limits(), cache: ParseCache | None = None) -> SourceFile:
+def load_file(path: str, limits: Limits = Limits()) -> SourceFile:
     data = read_file(path)
     if isinstance(data, SourceFile):
         return data
-    name = "<stdin>" if path == STDIN else path
-    if cache is None or path == STDIN:
-        return load_text(name, data, limits)
-    key = cache.key(data)
-    entry = cache.get(key)
-    if entry is not None:
-        return from_cache(name, data, entry)
-    source = load_text(name, data, limits)
-    cache.put(key, to_cache(source), source.problems, bool(source.text))
-    return source
+    return load_text("<stdin>" if path == STDIN else path, data, limits)
 
 
 def to_cache(source: SourceFile) -> list[tuple[object, int, int, int]]:

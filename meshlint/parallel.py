@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from meshlint.cache import ParseCache
-from meshlint.loader import SourceFile, load_file
+from meshlint.loader import SourceFile, load_text, read_file
 from meshlint.yamlpos import Limits
 
 __all__ = ["MIN_FILES_PER_JOB", "default_jobs", "load_many"]
@@ -26,16 +26,28 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _load_chunk(args: tuple[list[str], Limits, str | None]) -> list[SourceFile]:
+def _load_chunk(
+    args: tuple[list[str], Limits, str | None],
+) -> list[tuple[SourceFile, str | None]]:
+    """Parse files in a worker; with a cache, also the key of the bytes actually parsed (a
+    file may change between the lead's read and this one)."""
     paths, limits, cache_dir = args
     gc.disable()  # a short-lived worker building many small objects
     cache = ParseCache(Path(cache_dir), limits) if cache_dir else None
-    return [load_file(path, limits, cache) for path in paths]
+    results = []
+    for path in paths:
+        data = read_file(path)
+        if isinstance(data, SourceFile):
+            results.append((data, None))
+        else:
+            key = cache.key(data) if cache is not None else None
+            results.append((load_text(path, data, limits), key))
+    return results
 
 
 def load_many(
     paths: list[str], limits: Limits, cache: ParseCache | None, jobs: int
-) -> list[SourceFile] | None:
+) -> list[tuple[SourceFile, str | None]] | None:
     """Parse ``paths`` with ``jobs`` workers; None when that would not pay off."""
     if jobs < 2 or len(paths) < 2 * MIN_FILES_PER_JOB or "-" in paths:
         return None

@@ -56,11 +56,11 @@ def display_name(path: str) -> str:
     """One spelling per file: relative to the working directory when below it."""
     if path == STDIN:
         return path
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute)
-    if relative == ".." or relative.startswith(".." + os.sep):
-        return absolute
-    return relative
+    cwd = os.getcwd()
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    if absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return absolute[len(cwd.rstrip(os.sep)) + 1 :]
+    return "." if absolute == cwd else absolute
 
 
 def path_matcher(root: Path, patterns: Iterable[str]) -> Callable[[str], bool]:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import io
 import json
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from meshlint import cache as cache_module
 from meshlint import parallel
 from meshlint.cache import ParseCache
 from meshlint.cli import main
 from meshlint.loader import discover, load_paths
-from meshlint.yamlpos import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = """\
@@ -39,8 +40,8 @@ def lint(path: Path, cache: Path | None, *extra: str) -> dict:
     return json.loads(out.getvalue())
 
 
-def entries(cache: Path) -> list[Path]:
-    return [p for p in cache.rglob("*") if p.is_file() and p.parent.parent.name == "v1"]
+def packs(cache: Path) -> list[Path]:
+    return sorted(cache.rglob("*.pack"))
 
 
 def test_warm_run_reports_exactly_what_the_cold_run_did(tmp_path):
@@ -49,8 +50,9 @@ def test_warm_run_reports_exactly_what_the_cold_run_did(tmp_path):
     (tree / "a.yaml").write_text(GOOD.replace("host: web}", "host: wbe}"))
     cache = tmp_path / "cache"
     cold = lint(tree, cache)
-    assert len(entries(cache)) == 1
+    assert len(packs(cache)) == 1
     assert lint(tree, cache) == cold == lint(tree, None)
+    assert len(packs(cache)) == 1  # nothing new: nothing written
     assert [f["rule"] for f in cold["findings"]] == ["dangling-host"]
     assert (cache / ".gitignore").read_text().strip().endswith("*")
 
@@ -74,12 +76,16 @@ def test_corrupted_and_truncated_entries_are_misses_and_get_rewritten(tmp_path):
     (tree / "a.yaml").write_text(GOOD.replace("host: web}", "host: wbe}"))
     cache = tmp_path / "cache"
     expected = lint(tree, cache)
-    (entry,) = entries(cache)
-    good_bytes = entry.read_bytes()
+    (pack,) = packs(cache)
+    good_bytes = pack.read_bytes()
     for damage in (b"", b"garbage", good_bytes[: len(good_bytes) // 2]):
-        entry.write_bytes(damage)
+        for old in packs(cache):
+            old.unlink()
+        shutil.rmtree(cache / "v2" / "results", ignore_errors=True)  # force a real run
+        pack.write_bytes(damage)
         assert lint(tree, cache) == expected
-        assert entry.read_bytes() == good_bytes
+        # the damaged pack is ignored and the entry written again
+        assert good_bytes in [p.read_bytes() for p in packs(cache)]
 
 
 class _Boom:
@@ -93,10 +99,11 @@ def test_a_planted_pickle_is_refused_not_executed(tmp_path):
     (tree / "a.yaml").write_text(GOOD)
     cache = tmp_path / "cache"
     lint(tree, cache)
-    (entry,) = entries(cache)
-    entry.write_bytes(pickle.dumps(([(_Boom(), 0, 0, 0)], [], True)))
+    (pack,) = packs(cache)
     store = ParseCache(cache)
-    assert store.get(entry.name) is None  # refused by the restricted unpickler
+    (key,) = store._load()
+    pack.write_bytes(pickle.dumps({key: ([(_Boom(), 0, 0, 0)], [], True)}))
+    assert ParseCache(cache).get(key) is None  # refused by the restricted unpickler
     assert lint(tree, cache)["findings"] == []
 
 
@@ -143,6 +150,19 @@ def test_concurrent_runs_sharing_one_cache_agree(tmp_path):
     assert lint(tree, cache) == expected
 
 
+def test_packs_are_compacted_when_they_pile_up(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "MAX_PACKS", 3)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    cache = tmp_path / "cache"
+    manifest = tree / "a.yaml"
+    for round_ in range(5):
+        manifest.write_text(GOOD.replace("shop", f"ns{round_}"))
+        assert lint(tree, cache)["findings"] == []
+        assert len(packs(cache)) <= 3
+    assert lint(tree, cache) == lint(tree, None)
+
+
 def test_parallel_parse_matches_sequential(tmp_path, monkeypatch):
     for index in range(24):
         (tmp_path / f"f{index:02d}.yaml").write_text(GOOD.replace("shop", f"ns{index}"))
@@ -150,8 +170,47 @@ def test_parallel_parse_matches_sequential(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 4)
     files = list(discover([str(tmp_path)]))
     sequential = load_paths(files)
-    together = parallel.load_many(files, Limits(), None, jobs=2)
-    assert together is not None
-    assert [(s.path, [d.value for d in s.documents], s.problems) for s in together] == [
-        (s.path, [d.value for d in s.documents], s.problems) for s in sequential
-    ]
+    together = load_paths(files, jobs=2)
+    cache = ParseCache(tmp_path / "cache")
+    with_cache = load_paths(files, cache=cache, jobs=2)
+    assert cache.misses == len(files)
+
+    def view(sources):
+        return [(s.path, [d.value for d in s.documents], s.problems) for s in sources]
+
+    assert view(together) == view(with_cache) == view(sequential)
+    assert view(load_paths(files, cache=ParseCache(tmp_path / "cache"), jobs=2)) == view(sequential)
+
+
+def results(cache: Path) -> list[Path]:
+    return sorted(cache.rglob("*.result"))
+
+
+def test_whole_run_results_are_reused_only_for_identical_input(tmp_path, monkeypatch):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    manifest = tree / "a.yaml"
+    manifest.write_text(GOOD.replace("host: web}", "host: wbe}"))
+    cache = tmp_path / "cache"
+    first = lint(tree, cache)
+    assert len(results(cache)) == 1
+    assert lint(tree, cache) == first and len(results(cache)) == 1
+    # other settings, other rules, other files: each a new result, never the stored one
+    assert lint(tree, cache, "--namespace", "x") == lint(tree, None, "--namespace", "x")
+    assert lint(tree, cache, "--ignore", "ML101")["findings"] == []
+    manifest.write_text(GOOD)
+    assert lint(tree, cache)["findings"] == []
+    assert len(results(cache)) == 4
+
+
+def test_a_damaged_or_planted_result_is_ignored(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.yaml").write_text(GOOD.replace("host: web}", "host: wbe}"))
+    cache = tmp_path / "cache"
+    expected = lint(tree, cache)
+    (stored,) = results(cache)
+    stored.write_bytes(b"garbage")
+    assert lint(tree, cache) == expected
+    stored.write_bytes(pickle.dumps({"key": stored.stem, "findings": [_Boom()]}))
+    assert lint(tree, cache) == expected

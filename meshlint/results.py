@@ -1,0 +1,107 @@
+"""A cache of whole-run results, for the commonest case of all: nothing changed since the
+last run (a pre-commit hook run twice, CI re-run on the same commit).
+
+A result is stored under a key that covers everything a run's findings depend on: meshlint's
+version, the Python version and the parse limits (the parse cache's salt), the working
+directory, every input file's path and content hash, the settings (including the contents of
+a mesh-config file and of a user schema directory), the selected rules, and the reporting
+policy (scope, severities, per-file ignores, the baseline's contents). Any change to any of
+them is another key, so a stored result can never stand for a different input. Runs that met
+an internal error, or that read standard input, are never stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+from meshlint.cache import ParseCache, SafeUnpickler
+from meshlint.findings import Finding, Location, Severity, Suppression
+from meshlint.model import ResourceRef
+
+__all__ = ["load_result", "run_key", "save_result"]
+
+KEEP = 4  # results kept; older ones are removed
+_CLASSES = (Finding, Location, ResourceRef, Severity, Suppression)
+
+
+def _file_digest(path: str | None) -> str:
+    if not path:
+        return ""
+    digest = hashlib.blake2b(digest_size=16)
+    root = Path(path)
+    files = sorted(root.rglob("*")) if root.is_dir() else [root]
+    for file in files:
+        try:
+            if file.is_file():
+                digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
+        except OSError:
+            digest.update(b"?")
+    return digest.hexdigest()
+
+
+def run_key(cache: ParseCache, inputs: list[tuple[str, str]], settings, rules, policy) -> str:
+    """The key of a run: ``inputs`` are (path, content key) in reading order."""
+    baseline = policy.baseline
+    parts = [
+        cache.key(b"run"),
+        os.getcwd(),
+        repr(inputs),
+        repr(settings),
+        _file_digest(getattr(settings, "mesh_config_file", None)),
+        _file_digest(getattr(settings, "schemas_dir", None)),
+        repr([rule.code for rule in rules]),
+        repr(sorted(policy.scope) if policy.scope is not None else None),
+        repr(sorted((k, int(v)) for k, v in policy.severity.items())),
+        repr([(glob, sorted(codes)) for _, codes, glob in policy.per_file_ignores]),
+        repr(sorted(baseline.counts.items()) if baseline is not None else None),
+    ]
+    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=20).hexdigest()
+
+
+def _directory(cache: ParseCache) -> Path:
+    return cache.root / "results"
+
+
+class _Unpickler(SafeUnpickler):
+    allowed: ClassVar[dict[tuple[str, str], type]] = {
+        **SafeUnpickler.allowed,
+        **{(c.__module__, c.__name__): c for c in _CLASSES},
+    }
+
+
+def load_result(cache: ParseCache, key: str) -> dict | None:
+    try:
+        with open(_directory(cache) / f"{key}.result", "rb") as handle:
+            result = _Unpickler(io.BytesIO(handle.read())).load()
+    except Exception:  # absent, partial, corrupted or foreign: run again
+        return None
+    return result if isinstance(result, dict) and result.get("key") == key else None
+
+
+def save_result(cache: ParseCache, key: str, result: dict) -> None:
+    directory = _directory(cache)
+    temporary = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps({**result, "key": key}, protocol=pickle.HIGHEST_PROTOCOL)
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, directory / f"{key}.result")
+        temporary = None
+        stored = sorted(directory.glob("*.result"), key=lambda p: p.stat().st_mtime)
+        for old in stored[:-KEEP]:
+            old.unlink()
+    except OSError:
+        pass
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
