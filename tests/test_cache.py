@@ -170,16 +170,16 @@ def test_parallel_parse_matches_sequential(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 4)
     files = list(discover([str(tmp_path)]))
     sequential = load_paths(files)
-    together = load_paths(files, jobs=2)
+    together = load_paths(files, jobs=3)
     cache = ParseCache(tmp_path / "cache")
-    with_cache = load_paths(files, cache=cache, jobs=2)
+    with_cache = load_paths(files, cache=cache, jobs=3)
     assert cache.misses == len(files)
 
     def view(sources):
         return [(s.path, [d.value for d in s.documents], s.problems) for s in sources]
 
     assert view(together) == view(with_cache) == view(sequential)
-    assert view(load_paths(files, cache=ParseCache(tmp_path / "cache"), jobs=2)) == view(sequential)
+    assert view(load_paths(files, cache=ParseCache(tmp_path / "cache"), jobs=3)) == view(sequential)
 
 
 def results(cache: Path) -> list[Path]:
