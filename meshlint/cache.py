@@ -65,6 +65,7 @@ class ParseCache:
         self._packs: list[Path] = []
         self._used: set[str] = set()
         self._new: dict[str, tuple] = {}
+        self._writer: int | None = None
         self.hits = 0
         self.misses = 0
 
@@ -107,9 +108,21 @@ class ParseCache:
             has_text,
         )
 
-    def flush(self) -> None:
-        """Write this run's new entries (compacting when packs pile up)."""
+    def flush(self, background: bool = False) -> None:
+        """Write this run's new entries (compacting when packs pile up). In the background,
+        a forked child serialises and writes them while this process goes on with the
+        analysis (on another core); ``wait`` before exiting."""
         if not self._new:
+            return
+        if background and hasattr(os, "fork"):
+            pid = os.fork()
+            if pid == 0:  # the child: write, then leave without running any exit handlers
+                try:
+                    self.flush()
+                finally:
+                    os._exit(0)
+            self._writer = pid
+            self._new = {}
             return
         entries = self._load()
         compact = len(self._packs) + 1 > MAX_PACKS
@@ -123,6 +136,13 @@ class ParseCache:
                 with contextlib.suppress(OSError):
                     pack.unlink()
         self._new = {}
+
+    def wait(self) -> None:
+        """Wait for a background write to finish."""
+        if self._writer is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._writer, 0)
+            self._writer = None
 
     def _write(self, payload: dict) -> bool:
         temporary = None

@@ -86,8 +86,12 @@ def analyse(
     with gc_paused():
         files = list(discover(paths))
         if cache is None or STDIN in files:
-            sources = load_paths(files, limits, progress, cache, jobs)
-            return analyse_sources(sources, settings, rules, policy)
+            sources = load_paths(files, limits, progress, cache, jobs, write_behind=True)
+            try:
+                return analyse_sources(sources, settings, rules, policy)
+            finally:
+                if cache is not None:
+                    cache.wait()
         contents = {path: read_file(path) for path in files}
         inputs = [
             (path, cache.key(data) if isinstance(data, bytes) else "unreadable")
@@ -97,8 +101,11 @@ def analyse(
         stored = load_result(cache, key)
         if stored is not None:
             return _stored_report(stored, contents, rules)
-        sources = load_paths(files, limits, progress, cache, jobs, contents)
-        report = analyse_sources(sources, settings, rules, policy)
+        sources = load_paths(files, limits, progress, cache, jobs, contents, write_behind=True)
+        try:
+            report = analyse_sources(sources, settings, rules, policy)
+        finally:
+            cache.wait()
         if not report.internal_errors:
             save_result(cache, key, _result_of(report))
         return report

@@ -103,10 +103,13 @@ def load_paths(
     cache: ParseCache | None = None,
     jobs: int = 1,
     contents: dict[str, bytes | SourceFile] | None = None,
+    write_behind: bool = False,
 ) -> list[SourceFile]:
     """Read and parse every file below ``paths``: from the cache where its content was seen
     before, on ``jobs`` processes when many files are new, else here. ``contents`` holds
-    files already read (path -> bytes, or the SourceFile that says why it cannot be read)."""
+    files already read (path -> bytes, or the SourceFile that says why it cannot be read).
+    With ``write_behind``, new cache entries are written in the background: the caller must
+    call ``cache.wait()``."""
     files = list(discover(paths))
     contents = contents or {}
     sources: list[SourceFile | None] = [None] * len(files)
@@ -148,7 +151,7 @@ def load_paths(
         if cache is not None and key is not None and not _unread(source):
             cache.put(key, to_cache(source), source.problems, bool(source.text))
     if cache is not None:
-        cache.flush()
+        cache.flush(background=write_behind)
     if progress is not None and (parsed_elsewhere or not pending):
         progress(len(files), len(files))
     return sources  # type: ignore[return-value]
