@@ -58,7 +58,7 @@ RULE = Rule(
     severity=Severity.ERROR,
     summary="ServiceEntries that give one host and port different protocols.",
     kinds=("ServiceEntry",),
-    refs=("IST0177",),
+    refs=("IST0177", "KIA1212"),
 )
 
 
