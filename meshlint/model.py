@@ -18,6 +18,7 @@ __all__ = [
     "Kind",
     "Resource",
     "ResourceRef",
+    "document_objects",
     "extract_resources",
     "field_path",
 ]
@@ -204,7 +205,9 @@ def extract_resources(
     result = Extraction()
     for source in sources:
         for document in source.documents:
-            for body, line, column in _objects(document.value, document.line, document.column):
+            for body, line, column in document_objects(
+                document.value, document.line, document.column
+            ):
                 resource = _resource(body, source, document.index, line, column, default_namespace)
                 if resource is None:
                     result.skipped[source.path] = result.skipped.get(source.path, 0) + 1
@@ -213,7 +216,8 @@ def extract_resources(
     return result
 
 
-def _objects(value: object, line: int, column: int) -> Iterator[tuple[object, int, int]]:
+def document_objects(value: object, line: int, column: int) -> Iterator[tuple[object, int, int]]:
+    """The document, or the items of a ``kind: ...List`` document with their positions."""
     if isinstance(value, dict):
         kind = value.get("kind")
         items = value.get("items")
