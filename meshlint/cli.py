@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from meshlint.progress import LoadProgress
 from meshlint.project import Run, prepare
 from meshlint.rules import RULES, Rule, find_rule
 from meshlint.settings import Settings
+from meshlint.yamlpos import Limits
 
 __all__ = ["console_main", "main"]
 
@@ -160,6 +162,29 @@ def _check_parser() -> argparse.ArgumentParser:
         help="Istio mesh config (MeshConfig YAML, the istio ConfigMap or an IstioOperator); "
         "default: found in the analysed files, else Istio's defaults",
     )
+    limits = Limits()
+    parser.add_argument(
+        "--max-file-size",
+        type=_size,
+        default=limits.max_file_size,
+        metavar="SIZE",
+        help="skip and report larger files; bytes or e.g. 20M, 1G (default: 10M)",
+    )
+    parser.add_argument(
+        "--max-documents",
+        type=_positive,
+        default=limits.max_documents_per_file,
+        metavar="N",
+        help=f"documents read per file (default: {limits.max_documents_per_file})",
+    )
+    parser.add_argument(
+        "--max-nodes",
+        type=_positive,
+        default=limits.max_nodes_per_document,
+        metavar="N",
+        help="YAML nodes per document, counting alias expansions "
+        f"(default: {limits.max_nodes_per_document})",
+    )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument(
         "--cache-dir",
@@ -177,6 +202,35 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _size(text: str) -> int:
+    """``1048576``, ``512K``, ``20M``, ``1G`` (also ``20MB``, ``20MiB``) -> bytes."""
+    match = re.fullmatch(r"\s*(\d+)\s*([KMG]?)(?:I?B)?\s*", text.upper())
+    if not match or int(match[1]) < 1:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 20M)")
+    return int(match[1]) * _UNITS[match[2]]
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(
+        max_file_size=args.max_file_size,
+        max_documents_per_file=args.max_documents,
+        max_nodes_per_document=args.max_nodes,
+    )
 
 
 def _setting_overrides(args: argparse.Namespace) -> dict[str, object]:
@@ -206,7 +260,8 @@ def _mesh_config_file(path: str | None) -> str | None:
 def _cache(args: argparse.Namespace) -> ParseCache | None:
     if args.no_cache:
         return None
-    return ParseCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
+    directory = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+    return ParseCache(directory, _limits(args))  # the limits change what a parse yields
 
 
 def _use_colour(stream: TextIO, disabled: bool) -> bool:
@@ -239,6 +294,7 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             run.workspace.files,
             run.settings,
             run.rules,
+            _limits(args),
             progress=progress,
             cache=_cache(args),
             jobs=args.jobs if args.jobs is not None else default_jobs(),

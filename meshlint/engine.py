@@ -16,11 +16,11 @@ from meshlint.cache import ParseCache
 from meshlint.findings import Finding, Severity, Suppression
 from meshlint.graph import build_mesh
 from meshlint.loader import STDIN, Progress, SourceFile, discover, load_paths, read_file
-from meshlint.model import extract_resources
+from meshlint.model import Resource, extract_resources
 from meshlint.policy import Policy, apply_policy
 from meshlint.results import load_result, run_key, save_result
 from meshlint.rules import RULES, Rule, find_rule
-from meshlint.rules.base import report_at
+from meshlint.rules.base import report, report_at
 from meshlint.settings import Settings
 from meshlint.yamlpos import Limits
 
@@ -92,7 +92,7 @@ def analyse(
             finally:
                 if cache is not None:
                     cache.wait()
-        contents = {path: read_file(path) for path in files}
+        contents = {path: read_file(path, limits) for path in files}
         inputs = [
             (path, cache.key(data) if isinstance(data, bytes) else "unreadable")
             for path, data in contents.items()
@@ -153,16 +153,21 @@ def analyse_sources(
     policy: Policy = Policy(),
 ) -> Report:
     extraction = extract_resources(sources, settings.default_namespace)
-    mesh = build_mesh(extraction.resources, sources, settings)
     findings: list[Finding] = []
     tracebacks: list[str] = []
+    try:
+        mesh = build_mesh(extraction.resources, sources, settings)
+    except Exception as error:  # still report what the files themselves got wrong
+        tracebacks.append(traceback.format_exc())
+        findings.append(_internal_error("building the mesh", error, sources))
+        mesh = build_mesh([], sources, settings)
     for rule in rules:
         options = settings.options_for(rule.name, dict(rule.options))
         try:
             findings.extend(rule.check(mesh, options))
         except Exception as error:  # contain a rule's bug; the run goes on
             tracebacks.append(traceback.format_exc())
-            findings.append(_internal_error(rule, error, sources))
+            findings.append(_internal_error(f"rule {rule.name} ({rule.code})", error, sources))
     findings, suppressed = apply_policy(findings, sources, extraction.resources, rules, policy)
     scope = policy.scope
     if scope is None:
@@ -184,15 +189,37 @@ def analyse_sources(
     )
 
 
-def _internal_error(rule: Rule, error: Exception, sources: list[SourceFile]) -> Finding:
-    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
-    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
-    file = sources[0].path if sources else "<none>"
-    return report_at(
-        INTERNAL_ERROR,
-        file,
-        0,
-        0,
-        f"rule {rule.name} ({rule.code}) failed: {type(error).__name__}: {error}{where}; "
-        "this is a meshlint bug, please report it (run with --debug for the traceback)",
+def _internal_error(what: str, error: Exception, sources: list[SourceFile]) -> Finding:
+    """An ``internal-error`` finding at the resource being worked on when ``error`` was raised:
+    the innermost frame of the traceback that holds a Resource (or a record of one) names it.
+    Findings the rule yielded before it failed are kept; the rest of its results are lost."""
+    frames = traceback.extract_tb(error.__traceback__) if error.__traceback__ else []
+    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    resource = _failing_resource(error)
+    about = f" on {resource.display} ({resource.source.path})" if resource else ""
+    message = (
+        f"{what} failed{about}: {type(error).__name__}: {error}{where}; the results of "
+        "that rule may be incomplete. This is a meshlint bug, please report it with the "
+        "manifest (run with --debug for the traceback)"
     )
+    if resource is not None:
+        return report(INTERNAL_ERROR, resource, (), message)
+    return report_at(INTERNAL_ERROR, sources[0].path if sources else "<none>", 0, 0, message)
+
+
+def _failing_resource(error: Exception) -> Resource | None:
+    frames = []
+    tb = error.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for value in frame.f_locals.values():
+            for candidate in (value, *(getattr(value, a, None) for a in _RECORD_FIELDS)):
+                if isinstance(candidate, Resource):
+                    return candidate
+    return None
+
+
+# Graph records (Workload, Destination, GatewayRef) name their resource in these fields.
+_RECORD_FIELDS = ("resource", "virtual_service")

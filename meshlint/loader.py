@@ -6,8 +6,10 @@ problems met while reading it. Nothing here knows about rules or Istio.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -119,7 +121,7 @@ def load_paths(
         if cache is None or path == STDIN:
             pending.append(index)
             continue
-        data = contents[path] if path in contents else read_file(path)
+        data = contents[path] if path in contents else read_file(path, limits)
         if isinstance(data, SourceFile):
             sources[index] = data
             continue
@@ -161,22 +163,78 @@ def _unread(source: SourceFile) -> bool:
     return any(p.kind == "unreadable-file" for p in source.problems)
 
 
-def read_file(path: str) -> bytes | SourceFile:
-    """The file's bytes, or a SourceFile that reports why it cannot be read."""
+def read_file(path: str, limits: Limits = Limits()) -> bytes | SourceFile:
+    """The file's bytes, or a SourceFile that reports why it cannot be read. What is not a
+    regular file or is over the size limit is refused before reading, so a FIFO, a device or
+    a 50 MB file neither blocks nor fills memory."""
     if path == STDIN:
-        return sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(limits.max_file_size + 1)
+        return _too_big("<stdin>", None, limits) if len(data) > limits.max_file_size else data
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return _unreadable(path, _not_regular(info.st_mode))
+        if info.st_size > limits.max_file_size:
+            return _too_big(path, info.st_size, limits)
         with open(path, "rb") as handle:
-            return handle.read()
+            data = handle.read(limits.max_file_size + 1)
     except OSError as error:
-        source = SourceFile(path)
-        reason = error.strerror or str(error)
-        source.problems.append(ParseProblem("unreadable-file", 0, 0, f"cannot read: {reason}"))
-        return source
+        return _unreadable(path, _os_reason(path, error))
+    if len(data) > limits.max_file_size:  # grew since stat
+        return _too_big(path, len(data), limits)
+    return data
+
+
+def _unreadable(path: str, reason: str) -> SourceFile:
+    source = SourceFile(path)
+    source.problems.append(ParseProblem("unreadable-file", 0, 0, f"cannot read: {reason}"))
+    return source
+
+
+def _os_reason(path: str, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if os.path.islink(path) and not os.path.exists(path):
+        target = os.readlink(path)
+        if error.errno == errno.ELOOP:
+            return f"symbolic link loop ({path} -> {target})"
+        return f"dangling symbolic link to {target!r}"
+    return reason
+
+
+def _not_regular(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "it is a directory"
+    if stat.S_ISFIFO(mode):
+        return "it is a named pipe (FIFO), not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "it is a socket, not a regular file"
+    return "it is a device, not a regular file"
+
+
+def _human(size: int) -> str:
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def _too_big(path: str, size: int | None, limits: Limits) -> SourceFile:
+    source = SourceFile(path)
+    actual = "" if size is None else f" ({_human(size)})"
+    source.problems.append(
+        ParseProblem(
+            "yaml-limit",
+            0,
+            0,
+            f"file is larger than {_human(limits.max_file_size)}{actual}; it is not "
+            "analysed (raise --max-file-size)",
+        )
+    )
+    return source
 
 
 def load_file(path: str, limits: Limits = Limits()) -> SourceFile:
-    data = read_file(path)
+    data = read_file(path, limits)
     if isinstance(data, SourceFile):
         return data
     return load_text("<stdin>" if path == STDIN else path, data, limits)
@@ -251,17 +309,19 @@ def _helm_problem(text: str, problems: list[ParseProblem]) -> ParseProblem:
 def _decode(data: bytes, source: SourceFile) -> str | None:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        source.problems.append(
-            ParseProblem(
-                "decode-error",
-                0,
-                0,
-                "file is UTF-16; Kubernetes manifests are UTF-8. Convert it "
-                "(`iconv -f UTF-16 -t UTF-8`).",
+    else:
+        wide = _wide_encoding(data)
+        if wide:
+            source.problems.append(
+                ParseProblem(
+                    "decode-error",
+                    0,
+                    0,
+                    f"file is {wide}; Kubernetes manifests are UTF-8. Convert it "
+                    f"(`iconv -f {wide} -t UTF-8`).",
+                )
             )
-        )
-        return None
+            return None
     if b"\x00" in data[:8192]:
         source.problems.append(
             ParseProblem("decode-error", 0, 0, "binary file (NUL bytes), not a YAML manifest")
@@ -281,3 +341,22 @@ def _decode(data: bytes, source: SourceFile) -> str | None:
             )
         )
         return None
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32, by byte-order mark or by the NUL bytes that ASCII text in them has
+    at every second (or fourth) byte."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:64]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    if not any(head[0::4] + head[1::4] + head[2::4]) or not any(
+        head[1::4] + head[2::4] + head[3::4]
+    ):
+        return "UTF-32"
+    if not any(head[0::2]) or not any(head[1::2]):
+        return "UTF-16"
+    return None

@@ -38,7 +38,7 @@ def _load_chunk(
     cache = ParseCache(Path(cache_dir), limits) if cache_dir else None
     results = []
     for path in paths:
-        data = read_file(path)
+        data = read_file(path, limits)
         if isinstance(data, SourceFile):
             results.append((data, None))
         else:

@@ -108,6 +108,17 @@ class Limits:
     max_nodes_per_document: int = 1_000_000
     max_documents_per_file: int = 10_000
     max_depth: int = 400
+    max_file_size: int = 10 * 1024 * 1024  # bytes
+    # Problems of one kind (tags, duplicate keys) recorded per file before the rest are counted.
+    max_problems_per_kind: int = 100
+
+
+# libyaml's C composer recurses once per nesting level and overflows the C stack (a crash,
+# not an exception) somewhere past 25,000 levels on an 8 MiB stack. Text that could nest
+# deeper than this, or is large enough to exhaust memory while composing, is first scanned
+# event by event, which uses no recursion and keeps nothing.
+_COMPOSE_SAFE_DEPTH = 1_000
+_PRESCAN_SIZE = 1024 * 1024
 
 
 class _TooLarge(Exception):
@@ -115,7 +126,8 @@ class _TooLarge(Exception):
 
 
 class _TooDeep(Exception):
-    pass
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
 
 
 class _Builder:
@@ -123,7 +135,7 @@ class _Builder:
 
     __slots__ = ("count", "limits", "memo", "problems")
 
-    def __init__(self, limits: Limits, problems: list[ParseProblem]) -> None:
+    def __init__(self, limits: Limits, problems: _Problems) -> None:
         self.limits = limits
         self.problems = problems
         self.memo: dict[int, tuple[object, int]] = {}
@@ -146,7 +158,7 @@ class _Builder:
                 raise _TooLarge
             return seen[0]
         if depth > self.limits.max_depth:
-            raise _TooDeep
+            raise _TooDeep(node.start_mark)
         start = self.count
         if node.tag not in _PLAIN_TAGS:
             self._tag_problem(node)
@@ -170,7 +182,7 @@ class _Builder:
                 return None
             if tag == _FLOAT:
                 return _CONSTRUCTOR.construct_yaml_float(node)
-        except (ValueError, yaml.YAMLError):
+        except Exception:  # `!!int`, `!!int -`, `!!bool maybe`: keep the text
             return node.value
         if tag not in _PLAIN_TAGS:
             self._tag_problem(node)
@@ -178,26 +190,24 @@ class _Builder:
         return node.value
 
     def _tag_problem(self, node: yaml.Node) -> None:
-        mark = node.start_mark
-        self.problems.append(
-            ParseProblem(
-                "yaml-tag",
-                mark.line,
-                mark.column,
-                f"YAML tag {node.tag!r} is not a Kubernetes type; meshlint reads the plain "
-                "value and never constructs tagged objects. Remove the tag.",
-            )
+        self.problems.add(
+            "yaml-tag",
+            node.start_mark,
+            f"YAML tag {node.tag!r} is not a Kubernetes type; meshlint reads the plain "
+            "value and never constructs tagged objects. Remove the tag.",
         )
 
     def _mapping(self, node: MappingNode, depth: int) -> PosDict:
         result = PosDict()
         pos: list[int] = []
         result.pos = pos
-        merged: set[str] = set()  # keys taken from `<<`, which explicit keys override
+        merged: set[str] | None = None  # keys taken from `<<`, which explicit keys override
+        order: dict[str, int] | None = None  # key -> index, built at the first duplicate
         build = self.build
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                merged |= self._merge(result, pos, value_node, depth)
+                merged = (merged or set()) | self._merge(result, pos, value_node, depth)
+                order = None
                 continue
             key = build(key_node, depth + 1)
             if key.__class__ is not str:
@@ -206,21 +216,22 @@ class _Builder:
             kmark = key_node.start_mark
             vmark = value_node.start_mark
             if key in result:
-                if key in merged:
+                if merged and key in merged:
                     merged.discard(key)
                 else:
-                    self.problems.append(
-                        ParseProblem(
-                            "duplicate-key",
-                            kmark.line,
-                            kmark.column,
-                            f"duplicate key {key!r}: YAML forbids it and kubectl silently "
-                            "keeps the last value. Remove one of them.",
-                        )
+                    self.problems.add(
+                        "duplicate-key",
+                        kmark,
+                        f"duplicate key {key!r}: YAML forbids it and kubectl silently "
+                        "keeps the last value. Remove one of them.",
                     )
-                index = list(result).index(key) * 4
+                if order is None:  # a dict, so that many duplicates stay linear
+                    order = {k: i for i, k in enumerate(result)}
+                index = order[key] * 4
                 pos[index : index + 4] = (kmark.line, kmark.column, vmark.line, vmark.column)
             else:
+                if order is not None:
+                    order[key] = len(result)
                 pos += (kmark.line, kmark.column, vmark.line, vmark.column)
             result[key] = value
         return result
@@ -236,7 +247,7 @@ class _Builder:
             kind, message = "helm-template", "a Go template action `{{ ... }}`"
         else:
             kind, message = "yaml-syntax", "a mapping key must be a scalar, not a mapping or a list"
-        self.problems.append(ParseProblem(kind, mark.line, mark.column, message))
+        self.problems.add(kind, mark, message)
         return f"<{type(key).__name__} key at line {mark.line + 1}>"
 
     def _merge(self, result: PosDict, pos: list[int], value_node: yaml.Node, depth: int) -> set:
@@ -266,6 +277,125 @@ class _Builder:
         return result
 
 
+class _Problems:
+    """Collects a file's problems, keeping at most ``limit`` of each kind so that a file of
+    100,000 duplicate keys yields a readable report, not 100,000 findings."""
+
+    __slots__ = ("counts", "items", "limit")
+
+    def __init__(self, items: list[ParseProblem], limit: int) -> None:
+        self.items = items
+        self.limit = limit
+        self.counts: dict[str, int] = {}
+
+    def add(self, kind: str, mark: yaml.Mark | None, message: str) -> None:
+        line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+        self.add_at(kind, line, column, message)
+
+    def add_at(self, kind: str, line: int, column: int, message: str) -> None:
+        count = self.counts.get(kind, 0) + 1
+        self.counts[kind] = count
+        if count <= self.limit:
+            self.items.append(ParseProblem(kind, line, column, message))
+
+    def close(self) -> None:
+        for kind, count in self.counts.items():
+            if count > self.limit:
+                first = next(p for p in self.items if p.kind == kind)
+                self.items.append(
+                    ParseProblem(
+                        kind,
+                        first.line,
+                        first.column,
+                        f"{count - self.limit} more {kind} problems in this file are not shown",
+                    )
+                )
+
+
+def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
+    message = " ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
+    mark = error.problem_mark
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        message += " (a tab: YAML indentation must use spaces)"
+    return message
+
+
+def _reader_position(error: yaml.reader.ReaderError, text: str) -> tuple[int, int]:
+    """ReaderError gives a character offset; turn it into (line, column)."""
+    offset = min(max(getattr(error, "position", 0) or 0, 0), len(text))
+    line = text.count("\n", 0, offset)
+    return line, offset - (text.rfind("\n", 0, offset) + 1)
+
+
+def _may_exceed(text: str) -> bool:
+    """Could this text nest deeper than the composer can take, or be big enough to need its
+    nodes counted before they are built? An upper bound on nesting: one flow bracket per
+    flow level, and block levels need a deeper column at least every second level."""
+    size = len(text)
+    if size <= _COMPOSE_SAFE_DEPTH:
+        return False
+    if size > _PRESCAN_SIZE:
+        return True
+    brackets = text.count("[") + text.count("{")
+    if brackets > _COMPOSE_SAFE_DEPTH:
+        return True
+    widest = max(map(len, text.split("\n")))
+    return brackets + 2 * widest + 2 > _COMPOSE_SAFE_DEPTH
+
+
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_LEAF = (yaml.ScalarEvent, yaml.AliasEvent)
+
+
+def _prescan(text: str, problems: _Problems, limits: Limits) -> int | None:
+    """Walk the events (no recursion, nothing kept); return the index of the first document
+    that nests too deep or has too many nodes, after reporting it, else None.
+
+    Syntax errors are left for the composer to report with the documents before them."""
+    parser = yaml.CSafeLoader(text)
+    document = depth = -1
+    nodes = 0
+    max_depth, max_nodes = limits.max_depth, limits.max_nodes_per_document
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or event.__class__ is yaml.StreamEndEvent:
+                return None
+            cls = event.__class__
+            if cls in _OPEN:
+                depth += 1
+                nodes += 1
+                if depth > max_depth:
+                    problems.add("yaml-limit", event.start_mark, _too_deep(limits))
+                    return document
+            elif cls in _CLOSE:
+                depth -= 1
+            elif cls in _LEAF:
+                nodes += 1
+            elif cls is yaml.DocumentStartEvent:
+                document += 1
+                depth, nodes = -1, 0
+            if nodes > max_nodes:
+                problems.add("yaml-limit", event.start_mark, _too_many_nodes(limits))
+                return document
+    except (yaml.YAMLError, ValueError):
+        return None
+    finally:
+        parser.dispose()
+
+
+def _too_deep(limits: Limits, rest: str = "this document and the rest of the file are") -> str:
+    return f"YAML nests deeper than {limits.max_depth} levels here; {rest} not analysed"
+
+
+def _too_many_nodes(limits: Limits) -> str:
+    return (
+        f"document has or expands to more than {limits.max_nodes_per_document} nodes (an "
+        "alias bomb?); it is not analysed (raise --max-nodes)"
+    )
+
+
 def parse_documents(
     text: str, problems: list[ParseProblem], limits: Limits = Limits()
 ) -> Iterator[tuple[object, int, int]]:
@@ -274,70 +404,69 @@ def parse_documents(
     Problems (syntax errors, tags, duplicate keys, limits) are appended to ``problems``; a
     syntax error ends the file, but the documents before it are still yielded.
     """
-    loader = _Loader(text)
-    count = 0
+    found = _Problems(problems, limits.max_problems_per_kind)
+    try:
+        yield from _documents(text, found, limits)
+    finally:
+        found.close()
+
+
+def _documents(text: str, problems: _Problems, limits: Limits) -> Iterator[tuple[object, int, int]]:
+    stop = _prescan(text, problems, limits) if _may_exceed(text) else None
+    try:
+        loader = _Loader(text)
+    except UnicodeEncodeError as error:  # lone surrogates in a str handed to load_text
+        problems.add_at("decode-error", 0, 0, f"text cannot be encoded as UTF-8: {error.reason}")
+        return
+    index = -1
     try:
         while True:
+            index += 1
+            if index == stop:
+                return
             try:
                 if not loader.check_node():
-                    break
+                    return
                 node = loader.get_node()
             except yaml.MarkedYAMLError as error:
-                mark = error.problem_mark or error.context_mark
-                line, column = (mark.line, mark.column) if mark else (0, 0)
-                message = (
-                    " ".join(part for part in (error.context, error.problem) if part)
-                    or "invalid YAML"
+                problems.add(
+                    "yaml-syntax",
+                    error.problem_mark or error.context_mark,
+                    _syntax_message(error, text),
                 )
-                problems.append(ParseProblem("yaml-syntax", line, column, message))
+                return
+            except yaml.reader.ReaderError as error:
+                line, column = _reader_position(error, text)
+                problems.add_at("yaml-syntax", line, column, str(error).split("\n")[0])
                 return
             except yaml.YAMLError as error:
-                problems.append(ParseProblem("yaml-syntax", 0, 0, str(error)))
+                problems.add_at("yaml-syntax", 0, 0, str(error))
                 return
             except RecursionError:
-                problems.append(
-                    ParseProblem("yaml-limit", 0, 0, "YAML nesting is too deep to read")
-                )
+                problems.add_at("yaml-limit", 0, 0, _too_deep(limits))
                 return
             if node is None:
                 continue
-            count += 1
             mark = node.start_mark
-            if count > limits.max_documents_per_file:
-                problems.append(
-                    ParseProblem(
-                        "yaml-limit",
-                        mark.line,
-                        mark.column,
-                        f"more than {limits.max_documents_per_file} documents in one file; "
-                        "the rest of the file is not analysed (raise --max-documents)",
-                    )
+            if index >= limits.max_documents_per_file:
+                problems.add(
+                    "yaml-limit",
+                    mark,
+                    f"more than {limits.max_documents_per_file} documents in one file; "
+                    "the rest of the file is not analysed (raise --max-documents)",
                 )
                 return
             builder = _Builder(limits, problems)
             try:
                 value = builder.build(node)
-            except _TooLarge:
-                problems.append(
-                    ParseProblem(
-                        "yaml-limit",
-                        mark.line,
-                        mark.column,
-                        "document expands to more than "
-                        f"{limits.max_nodes_per_document} nodes (an alias bomb?); "
-                        "it is not analysed (raise --max-nodes)",
-                    )
-                )
+            except _TooLarge:  # reported at the document: the expansion has no one place
+                problems.add("yaml-limit", mark, _too_many_nodes(limits))
                 continue
-            except (_TooDeep, RecursionError):
-                problems.append(
-                    ParseProblem(
-                        "yaml-limit",
-                        mark.line,
-                        mark.column,
-                        f"document nests deeper than {limits.max_depth} levels; it is not analysed",
-                    )
-                )
+            except _TooDeep as error:
+                problems.add("yaml-limit", error.mark, _too_deep(limits, "this document is"))
+                continue
+            except RecursionError:
+                problems.add("yaml-limit", mark, _too_deep(limits, "this document is"))
                 continue
             yield value, mark.line, mark.column
     finally:
