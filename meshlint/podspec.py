@@ -109,6 +109,8 @@ def match_selector(selector: object, labels: Mapping[str, str]) -> bool:
         if not isinstance(expression, dict):
             continue
         key, operator = expression.get("key"), expression.get("operator")
+        if not isinstance(key, str):
+            continue
         values = expression.get("values")
         values = [str(v) for v in values] if isinstance(values, list) else []
         present = key in labels

@@ -70,7 +70,8 @@ def gateway_servers(gateway: Resource) -> Iterator[Server]:
         number = port.get("number")
         protocol = port.get("protocol")
         hosts = []
-        for text in server.get("hosts") or ():
+        server_hosts = server.get("hosts")
+        for text in server_hosts if isinstance(server_hosts, list) else ():
             if isinstance(text, str) and text:
                 namespace, slash, host = text.rpartition("/")
                 hosts.append((namespace if slash else None, host))

@@ -97,7 +97,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             continue
         for path, condition in _conditions(status):
             kind = condition.get("type")
-            if kind not in POSITIVE_TYPES:
+            if not isinstance(kind, str) or kind not in POSITIVE_TYPES:
                 continue
             value, reason = str(condition.get("status")), condition.get("reason")
             if value != "False" and reason != PARTIAL:

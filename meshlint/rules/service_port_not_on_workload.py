@@ -86,13 +86,14 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         ]
         if not declared:
             continue
-        numbers = {p.get("containerPort") for _, ports in declared for p in ports}
-        names = {p.get("name") for _, ports in declared for p in ports}
+        values = [(p.get("containerPort"), p.get("name")) for _, ports in declared for p in ports]
+        numbers = {n for n, _ in values if isinstance(n, (int, str))}  # skip wrong types
+        names = {n for _, n in values if isinstance(n, str)}
         for path, port in service_ports(service):
             target = port.get("targetPort", port.get("port"))
-            if target in numbers or target in names or isinstance(target, bool):
-                continue
             if not isinstance(target, (int, str)) or target == "":
+                continue
+            if target in numbers or target in names or isinstance(target, bool):
                 continue
             shown = ", ".join(w.resource.display for w, _ in declared)
             key = "targetPort" if "targetPort" in port else "port"
