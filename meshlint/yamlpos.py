@@ -114,10 +114,11 @@ class Limits:
 
 
 # libyaml's C composer recurses once per nesting level and overflows the C stack (a crash,
-# not an exception) somewhere past 25,000 levels on an 8 MiB stack. Text that could nest
-# deeper than this, or is large enough to exhaust memory while composing, is first scanned
-# event by event, which uses no recursion and keeps nothing.
-_COMPOSE_SAFE_DEPTH = 1_000
+# not an exception) somewhere past 25,000 levels on an 8 MiB stack (about 330 bytes a level).
+# Text that could nest deeper than this, or is large enough to exhaust memory while
+# composing, is first scanned event by event, which uses no recursion and keeps nothing.
+# Each level takes at least one character, so shorter text (most manifests) skips the check.
+_COMPOSE_SAFE_DEPTH = 4_000
 _PRESCAN_SIZE = 1024 * 1024
 
 
