@@ -24,6 +24,8 @@ import os
 import pickle
 import sys
 import tempfile
+from array import _array_reconstructor as array_reconstructor
+from array import array
 from pathlib import Path
 from typing import ClassVar
 
@@ -43,6 +45,8 @@ class SafeUnpickler(pickle.Unpickler):
     allowed: ClassVar[dict[tuple[str, str], type]] = {
         ("meshlint.yamlpos", "PosDict"): PosDict,
         ("meshlint.yamlpos", "PosList"): PosList,
+        ("array", "_array_reconstructor"): array_reconstructor,
+        ("array", "array"): array,
     }
 
     def find_class(self, module: str, name: str) -> type:

@@ -13,6 +13,7 @@ being evaluated.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -76,6 +77,11 @@ class _Loader(yaml.CSafeLoader):
                         return tag
             return _STR
         return _SEQ if kind is SequenceNode else _MAP
+
+
+# Positions are kept as compact unsigned ints (4 bytes each rather than a pointer, plus an int
+# object for every line number above 256).
+_POS = "I"
 
 
 class PosDict(dict):
@@ -235,6 +241,7 @@ class _Builder:
                     order[key] = len(result)
                 pos += (kmark.line, kmark.column, vmark.line, vmark.column)
             result[key] = value
+        result.pos = array(_POS, pos)
         return result
 
     def _key_text(self, key: object, key_node: yaml.Node, mapping: MappingNode) -> str:
@@ -275,6 +282,7 @@ class _Builder:
             mark = item.start_mark
             pos += (mark.line, mark.column)
             result.append(build(item, depth + 1))
+        result.pos = array(_POS, pos)
         return result
 
 
