@@ -151,13 +151,12 @@ class ParseCache:
     def _write(self, payload: dict) -> bool:
         temporary = None
         try:
-            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
             if not self.root.is_dir():
                 self._prepare()
             handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            target = self.root / (hashlib.blake2b(data, digest_size=12).hexdigest() + ".pack")
+            with os.fdopen(handle, "wb") as stream:  # streamed: no second copy in memory
+                pickle.dump(payload, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            target = self.root / (os.path.basename(temporary).removeprefix(".tmp-") + ".pack")
             os.replace(temporary, target)
             temporary = None
             return True

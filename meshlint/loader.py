@@ -109,9 +109,10 @@ def load_paths(
 ) -> list[SourceFile]:
     """Read and parse every file below ``paths``: from the cache where its content was seen
     before, on ``jobs`` processes when many files are new, else here. ``contents`` holds
-    files already read (path -> bytes, or the SourceFile that says why it cannot be read).
-    With ``write_behind``, new cache entries are written in the background: the caller must
-    call ``cache.wait()``."""
+    files already read (path -> bytes, or the SourceFile that says why it cannot be read);
+    it is emptied as files are taken, so their bytes need not all stay in memory. With
+    ``write_behind``, new cache entries are written in the background: the caller must call
+    ``cache.wait()``."""
     files = list(discover(paths))
     contents = contents or {}
     sources: list[SourceFile | None] = [None] * len(files)
@@ -121,7 +122,7 @@ def load_paths(
         if cache is None or path == STDIN:
             pending.append(index)
             continue
-        data = contents[path] if path in contents else read_file(path, limits)
+        data = contents.pop(path) if path in contents else read_file(path, limits)
         if isinstance(data, SourceFile):
             sources[index] = data
             continue
@@ -142,7 +143,7 @@ def load_paths(
         parsed = []
         for done, index in enumerate(pending, 1):
             if index in read:
-                key, data = read[index]
+                key, data = read.pop(index)  # let each file's bytes go once parsed
                 parsed.append((load_text(files[index], data, limits), key))
             else:
                 parsed.append((load_file(files[index], limits), None))
