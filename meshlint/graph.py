@@ -277,9 +277,8 @@ def _add_service(mesh: Mesh, service: Resource) -> None:
     mesh.link(service, ("host", fqdn), "defines_host")
     selector = string_map(service.spec.get("selector"))
     if selector:
-        for workload in mesh.workloads_in(service.namespace):
-            if selects(selector, workload.labels):
-                mesh.link(service, workload.resource, "selects")
+        for workload in mesh.workloads_selected(selector, service.namespace):
+            mesh.link(service, workload.resource, "selects")
 
 
 def _add_service_entry(mesh: Mesh, entry: Resource) -> None:

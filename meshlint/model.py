@@ -124,6 +124,12 @@ class Resource:
     column: int
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
+    # ``body["spec"]`` when it is a mapping, else an empty one (rules read it very often).
+    spec: dict = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        spec = self.body.get("spec")
+        self.spec = spec if isinstance(spec, dict) else {}
 
     @property
     def type(self) -> Kind:
@@ -132,11 +138,6 @@ class Resource:
     @property
     def ref(self) -> ResourceRef:
         return ResourceRef(self.api_version, self.kind, self.namespace, self.name)
-
-    @property
-    def spec(self) -> dict:
-        spec = self.body.get("spec")
-        return spec if isinstance(spec, dict) else {}
 
     @property
     def display(self) -> str:
