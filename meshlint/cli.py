@@ -34,7 +34,6 @@ from meshlint.yamlpos import Limits
 __all__ = ["console_main", "main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("rules", "explain", "schemas")
 
 
 class _UsageError(Exception):

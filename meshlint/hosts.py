@@ -33,15 +33,6 @@ def host_candidates(host: str, namespace: str | None, domain: str) -> tuple[str,
     return (host,)
 
 
-def wildcard_covers(pattern: str, host: str) -> bool:
-    """``*`` covers everything; ``*.a.b`` covers ``x.a.b`` and ``x.y.a.b``, not ``a.b``."""
-    if pattern == "*":
-        return True
-    if pattern.startswith("*."):
-        return host.endswith(pattern[1:]) and len(host) > len(pattern) - 1
-    return pattern == host
-
-
 def export_set(value: object) -> frozenset[str] | None:
     """``exportTo`` as a set; None when unset (the mesh default: everywhere)."""
     if isinstance(value, str):

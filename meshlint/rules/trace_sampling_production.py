@@ -74,7 +74,6 @@ RULE = Rule(
 )
 
 PROXY_CONFIG = "proxy.istio.io/config"
-Site = tuple[tuple[object, ...], object]  # (path in the resource, value)
 
 
 def _dig(node: object, path: tuple[object, ...]) -> object:
