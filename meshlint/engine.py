@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from meshlint.cache import ParseCache
 from meshlint.findings import Finding, Severity, Suppression
 from meshlint.graph import build_mesh
-from meshlint.loader import STDIN, Progress, SourceFile, discover, load_paths, read_file
+from meshlint.loader import (
+    STDIN,
+    Keyed,
+    Progress,
+    SourceFile,
+    discover,
+    load_paths,
+    read_keyed,
+)
 from meshlint.model import Resource, extract_resources
 from meshlint.policy import Policy, apply_policy
 from meshlint.results import load_result, run_key, save_result
@@ -92,10 +100,10 @@ def analyse(
             finally:
                 if cache is not None:
                     cache.wait()
-        contents = {path: read_file(path, limits) for path in files}
+        contents = {path: read_keyed(path, cache, limits) for path in files}
         inputs = [
-            (path, cache.key(data) if isinstance(data, bytes) else "unreadable")
-            for path, data in contents.items()
+            (path, "unreadable" if isinstance(item, SourceFile) else item[0])
+            for path, item in contents.items()
         ]
         key = run_key(cache, inputs, settings, rules, policy)
         stored = load_result(cache, key)
@@ -119,14 +127,18 @@ def _result_of(report: Report) -> dict:
 
 
 def _stored_report(
-    stored: dict, contents: dict[str, bytes | SourceFile], rules: tuple[Rule, ...]
+    stored: dict, contents: dict[str, Keyed | SourceFile], rules: tuple[Rule, ...]
 ) -> Report:
     """A report from a stored result; sources carry only their text (for excerpts)."""
     sources = [
-        SourceFile(path, data.decode("utf-8-sig", "replace")) if isinstance(data, bytes) else data
-        for path, data in contents.items()
+        item if isinstance(item, SourceFile) else SourceFile(path, _text(item[1]))
+        for path, item in contents.items()
     ]
     return Report(sources=sources, rules=rules, **{name: stored[name] for name in _STORED})
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8-sig", "replace")
 
 
 @contextlib.contextmanager

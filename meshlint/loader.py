@@ -104,12 +104,12 @@ def load_paths(
     progress: Progress | None = None,
     cache: ParseCache | None = None,
     jobs: int = 1,
-    contents: dict[str, bytes | SourceFile] | None = None,
+    contents: dict[str, Keyed | SourceFile] | None = None,
     write_behind: bool = False,
 ) -> list[SourceFile]:
     """Read and parse every file below ``paths``: from the cache where its content was seen
     before, on ``jobs`` processes when many files are new, else here. ``contents`` holds
-    files already read (path -> bytes, or the SourceFile that says why it cannot be read);
+    files already read (path -> ``read_keyed``'s answer);
     it is emptied as files are taken, so their bytes need not all stay in memory. With
     ``write_behind``, new cache entries are written in the background: the caller must call
     ``cache.wait()``."""
@@ -122,11 +122,11 @@ def load_paths(
         if cache is None or path == STDIN:
             pending.append(index)
             continue
-        data = contents.pop(path) if path in contents else read_file(path, limits)
-        if isinstance(data, SourceFile):
-            sources[index] = data
+        item = contents.pop(path) if path in contents else read_keyed(path, cache, limits)
+        if isinstance(item, SourceFile):
+            sources[index] = item
             continue
-        key = cache.key(data)
+        key, data = item
         entry = cache.get(key)
         if entry is None:
             pending.append(index)
@@ -158,6 +158,16 @@ def load_paths(
     if progress is not None and (parsed_elsewhere or not pending):
         progress(len(files), len(files))
     return sources  # type: ignore[return-value]
+
+
+Keyed = tuple[str, bytes]  # (cache key, content)
+
+
+def read_keyed(path: str, cache: ParseCache, limits: Limits = Limits()) -> Keyed | SourceFile:
+    """A file's content with its cache key, or the SourceFile that says why it cannot be
+    read: hashed once, whoever asks first (the run's result key or the parse cache)."""
+    data = read_file(path, limits)
+    return data if isinstance(data, SourceFile) else (cache.key(data), data)
 
 
 def _unread(source: SourceFile) -> bool:
