@@ -74,12 +74,10 @@ RULE = Rule(
     refs=("IST0132",),
 )
 
-K8S_GATEWAY = K.K8S_GATEWAY
-
 
 def served_hosts(gateway: Resource, vs_namespace: str | None) -> list[str]:
     """The hosts ``gateway`` accepts from VirtualServices in ``vs_namespace``."""
-    if gateway.type == K8S_GATEWAY:
+    if gateway.type == K.K8S_GATEWAY:
         listeners = gateway.spec.get("listeners")
         hosts = []
         for listener in listeners if isinstance(listeners, list) else ():
@@ -97,17 +95,16 @@ def served_hosts(gateway: Resource, vs_namespace: str | None) -> list[str]:
     return hosts
 
 
-def _target(mesh: Mesh, ref: GatewayRef) -> Resource | None:
-    if ref.gateway is not None:
-        return ref.gateway
-    return mesh.get(K8S_GATEWAY, ref.namespace, ref.name)
+def _target(ref: GatewayRef) -> Resource | None:
+    """The Istio Gateway the reference names, else the Gateway API Gateway."""
+    return ref.gateway or ref.gateway_api
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     bound: dict[int, list[tuple[GatewayRef, Resource | None]]] = {}
     for ref in mesh.gateway_refs:
         if ref.path[:2] == ("spec", "gateways"):
-            entry = (ref, _target(mesh, ref) if ref.form != "mesh" else None)
+            entry = (ref, _target(ref) if ref.form != "mesh" else None)
             bound.setdefault(id(ref.virtual_service), []).append(entry)
     for refs in bound.values():
         vs = refs[0][0].virtual_service
