@@ -69,8 +69,8 @@ from meshlint.ambient import workload_is_ambient
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
-from meshlint.policies import selection, workload_name
-from meshlint.rules.base import Rule, quoted_list, related, report
+from meshlint.rules._selector_conflicts import conflicts
+from meshlint.rules.base import Rule
 
 RULE = Rule(
     code="ML152",
@@ -83,31 +83,5 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    yield from conflicts(mesh, K.SIDECAR, RULE, "Sidecar")
-
-
-def conflicts(mesh: Mesh, kind, rule: Rule, noun: str) -> Iterator[Finding]:
-    """Findings for every resource of ``kind`` whose selector shares a workload with another;
-    shared with `telemetry-selector-conflict`."""
-    by_workload: dict[int, tuple[object, list]] = {}
-    for resource in mesh.of_type(kind):
-        for workload in selection(mesh, resource).workloads:
-            if kind == K.SIDECAR and workload_is_ambient(mesh, workload):
-                continue
-            by_workload.setdefault(id(workload), (workload, []))[1].append(resource)
-    reported: set[int] = set()
-    for workload, resources in by_workload.values():
-        if len(resources) < 2:
-            continue
-        for resource in resources:
-            if id(resource) in reported:
-                continue
-            reported.add(id(resource))
-            others = [r for r in resources if r is not resource]
-            message = (
-                f"{workload_name(workload)} is also selected by {noun} "
-                f"{quoted_list(r.name for r in others)}; only one {noun} applies to a proxy and "
-                "which one is undefined. Make the selectors disjoint or merge the resources"
-            )
-            where = [related(r, ("metadata", "name"), f"also selects: {r.display}") for r in others]
-            yield report(rule, resource, ("metadata", "name"), message, where)
+    # A Sidecar does nothing for an ambient workload (sidecar-ambient-ineffective says so).
+    yield from conflicts(mesh, K.SIDECAR, RULE, "Sidecar", skip=workload_is_ambient)
