@@ -50,7 +50,7 @@ from meshlint.graph import Mesh
 from meshlint.model import K
 from meshlint.rules.base import Rule
 from meshlint.rules.sidecar_multiple_defaults import multiple_defaults
-from meshlint.rules.sidecar_selector_conflict import conflicts
+from meshlint.rules._selector_conflicts import conflicts
 
 RULE = Rule(
     code="ML704",
