@@ -73,14 +73,8 @@ class AnnotatedObject:
 
     def key_position(self, name: str) -> tuple[int, int]:
         """0-based position of the annotation's key (the name is what is wrong)."""
-        node: object = self.resource.body
-        for step in self.path:
-            node = node.get(step) if isinstance(node, dict) else None
-        positions = getattr(node, "pos", None)
-        if isinstance(node, dict) and positions and name in node:
-            index = list(node).index(name) * 4
-            return positions[index], positions[index + 1]
-        return self.resource.locate((*self.path, name))
+        path = (*self.path, name)
+        return self.resource.locate_key(path) or self.resource.locate(path)
 
     @property
     def where(self) -> str:

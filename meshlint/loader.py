@@ -1,7 +1,9 @@
 """Load stage: paths and standard input in, ``SourceFile`` records out.
 
-A source file holds its text (for excerpts), its parsed documents with positions, and the
-problems met while reading it. Nothing here knows about rules or Istio.
+A source file holds its text (for excerpts), its parsed documents, and the problems met while
+reading it. Plain files are read by the fast path (``fastyaml``) without positions; the
+first finding that needs a position has the file parsed again by ``yamlpos``
+(``SourceFile.with_positions``). Nothing here knows about rules or Istio.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from meshlint import fastyaml
 from meshlint.yamlpos import Limits, ParseProblem, parse_documents
 
 if TYPE_CHECKING:
@@ -43,9 +46,17 @@ _HELM_ACTION = re.compile(
 )
 
 
+# The fast path took the text within the run's limits (and ryaml nests at most 128 levels);
+# parsing it again for positions must not refuse what the run accepted.
+_REPARSE_LIMITS = Limits(
+    max_nodes_per_document=10**9, max_documents_per_file=10**9, max_file_size=2**62
+)
+
+
 @dataclass(slots=True)
 class Document:
-    """One YAML document: its value and where it starts (0-based)."""
+    """One YAML document: its value and where it starts (0-based; -1 when the file was read
+    without positions)."""
 
     value: object
     index: int
@@ -61,10 +72,27 @@ class SourceFile:
     text: str = ""
     documents: list[Document] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+    # The documents with positions, when ``documents`` came from the fast path without them.
+    _positioned: list[Document] | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    def with_positions(self) -> list[Document]:
+        """The documents with positions (``PosDict`` values and start lines): ``documents``
+        themselves, or for a file read without positions the same documents parsed again by
+        ``yamlpos``, once. The fast path only takes text that both parsers read alike."""
+        if not self.documents or self.documents[0].line >= 0:
+            return self.documents
+        if self._positioned is None:
+            self._positioned = [
+                Document(value, index, line, column)
+                for index, (value, line, column) in enumerate(
+                    parse_documents(self.text, [], _REPARSE_LIMITS)
+                )
+            ]
+        return self._positioned
 
 
 def discover(paths: Iterable[str]) -> Iterator[str]:
@@ -271,6 +299,10 @@ def load_text(path: str, data: bytes | str, limits: Limits = Limits()) -> Source
     else:
         text = data
     source.text = text
+    fast = fastyaml.load(text, limits)
+    if fast is not None:
+        source.documents = [Document(value, index, -1, -1) for index, value in enumerate(fast)]
+        return source
     problems = source.problems
     documents = source.documents
     for index, (value, line, column) in enumerate(parse_documents(text, problems, limits)):

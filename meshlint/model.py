@@ -1,7 +1,7 @@
 """Resources: the Kubernetes and Istio objects found in the loaded documents.
 
 A resource knows its identity (group, kind, namespace, name), its labels and annotations, its
-body with positions, and the file it came from. ``kind: List`` documents (what
+body, and the file and document it came from, through which it finds its positions. ``kind: List`` documents (what
 ``kubectl get -o yaml`` prints) are unpacked into their items.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from meshlint.loader import SourceFile
-from meshlint.yamlpos import locate
+from meshlint.yamlpos import PosDict, locate
 
 __all__ = [
     "CLUSTER_SCOPED",
@@ -21,6 +21,7 @@ __all__ = [
     "document_objects",
     "extract_resources",
     "field_path",
+    "positioned_object",
 ]
 
 NETWORKING = "networking.istio.io"
@@ -119,9 +120,8 @@ class Resource:
     namespace: str | None  # the effective namespace; None for cluster-scoped kinds
     body: dict
     source: SourceFile
-    document: int
-    line: int  # where the resource's mapping starts, 0-based
-    column: int
+    document: int  # index of the document in the file
+    item: int  # index in the items of a ``kind: ...List`` document, else -1
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     # ``body["spec"]`` when it is a mapping, else an empty one (rules read it very often).
@@ -145,9 +145,31 @@ class Resource:
             return f"{self.kind} {self.name}"
         return f"{self.kind} {self.namespace}/{self.name}"
 
+    def positioned(self) -> tuple[object, int, int]:
+        """The body with positions (``PosDict``/``PosList``) and where it starts, 0-based.
+        The body rules read may have none (the fast path); this one is parsed for it."""
+        return positioned_object(self.source, self.document, self.item)
+
     def locate(self, path: tuple[object, ...]) -> tuple[int, int]:
         """0-based position of ``path`` in this resource (its start when the path is empty)."""
-        return locate(self.body, path, (self.line, self.column))
+        body, line, column = self.positioned()
+        return locate(body, path, (line, column))
+
+    def locate_key(self, path: tuple[object, ...]) -> tuple[int, int] | None:
+        """0-based position of the *key* at the end of ``path`` (not of its value), if the
+        mapping holding it exists."""
+        node, _, _ = self.positioned()
+        for step in path[:-1]:
+            if isinstance(node, dict):
+                node = node.get(step)
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                node = node[step]
+            else:
+                return None
+        if not isinstance(node, PosDict) or path[-1] not in node:
+            return None
+        index = list(node).index(path[-1]) * 4
+        return node.pos[index], node.pos[index + 1]
 
     def pod_template(self) -> tuple[tuple[str, ...], dict] | None:
         """``(path, template)`` for a workload controller, ``((), body)`` for a bare Pod."""
@@ -206,10 +228,8 @@ def extract_resources(
     result = Extraction()
     for source in sources:
         for document in source.documents:
-            for body, line, column in document_objects(
-                document.value, document.line, document.column
-            ):
-                resource = _resource(body, source, document.index, line, column, default_namespace)
+            for body, item in document_objects(document.value):
+                resource = _resource(body, source, document.index, item, default_namespace)
                 if resource is None:
                     result.skipped[source.path] = result.skipped.get(source.path, 0) + 1
                 else:
@@ -217,24 +237,31 @@ def extract_resources(
     return result
 
 
-def document_objects(value: object, line: int, column: int) -> Iterator[tuple[object, int, int]]:
-    """The document, or the items of a ``kind: ...List`` document with their positions."""
+def document_objects(value: object) -> Iterator[tuple[object, int]]:
+    """``(object, item)``: the document itself (item -1), or each item of a ``kind: ...List``
+    document with its index."""
     if isinstance(value, dict):
         kind = value.get("kind")
         items = value.get("items")
         if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-            positions = getattr(items, "pos", None)
-            for index, item in enumerate(items):
-                if positions:
-                    yield item, positions[index * 2], positions[index * 2 + 1]
-                else:
-                    yield item, line, column
+            yield from ((item, index) for index, item in enumerate(items))
             return
-    yield value, line, column
+    yield value, -1
+
+
+def positioned_object(source: SourceFile, document: int, item: int) -> tuple[object, int, int]:
+    """The object ``document_objects`` yielded as ``(document, item)``, with positions, and
+    where it starts (0-based)."""
+    positioned = source.with_positions()[document]
+    value, line, column = positioned.value, positioned.line, positioned.column
+    if item < 0:
+        return value, line, column
+    items = value["items"]  # type: ignore[index]
+    return items[item], items.pos[item * 2], items.pos[item * 2 + 1]
 
 
 def _resource(
-    body: object, source: SourceFile, document: int, line: int, column: int, default_ns: str
+    body: object, source: SourceFile, document: int, item: int, default_ns: str
 ) -> Resource | None:
     if not isinstance(body, dict):
         return None
@@ -263,8 +290,7 @@ def _resource(
         body=body,
         source=source,
         document=document,
-        line=line,
-        column=column,
+        item=item,
         labels=string_map(metadata.get("labels")),
         annotations=string_map(metadata.get("annotations")),
     )

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.loader import SourceFile
-from meshlint.model import document_objects
+from meshlint.model import document_objects, positioned_object
 from meshlint.rules.base import Rule, report_at
 from meshlint.yamlpos import locate
 
@@ -87,12 +87,13 @@ _EXAMPLE = {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService"}
 
 def _check_source(source: SourceFile) -> Iterator[Finding]:
     for document in source.documents:
-        for value, line, column in document_objects(document.value, document.line, document.column):
+        for value, item in document_objects(document.value):
             found = _problem(value)
             if found is not None:
                 path, message = found
-                at_line, at_column = locate(value, path, (line, column))
-                yield report_at(RULE, source.path, at_line, at_column, message)
+                positioned, *start = positioned_object(source, document.index, item)
+                line, column = locate(positioned, path, tuple(start))
+                yield report_at(RULE, source.path, line, column, message)
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from meshlint.model import Resource, field_path
 from meshlint.schemas.store import find_schema, read_schema
-from meshlint.yamlpos import PosDict
 
 if TYPE_CHECKING:
     from meshlint.graph import Mesh
@@ -193,15 +192,6 @@ def _schema_node(schema: dict, path: tuple) -> dict:
     return node if isinstance(node, dict) else {}
 
 
-def key_position(body: object, path: tuple) -> tuple[int, int] | None:
-    """0-based position of the *key* at the end of ``path`` (not of its value)."""
-    parent = _walk(body, path[:-1])
-    if not isinstance(parent, PosDict) or path[-1] not in parent:
-        return None
-    index = list(parent).index(path[-1]) * 4
-    return parent.pos[index], parent.pos[index + 1]
-
-
 def _describe(value: object) -> str:
     if value is None:
         return "null"
@@ -256,7 +246,7 @@ def _explain(
                 path,
                 f"unknown field {key!r} in {where}: {what} has no such field, so the API "
                 f"server rejects it (or silently drops it); {hint}",
-                key_position(resource.body, path),
+                resource.locate_key(path),
             )
     elif keyword == "required" and isinstance(value, dict):
         known = node.get("properties") or {}
@@ -382,7 +372,7 @@ def _one_of(
             f"{where} sets {' and '.join(repr(f) for f in present)}, but only one of "
             f"{_names(exclusive)} may be set; "
             f"keep one of them",
-            key_position(resource.body, (*instance_path, present[-1])),
+            resource.locate_key((*instance_path, present[-1])),
         )
     else:
         yield Problem(
