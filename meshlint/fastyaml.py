@@ -47,8 +47,7 @@ _RESOLVED_DIFFERENTLY = "|".join(
 )
 # Keys: yamlpos keeps a non-string key's source text, ryaml builds the number or boolean.
 _NON_STRING_KEY = (
-    r"[-+]?[0-9.][^\s:,\[\]\{\}]*|true|True|TRUE|false|False|FALSE|null|Null|NULL|~|"
-    + _BOOL_1_1
+    r"[-+]?[0-9.][^\s:,\[\]\{\}]*|true|True|TRUE|false|False|FALSE|null|Null|NULL|~|" + _BOOL_1_1
 )
 # The lookahead after the boundary is a quick filter: only a token that starts with one of
 # these characters, or a short word, is tried against the alternatives.

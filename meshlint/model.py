@@ -1,8 +1,8 @@
 """Resources: the Kubernetes and Istio objects found in the loaded documents.
 
 A resource knows its identity (group, kind, namespace, name), its labels and annotations, its
-body, and the file and document it came from, through which it finds its positions. ``kind: List`` documents (what
-``kubectl get -o yaml`` prints) are unpacked into their items.
+body, and the file and document it came from, through which it finds its positions.
+``kind: List`` documents (what ``kubectl get -o yaml`` prints) are unpacked into their items.
 """
 
 from __future__ import annotations
