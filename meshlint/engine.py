@@ -21,7 +21,7 @@ from meshlint.loader import (
     Progress,
     SourceFile,
     discover,
-    load_paths,
+    load_files,
     read_keyed,
 )
 from meshlint.model import Resource, extract_resources
@@ -94,7 +94,7 @@ def analyse(
     with gc_paused():
         files = list(discover(paths))
         if cache is None or STDIN in files:
-            sources = load_paths(files, limits, progress, cache, jobs, write_behind=True)
+            sources = load_files(files, limits, progress, cache, jobs, write_behind=True)
             try:
                 return analyse_sources(sources, settings, rules, policy)
             finally:
@@ -109,7 +109,7 @@ def analyse(
         stored = load_result(cache, key)
         if stored is not None:
             return _stored_report(stored, contents, rules)
-        sources = load_paths(files, limits, progress, cache, jobs, contents, write_behind=True)
+        sources = load_files(files, limits, progress, cache, jobs, contents, write_behind=True)
         try:
             report = analyse_sources(sources, settings, rules, policy)
         finally:

@@ -15,7 +15,6 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from meshlint import fastyaml
@@ -30,6 +29,7 @@ __all__ = [
     "Progress",
     "SourceFile",
     "discover",
+    "load_files",
     "load_paths",
     "load_text",
 ]
@@ -101,14 +101,13 @@ def discover(paths: Iterable[str]) -> Iterator[str]:
         if raw == STDIN:
             yield raw
             continue
-        path = Path(raw)
-        if path.is_dir():
-            yield from _walk(path)
+        if os.path.isdir(raw):
+            yield from _walk(raw)
         else:
             yield raw
 
 
-def _walk(root: Path) -> Iterator[str]:
+def _walk(root: str) -> Iterator[str]:
     seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         try:
@@ -132,16 +131,26 @@ def load_paths(
     progress: Progress | None = None,
     cache: ParseCache | None = None,
     jobs: int = 1,
+) -> list[SourceFile]:
+    """Read and parse every file below ``paths`` (see ``load_files``)."""
+    return load_files(list(discover(paths)), limits, progress, cache, jobs)
+
+
+def load_files(
+    files: list[str],
+    limits: Limits = Limits(),
+    progress: Progress | None = None,
+    cache: ParseCache | None = None,
+    jobs: int = 1,
     contents: dict[str, Keyed | SourceFile] | None = None,
     write_behind: bool = False,
 ) -> list[SourceFile]:
-    """Read and parse every file below ``paths``: from the cache where its content was seen
-    before, on ``jobs`` processes when many files are new, else here. ``contents`` holds
-    files already read (path -> ``read_keyed``'s answer);
+    """Read and parse ``files`` (found by ``discover``): from the cache where a file's content
+    was seen before, on ``jobs`` processes when many files are new, else here. ``contents``
+    holds files already read (path -> ``read_keyed``'s answer);
     it is emptied as files are taken, so their bytes need not all stay in memory. With
     ``write_behind``, new cache entries are written in the background: the caller must call
     ``cache.wait()``."""
-    files = list(discover(paths))
     contents = contents or {}
     sources: list[SourceFile | None] = [None] * len(files)
     pending: list[int] = []
@@ -216,7 +225,10 @@ def read_file(path: str, limits: Limits = Limits()) -> bytes | SourceFile:
         if info.st_size > limits.max_file_size:
             return _too_big(path, info.st_size, limits)
         with open(path, "rb") as handle:
-            data = handle.read(limits.max_file_size + 1)
+            # Sized from the stat: asking for the limit would allocate it for every file.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it grew since the stat
+                data += handle.read(limits.max_file_size + 1 - len(data))
     except OSError as error:
         return _unreadable(path, _os_reason(path, error))
     if len(data) > limits.max_file_size:  # grew since stat

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from meshlint.engine import Report
-from meshlint.reporters import FOR_PEOPLE, FORMATS, statistics
+from meshlint.reporters import FOR_PEOPLE, FORMATS, renderer, statistics
 
 __all__ = ["Output", "add_arguments", "plan", "write_reports"]
 
@@ -113,7 +113,7 @@ def write_reports(
     """Render every output; ``colour`` applies only to a format for people on stdout.
     Raises ``OSError`` when a file cannot be written."""
     for output in outputs:
-        render = FORMATS[output.format]
+        render = renderer(output.format)
         if output.to_stdout:
             render(report, stdout, colour and output.format in FOR_PEOPLE)
             continue

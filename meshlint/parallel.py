@@ -6,9 +6,7 @@ processes did not pay either: reference counting copies the shared heap page by 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from meshlint.cache import ParseCache
@@ -54,6 +52,9 @@ def load_many(
     if jobs < MIN_PARSE_JOBS or len(paths) < 2 * MIN_FILES_PER_JOB or "-" in paths:
         return None
     try:
+        import multiprocessing  # imported here: most runs never start workers
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
         return None

@@ -9,7 +9,7 @@ import pytest
 from reporting import assert_snapshot, empty_report, sample_report, validate_sarif
 
 from meshlint.findings import Severity
-from meshlint.reporters import FORMATS, github, junit, sarif, statistics
+from meshlint.reporters import FORMATS, github, junit, renderer, sarif, statistics
 
 
 def rendered(render, report) -> str:
@@ -209,7 +209,7 @@ def test_statistics_of_a_clean_run_are_empty():
 @pytest.mark.parametrize("name", [n for n in FORMATS if n != "text"])
 def test_machine_formats_never_carry_colour(name):
     stream = io.StringIO()
-    FORMATS[name](sample_report(), stream, True)
+    renderer(name)(sample_report(), stream, True)
     assert "\x1b[" not in stream.getvalue()
 
 

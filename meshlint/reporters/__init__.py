@@ -1,27 +1,36 @@
 """Reporters: turn a report into text for people or a machine format. They know nothing of
 YAML or rules beyond the metadata they are given.
 
-A reporter is one module with ``render(report, stream, colour)``; register it in ``FORMATS``.
-Only the formats in ``FOR_PEOPLE`` are ever given ``colour=True``.
+A reporter is one module with ``render(report, stream, colour)``; register it in ``FORMATS``
+(format name -> module name). Modules are imported when their format is asked for, so a run
+that prints JSON does not load rich. Only the formats in ``FOR_PEOPLE`` are ever given
+``colour=True``.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from meshlint.engine import Report
-from meshlint.reporters import github, json_format, junit, sarif, text
+if TYPE_CHECKING:
+    from meshlint.engine import Report
 
-__all__ = ["FORMATS", "FOR_PEOPLE", "Reporter"]
+__all__ = ["FORMATS", "FOR_PEOPLE", "Reporter", "renderer"]
 
-Reporter = Callable[[Report, TextIO, bool], None]  # (report, stream, colour)
+Reporter = Callable[["Report", TextIO, bool], None]  # (report, stream, colour)
 
-FORMATS: dict[str, Reporter] = {
-    "text": text.render,
-    "json": json_format.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "junit": junit.render,
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
 }
 FOR_PEOPLE = frozenset({"text"})
+
+
+def renderer(format_name: str) -> Reporter:
+    """The ``render`` function of a format's module."""
+    module = importlib.import_module(f"meshlint.reporters.{FORMATS[format_name]}")
+    return module.render
