@@ -251,3 +251,12 @@ def test_generated_yaml_is_refused_or_read_alike(pairs, layout):
     else:
         text = "{" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}\n"
     assert_agrees(text)
+
+
+def test_without_ryaml_every_file_takes_the_exact_parser(monkeypatch):
+    monkeypatch.setattr(fastyaml, "ryaml", None)
+    text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n"
+    assert fastyaml.load(text, Limits()) is None
+    source = load_text("svc.yaml", text)
+    assert source.documents[0].line == 0  # parsed with positions straight away
+    assert source.with_positions() is source.documents
