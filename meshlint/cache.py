@@ -34,7 +34,7 @@ from meshlint.yamlpos import Limits, ParseProblem, PosDict, PosList
 
 __all__ = ["ParseCache", "SafeUnpickler", "default_cache_dir"]
 
-FORMAT = 2
+FORMAT = 3  # 3: documents may come without positions (read by the fast path)
 MAX_PACKS = 8
 Entry = tuple[list[tuple[object, int, int, int]], list[ParseProblem], bool]
 

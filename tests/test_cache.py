@@ -12,7 +12,7 @@ from pathlib import Path
 
 from meshlint import cache as cache_module
 from meshlint import parallel
-from meshlint.cache import ParseCache
+from meshlint.cache import FORMAT, ParseCache
 from meshlint.cli import main
 from meshlint.loader import discover, load_paths
 
@@ -81,7 +81,7 @@ def test_corrupted_and_truncated_entries_are_misses_and_get_rewritten(tmp_path):
     for damage in (b"", b"garbage", good_bytes[: len(good_bytes) // 2]):
         for old in packs(cache):
             old.unlink()
-        shutil.rmtree(cache / "v2" / "results", ignore_errors=True)  # force a real run
+        shutil.rmtree(cache / f"v{FORMAT}" / "results", ignore_errors=True)  # a real run
         pack.write_bytes(damage)
         assert lint(tree, cache) == expected
         # the damaged pack is ignored and the entry written again
