@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from meshlint import __version__
+from meshlint.statindex import StatIndex
 from meshlint.yamlpos import Limits, ParseProblem, PosDict, PosList
 
 __all__ = ["ParseCache", "SafeUnpickler", "default_cache_dir"]
@@ -65,6 +66,9 @@ class ParseCache:
         self.root = Path(directory) / f"v{FORMAT}"
         salt = f"{__version__}|{sys.version_info[:2]}|{limits}".encode()
         self._salt = hashlib.blake2b(salt, digest_size=16).digest()
+        # Content keys by stat signature, for runs that need keys but not contents; one index
+        # per salt, since the keys it holds are salted.
+        self.stat_index = StatIndex(self.root / f"stat-index-{self._salt.hex()[:16]}.json")
         self._entries: dict[str, tuple] | None = None
         self._packs: list[Path] = []
         self._used: set[str] = set()

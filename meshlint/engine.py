@@ -22,6 +22,7 @@ from meshlint.loader import (
     SourceFile,
     discover,
     load_files,
+    read_file,
     read_keyed,
 )
 from meshlint.model import Resource, extract_resources
@@ -100,7 +101,9 @@ def analyse(
             finally:
                 if cache is not None:
                     cache.wait()
-        contents = {path: read_keyed(path, cache, limits) for path in files}
+        index = cache.stat_index
+        contents = {path: read_keyed(path, cache, limits, index) for path in files}
+        index.save()
         inputs = [
             (path, "unreadable" if isinstance(item, SourceFile) else item[0])
             for path, item in contents.items()
@@ -108,7 +111,7 @@ def analyse(
         key = run_key(cache, inputs, settings, rules, policy)
         stored = load_result(cache, key)
         if stored is not None:
-            return _stored_report(stored, contents, rules)
+            return _stored_report(stored, contents, rules, limits)
         sources = load_files(files, limits, progress, cache, jobs, contents, write_behind=True)
         try:
             report = analyse_sources(sources, settings, rules, policy)
@@ -127,13 +130,22 @@ def _result_of(report: Report) -> dict:
 
 
 def _stored_report(
-    stored: dict, contents: dict[str, Keyed | SourceFile], rules: tuple[Rule, ...]
+    stored: dict, contents: dict[str, Keyed | SourceFile], rules: tuple[Rule, ...], limits: Limits
 ) -> Report:
-    """A report from a stored result; sources carry only their text (for excerpts)."""
-    sources = [
-        item if isinstance(item, SourceFile) else SourceFile(path, _text(item[1]))
-        for path, item in contents.items()
-    ]
+    """A report from a stored result. Sources carry only their text, for excerpts and
+    baseline fingerprints, and only the files that findings point into have it."""
+    findings = [*stored["findings"], *(finding for finding, _ in stored["suppressed"])]
+    needed = {f.file for f in findings} | {r.file for f in findings for r in f.related}
+    sources = []
+    for path, item in contents.items():
+        if isinstance(item, SourceFile):
+            sources.append(item)
+            continue
+        data = item[1] if path in needed else b""
+        if data is None:  # known by the stat index, not read yet
+            data = read_file(path, limits)
+            data = b"" if isinstance(data, SourceFile) else data
+        sources.append(SourceFile(path, _text(data)))
     return Report(sources=sources, rules=rules, **{name: stored[name] for name in _STORED})
 
 

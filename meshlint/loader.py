@@ -22,6 +22,7 @@ from meshlint.yamlpos import Limits, ParseProblem, parse_documents
 
 if TYPE_CHECKING:
     from meshlint.cache import ParseCache
+    from meshlint.statindex import StatIndex
 
 __all__ = [
     "MANIFEST_SUFFIXES",
@@ -159,7 +160,9 @@ def load_files(
         if cache is None or path == STDIN:
             pending.append(index)
             continue
-        item = contents.pop(path) if path in contents else read_keyed(path, cache, limits)
+        item = contents.pop(path, None)
+        if item is None or (not isinstance(item, SourceFile) and item[1] is None):
+            item = read_keyed(path, cache, limits)  # not read yet
         if isinstance(item, SourceFile):
             sources[index] = item
             continue
@@ -197,14 +200,33 @@ def load_files(
     return sources  # type: ignore[return-value]
 
 
-Keyed = tuple[str, bytes]  # (cache key, content)
+Keyed = tuple[str, bytes | None]  # (cache key, content; None: known by the stat index, unread)
 
 
-def read_keyed(path: str, cache: ParseCache, limits: Limits = Limits()) -> Keyed | SourceFile:
+def read_keyed(
+    path: str, cache: ParseCache, limits: Limits = Limits(), index: StatIndex | None = None
+) -> Keyed | SourceFile:
     """A file's content with its cache key, or the SourceFile that says why it cannot be
-    read: hashed once, whoever asks first (the run's result key or the parse cache)."""
-    data = read_file(path, limits)
-    return data if isinstance(data, SourceFile) else (cache.key(data), data)
+    read: hashed once, whoever asks first (the run's result key or the parse cache). With
+    ``index``, a file whose stat signature has not changed since it was last hashed is not
+    read at all: its content is None (read it with ``read_file`` when it is needed)."""
+    if path == STDIN:
+        data = read_file(path, limits)
+        return data if isinstance(data, SourceFile) else (cache.key(data), data)
+    info = _regular(path, limits)
+    if isinstance(info, SourceFile):
+        return info
+    if index is not None:
+        known = index.key(path, info)
+        if known is not None:
+            return known, None
+    data = _read(path, info, limits)
+    if isinstance(data, SourceFile):
+        return data
+    key = cache.key(data)
+    if index is not None:
+        index.record(path, info, key)
+    return key, data
 
 
 def _unread(source: SourceFile) -> bool:
@@ -218,12 +240,25 @@ def read_file(path: str, limits: Limits = Limits()) -> bytes | SourceFile:
     if path == STDIN:
         data = sys.stdin.buffer.read(limits.max_file_size + 1)
         return _too_big("<stdin>", None, limits) if len(data) > limits.max_file_size else data
+    info = _regular(path, limits)
+    return info if isinstance(info, SourceFile) else _read(path, info, limits)
+
+
+def _regular(path: str, limits: Limits) -> os.stat_result | SourceFile:
+    """The stat of a regular file within the size limit, or why it is not one."""
     try:
         info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return _unreadable(path, _not_regular(info.st_mode))
-        if info.st_size > limits.max_file_size:
-            return _too_big(path, info.st_size, limits)
+    except OSError as error:
+        return _unreadable(path, _os_reason(path, error))
+    if not stat.S_ISREG(info.st_mode):
+        return _unreadable(path, _not_regular(info.st_mode))
+    if info.st_size > limits.max_file_size:
+        return _too_big(path, info.st_size, limits)
+    return info
+
+
+def _read(path: str, info: os.stat_result, limits: Limits) -> bytes | SourceFile:
+    try:
         with open(path, "rb") as handle:
             # Sized from the stat: asking for the limit would allocate it for every file.
             data = handle.read(info.st_size + 1)

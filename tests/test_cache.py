@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pickle
 import shutil
 import subprocess
@@ -11,7 +12,8 @@ import sys
 from pathlib import Path
 
 from meshlint import cache as cache_module
-from meshlint import parallel
+from meshlint import loader as loader_module
+from meshlint import parallel, statindex
 from meshlint.cache import FORMAT, ParseCache
 from meshlint.cli import main
 from meshlint.loader import discover, load_paths
@@ -214,3 +216,76 @@ def test_a_damaged_or_planted_result_is_ignored(tmp_path):
     assert lint(tree, cache) == expected
     stored.write_bytes(pickle.dumps({"key": stored.stem, "findings": [_Boom()]}))
     assert lint(tree, cache) == expected
+
+
+def lint_text(path: Path, cache: Path) -> str:
+    out = io.StringIO()
+    main([str(path), "--cache-dir", str(cache), "--no-color"], stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def count_reads(monkeypatch) -> list[str]:
+    read: list[str] = []
+    original = loader_module._read
+
+    def counting(path, info, limits):
+        read.append(path)
+        return original(path, info, limits)
+
+    monkeypatch.setattr(loader_module, "_read", counting)
+    return read
+
+
+def test_a_settled_unchanged_tree_is_not_read_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(statindex, "SETTLE_NS", 0)  # the files here are seconds old at most
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.yaml").write_text(GOOD.replace("host: web}", "host: wbe}"))
+    (tree / "b.yaml").write_text(GOOD.replace("shop", "shop2"))
+    cache = tmp_path / "cache"
+    cold = lint_text(tree, cache)
+    read = count_reads(monkeypatch)
+    assert lint_text(tree, cache) == cold  # excerpt included: the finding's file is read
+    assert read == [str(tree / "a.yaml")]  # only the file a finding points into
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(tmp_path, monkeypatch):
+    monkeypatch.setattr(statindex, "SETTLE_NS", 0)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    manifest = tree / "a.yaml"
+    manifest.write_text(GOOD)
+    cache = tmp_path / "cache"
+    assert lint(tree, cache)["findings"] == []
+    before = manifest.stat()
+    manifest.write_text(GOOD.replace("host: web}", "host: wbe}"))  # same size
+    os.utime(manifest, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime
+    assert manifest.stat().st_size == before.st_size
+    assert [f["rule"] for f in lint(tree, cache)["findings"]] == ["dangling-host"]
+
+
+def test_a_file_changed_just_before_the_run_is_always_read(tmp_path, monkeypatch):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    manifest = tree / "a.yaml"
+    manifest.write_text(GOOD)
+    cache = tmp_path / "cache"
+    lint(tree, cache)
+    read = count_reads(monkeypatch)
+    lint(tree, cache)  # the file is younger than the settling time: not recorded, read again
+    assert read == [str(manifest)]
+    index = ParseCache(cache).stat_index
+    assert index.key(str(manifest), manifest.stat()) is None
+
+
+def test_a_damaged_stat_index_is_an_empty_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(statindex, "SETTLE_NS", 0)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.yaml").write_text(GOOD.replace("host: web}", "host: wbe}"))
+    cache = tmp_path / "cache"
+    expected = lint(tree, cache)
+    (index_file,) = cache.rglob("stat-index-*.json")
+    for damage in (b"", b"{not json", b"[1, 2]", b'{"/x": [1, 2, 3, 4, 5, 7]}'):
+        index_file.write_bytes(damage)
+        assert lint(tree, cache) == expected

@@ -1,0 +1,82 @@
+"""Content keys without reading the content: the stat index.
+
+A warm run must know every file's content key to find its stored result, and reading
+thousands of files to hash them is most of what such a run does. Like git's index, this
+remembers each file's key with its stat signature (size, modification and change times,
+inode, device): while the signature is the same, so are the bytes. The change time cannot be
+set back from user space and moves with every write, so an edit that keeps the size and
+restores the modification time is still seen.
+
+A timestamp cannot tell apart two writes that land within its granularity, so a file changed
+less than ``SETTLE_NS`` before it was hashed is not recorded: it is read and hashed again on
+every run until it has settled. A missing, corrupted or foreign index is an empty one, and
+writes replace the file atomically, so runs sharing a cache cannot hurt each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["SETTLE_NS", "StatIndex"]
+
+SETTLE_NS = 2_000_000_000  # two seconds, the coarsest common timestamp granularity (FAT)
+
+Signature = tuple[int, int, int, int, int]
+
+
+def signature(info: os.stat_result) -> Signature:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+class StatIndex:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._known: dict[str, list] | None = None
+        self._changed = False
+
+    def _load(self) -> dict[str, list]:
+        if self._known is None:
+            try:
+                known = json.loads(self.path.read_bytes())
+            except (OSError, ValueError):
+                known = {}
+            self._known = known if isinstance(known, dict) else {}
+        return self._known
+
+    def key(self, path: str, info: os.stat_result) -> str | None:
+        """The content key recorded for ``path`` if its signature has not changed since."""
+        row = self._load().get(os.path.abspath(path))
+        if not isinstance(row, list) or len(row) != 6 or tuple(row[:5]) != signature(info):
+            return None
+        return row[5] if isinstance(row[5], str) else None
+
+    def record(self, path: str, info: os.stat_result, key: str) -> None:
+        """Remember ``key`` for the content read after ``info`` was taken, once settled."""
+        if max(info.st_mtime_ns, info.st_ctime_ns) > time.time_ns() - SETTLE_NS:
+            return
+        row = [*signature(info), key]
+        known = self._load()
+        name = os.path.abspath(path)
+        if known.get(name) != row:
+            known[name] = row
+            self._changed = True
+
+    def save(self) -> None:
+        if not self._changed or self._known is None:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "w") as out:
+                    json.dump(self._known, out, separators=(",", ":"))
+                os.replace(temporary, self.path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+        self._changed = False
