@@ -19,6 +19,7 @@ __all__ = [
     "InjectorValues",
     "injector_values",
     "injector_webhooks",
+    "istio_hooks",
     "would_inject",
 ]
 
@@ -26,6 +27,10 @@ MUTATING_WEBHOOK = Kind("admissionregistration.k8s.io", "MutatingWebhookConfigur
 VALIDATING_WEBHOOK = Kind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration")
 INJECTOR_SUFFIX = "sidecar-injector.istio.io"
 CONFIG_MAP_PREFIX = "istio-sidecar-injector"
+ISTIO_WEBHOOK_PREFIXES = {
+    MUTATING_WEBHOOK: "istio-sidecar-injector",
+    VALIDATING_WEBHOOK: "istio-validator",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +136,22 @@ def webhooks(mesh: Mesh, kind: Kind) -> Iterator[tuple[Resource, dict]]:
         for hook in items if isinstance(items, list) else ():
             if isinstance(hook, dict):
                 yield config, hook
+
+
+def istio_hooks(mesh: Mesh) -> Iterator[tuple[Resource, tuple[object, ...], dict]]:
+    """``(configuration, path to clientConfig, clientConfig)`` of Istio's webhooks: those in
+    the ``istio-sidecar-injector*`` and ``istio-validator*`` configurations."""
+    for kind, prefix in ISTIO_WEBHOOK_PREFIXES.items():
+        for config, hook in webhooks(mesh, kind):
+            if not config.name.startswith(prefix):
+                continue
+            index = config.body["webhooks"].index(hook)
+            client = hook.get("clientConfig")
+            yield (
+                config,
+                ("webhooks", index, "clientConfig"),
+                client if isinstance(client, dict) else {},
+            )
 
 
 def would_inject(mesh: Mesh, workload: Workload) -> bool:

@@ -14,6 +14,7 @@ from meshlint.model import Resource
 
 __all__ = [
     "PROXY",
+    "auto_image",
     "containers",
     "has_proxy",
     "in_mesh",
@@ -64,6 +65,17 @@ def containers(template: Mapping) -> Iterator[tuple[tuple[object, ...], dict]]:
 
 def has_proxy(template: Mapping) -> bool:
     return any(c.get("name") == PROXY for _, c in containers(template))
+
+
+def auto_image(template: Mapping) -> tuple[object, ...] | None:
+    """Path (from the template) to the first ``image: auto`` of a regular container, or None.
+
+    ``auto`` is the placeholder that Istio's injector replaces with the proxy image (gateway
+    deployments use it); a pod that still has it was never injected and cannot start."""
+    for path, container in containers(template):
+        if path[1] == "containers" and container.get("image") == "auto":
+            return (*path, "image")
+    return None
 
 
 def port_protocol(name: object, protocol: object = None, app_protocol: object = None) -> str | None:

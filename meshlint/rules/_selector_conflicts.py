@@ -1,8 +1,12 @@
-"""Shared by `sidecar-selector-conflict` and `telemetry-selector-conflict`: resources of one
-kind whose workload selectors overlap, so that which one applies to a proxy is undefined."""
+"""Resources of one kind that compete for the same proxies, so that which one applies is
+undefined: several namespace defaults (no selector) in a namespace, shared by
+`sidecar-multiple-defaults`, `telemetry-multiple-defaults` and `peer-authentication-conflict`;
+and overlapping workload selectors, shared by `sidecar-selector-conflict`,
+`telemetry-selector-conflict` and `peer-authentication-conflict`."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from meshlint.findings import Finding
@@ -11,7 +15,7 @@ from meshlint.model import Kind
 from meshlint.policies import selection, workload_name
 from meshlint.rules.base import Rule, quoted_list, related, report
 
-__all__ = ["conflicts"]
+__all__ = ["conflicts", "multiple_defaults"]
 
 
 def conflicts(
@@ -44,4 +48,34 @@ def conflicts(
                 "which one is undefined. Make the selectors disjoint or merge the resources"
             )
             where = [related(r, ("metadata", "name"), f"also selects: {r.display}") for r in others]
+            yield report(rule, resource, ("metadata", "name"), message, where)
+
+
+def multiple_defaults(
+    mesh: Mesh,
+    kind: Kind,
+    rule: Rule,
+    noun: str,
+    skip_namespace: Callable[[Mesh, str | None], bool] | None = None,
+) -> Iterator[Finding]:
+    """Findings for namespaces with several selector-less resources of ``kind`` (namespaces
+    for which ``skip_namespace`` is true are not reported)."""
+    by_namespace = defaultdict(list)
+    for resource in mesh.of_type(kind):
+        targeted = "targetRef" in resource.spec or "targetRefs" in resource.spec
+        if selection(mesh, resource).labels is None and not targeted:
+            by_namespace[resource.namespace].append(resource)
+    for namespace, resources in by_namespace.items():
+        if len(resources) < 2:
+            continue
+        if skip_namespace is not None and skip_namespace(mesh, namespace):
+            continue
+        for resource in resources:
+            others = [r for r in resources if r is not resource]
+            message = (
+                f"namespace {namespace!r} has {len(resources)} {noun} resources without a "
+                f"selector (also {quoted_list(r.name for r in others)}); only one of them "
+                "applies. Merge them into one, or give the others a selector"
+            )
+            where = [related(r, ("metadata", "name"), f"also default: {r.display}") for r in others]
             yield report(rule, resource, ("metadata", "name"), message, where)

@@ -38,8 +38,8 @@ from urllib.parse import urlsplit
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
+from meshlint.injector import istio_hooks
 from meshlint.rules.base import Rule, report
-from meshlint.rules.external_control_plane_url import istio_hooks
 
 RULE = Rule(
     code="ML808",

@@ -40,8 +40,7 @@ from urllib.parse import urlsplit
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.injector import MUTATING_WEBHOOK, VALIDATING_WEBHOOK, webhooks
-from meshlint.model import Resource
+from meshlint.injector import istio_hooks
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -52,23 +51,6 @@ RULE = Rule(
     kinds=("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"),
     refs=("IST0163",),
 )
-
-PREFIXES = {MUTATING_WEBHOOK: "istio-sidecar-injector", VALIDATING_WEBHOOK: "istio-validator"}
-
-
-def istio_hooks(mesh: Mesh) -> Iterator[tuple[Resource, tuple[object, ...], dict]]:
-    """``(configuration, path to clientConfig, clientConfig)`` of Istio's webhooks."""
-    for kind, prefix in PREFIXES.items():
-        for config, hook in webhooks(mesh, kind):
-            if not config.name.startswith(prefix):
-                continue
-            index = config.body["webhooks"].index(hook)
-            client = hook.get("clientConfig")
-            yield (
-                config,
-                ("webhooks", index, "clientConfig"),
-                client if isinstance(client, dict) else {},
-            )
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:

@@ -47,7 +47,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.injector import would_inject
-from meshlint.podspec import containers
+from meshlint.podspec import auto_image
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -58,13 +58,6 @@ RULE = Rule(
     kinds=("Deployment", "StatefulSet", "DaemonSet", "Namespace", "MutatingWebhookConfiguration"),
     refs=("IST0146",),
 )
-
-
-def auto_image(template: dict) -> tuple[object, ...] | None:
-    for path, container in containers(template):
-        if path[1] == "containers" and container.get("image") == "auto":
-            return (*path, "image")
-    return None
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:

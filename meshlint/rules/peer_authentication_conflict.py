@@ -48,9 +48,8 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
-from meshlint.rules._selector_conflicts import conflicts
+from meshlint.rules._selector_conflicts import conflicts, multiple_defaults
 from meshlint.rules.base import Rule
-from meshlint.rules.sidecar_multiple_defaults import multiple_defaults
 
 RULE = Rule(
     code="ML704",

@@ -32,8 +32,8 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
+from meshlint.podspec import auto_image
 from meshlint.rules.base import Rule, report
-from meshlint.rules.image_auto_not_injected import auto_image
 
 RULE = Rule(
     code="ML420",

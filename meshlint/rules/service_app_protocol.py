@@ -46,8 +46,8 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
 from meshlint.podspec import port_protocol, service_ports
+from meshlint.rules._services import istio_managed
 from meshlint.rules.base import Rule, report
-from meshlint.rules.service_port_name import skipped
 
 RULE = Rule(
     code="ML411",
@@ -61,7 +61,7 @@ RULE = Rule(
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for service in mesh.of_type(K.SERVICE):
-        if skipped(service, mesh):
+        if istio_managed(service, mesh):
             continue
         for path, port in service_ports(service):
             value = port.get("appProtocol")

@@ -44,9 +44,9 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.injection import is_system_namespace
-from meshlint.model import K, Resource
+from meshlint.model import K
 from meshlint.podspec import port_protocol, service_ports
+from meshlint.rules._services import istio_managed
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -59,20 +59,9 @@ RULE = Rule(
 )
 
 
-def skipped(service: Resource, mesh: Mesh) -> bool:
-    """System namespaces and Services that Istio's installers and controllers manage."""
-    labels = service.labels
-    return (
-        is_system_namespace(service.namespace or "", mesh.settings)
-        or "istio" in labels
-        or labels.get("release") == "istio"
-        or "gateway.istio.io/managed" in labels
-    )
-
-
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for service in mesh.of_type(K.SERVICE):
-        if skipped(service, mesh) or service.spec.get("type") == "ExternalName":
+        if istio_managed(service, mesh) or service.spec.get("type") == "ExternalName":
             continue
         for path, port in service_ports(service):
             if port.get("appProtocol") or port_protocol(None, port.get("protocol")):

@@ -40,15 +40,14 @@ spec:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.ambient import namespace_is_ambient
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
-from meshlint.policies import selection
-from meshlint.rules.base import Rule, quoted_list, related, report
+from meshlint.rules._selector_conflicts import multiple_defaults
+from meshlint.rules.base import Rule
 
 RULE = Rule(
     code="ML153",
@@ -61,28 +60,6 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    yield from multiple_defaults(mesh, K.SIDECAR, RULE, "Sidecar")
-
-
-def multiple_defaults(mesh: Mesh, kind, rule: Rule, noun: str) -> Iterator[Finding]:
-    """Findings for namespaces with several selector-less resources of ``kind``; shared with
-    `telemetry-multiple-defaults`."""
-    by_namespace = defaultdict(list)
-    for resource in mesh.of_type(kind):
-        targeted = "targetRef" in resource.spec or "targetRefs" in resource.spec
-        if selection(mesh, resource).labels is None and not targeted:
-            by_namespace[resource.namespace].append(resource)
-    for namespace, resources in by_namespace.items():
-        if len(resources) < 2:
-            continue
-        if kind == K.SIDECAR and namespace_is_ambient(mesh, namespace):
-            continue
-        for resource in resources:
-            others = [r for r in resources if r is not resource]
-            message = (
-                f"namespace {namespace!r} has {len(resources)} {noun} resources without a "
-                f"selector (also {quoted_list(r.name for r in others)}); only one of them "
-                "applies. Merge them into one, or give the others a selector"
-            )
-            where = [related(r, ("metadata", "name"), f"also default: {r.display}") for r in others]
-            yield report(rule, resource, ("metadata", "name"), message, where)
+    yield from multiple_defaults(
+        mesh, K.SIDECAR, RULE, "Sidecar", skip_namespace=namespace_is_ambient
+    )
