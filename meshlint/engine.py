@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from meshlint.cache import ParseCache
 from meshlint.findings import Finding, Severity, Suppression
-from meshlint.graph import build_mesh
+from meshlint.graph import Mesh, build_mesh
 from meshlint.loader import (
     STDIN,
     Keyed,
@@ -97,7 +97,7 @@ def analyse(
         if cache is None or STDIN in files:
             sources = load_files(files, limits, progress, cache, jobs, write_behind=True)
             try:
-                return analyse_sources(sources, settings, rules, policy)
+                return analyse_sources(sources, settings, rules, policy, jobs)
             finally:
                 if cache is not None:
                     cache.wait()
@@ -114,7 +114,7 @@ def analyse(
             return _stored_report(stored, contents, rules, limits)
         sources = load_files(files, limits, progress, cache, jobs, contents, write_behind=True)
         try:
-            report = analyse_sources(sources, settings, rules, policy)
+            report = analyse_sources(sources, settings, rules, policy, jobs)
         finally:
             cache.wait()
         if not report.internal_errors:
@@ -170,12 +170,31 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Below this many resources the rules take less time than forking a second process.
+MIN_RESOURCES_TO_SPLIT = 1000
+
+
+def run_rule(mesh: Mesh, settings: Settings, rule: Rule) -> tuple[list[Finding], str | None]:
+    """One rule's findings, and the traceback if it failed (its bug is contained: the findings
+    it yielded before failing are kept, with an ``internal-error`` finding)."""
+    found: list[Finding] = []
+    try:
+        found.extend(rule.check(mesh, settings.options_for(rule.name, dict(rule.options))))
+    except Exception as error:
+        found.append(_internal_error(f"rule {rule.name} ({rule.code})", error, mesh.sources))
+        return found, traceback.format_exc()
+    return found, None
+
+
 def analyse_sources(
     sources: list[SourceFile],
     settings: Settings = Settings(),
     rules: tuple[Rule, ...] = RULES,
     policy: Policy = Policy(),
+    jobs: int = 1,
 ) -> Report:
+    """Analyse parsed sources. With ``jobs`` above one and a large mesh, the rules are split
+    between this process and a forked one (``parallel.run_split``)."""
     extraction = extract_resources(sources, settings.default_namespace)
     findings: list[Finding] = []
     tracebacks: list[str] = []
@@ -185,13 +204,16 @@ def analyse_sources(
         tracebacks.append(traceback.format_exc())
         findings.append(_internal_error("building the mesh", error, sources))
         mesh = build_mesh([], sources, settings)
-    for rule in rules:
-        options = settings.options_for(rule.name, dict(rule.options))
-        try:
-            findings.extend(rule.check(mesh, options))
-        except Exception as error:  # contain a rule's bug; the run goes on
-            tracebacks.append(traceback.format_exc())
-            findings.append(_internal_error(f"rule {rule.name} ({rule.code})", error, sources))
+    if jobs > 1 and len(extraction.resources) >= MIN_RESOURCES_TO_SPLIT:
+        from meshlint.parallel import run_split
+
+        results = run_split(lambda index: run_rule(mesh, settings, rules[index]), len(rules))
+    else:
+        results = [run_rule(mesh, settings, rule) for rule in rules]
+    for rule_findings, failure in results:
+        findings.extend(rule_findings)
+        if failure is not None:
+            tracebacks.append(failure)
     findings, suppressed = apply_policy(findings, sources, extraction.resources, rules, policy)
     scope = policy.scope
     if scope is None:

@@ -1,0 +1,63 @@
+"""Rules split across two processes: the same findings in the same order as one process, a
+failing rule still contained, a dead child's share done here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from meshlint import engine
+from meshlint.engine import analyse_sources
+from meshlint.loader import discover, load_files, load_text
+from meshlint.parallel import run_split
+from meshlint.rules import find_rule
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from generate import generate
+
+
+def test_split_results_come_back_in_order():
+    assert run_split(lambda i: (i, os.getpid()), 5)[::2] == [(i, os.getpid()) for i in (0, 2, 4)]
+    values = run_split(lambda i: (i, os.getpid()), 5)
+    assert [v for v, _ in values] == [0, 1, 2, 3, 4]
+    assert {pid for _, pid in values[1::2]} != {os.getpid()}  # really done elsewhere
+
+
+def test_a_dead_child_share_is_done_here():
+    parent = os.getpid()
+
+    def task(index: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the child dies before sending anything
+        return index * index
+
+    assert run_split(task, 6) == [0, 1, 4, 9, 16, 25]
+
+
+def test_split_run_reports_what_one_process_reports(tmp_path, monkeypatch):
+    tree = generate(tmp_path / "tree", services=60, seed=11)
+    sources = load_files(list(discover([str(tree)])))
+    monkeypatch.setattr(engine, "MIN_RESOURCES_TO_SPLIT", 0)
+    alone = analyse_sources(sources, jobs=1)
+    split = analyse_sources(sources, jobs=2)
+    assert alone.findings and split.findings == alone.findings
+    assert split.suppressed == alone.suppressed and not split.internal_errors
+
+
+def test_a_rule_failing_in_the_child_is_contained(monkeypatch):
+    rule = find_rule("dangling-host")
+
+    def check(mesh, options):
+        raise ValueError("boom")
+
+    broken = replace(rule, check=check)
+    rules = (find_rule("yaml-syntax"), broken, find_rule("weight-sum"))  # index 1: the child
+    monkeypatch.setattr(engine, "MIN_RESOURCES_TO_SPLIT", 0)
+    source = load_text("a.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n")
+    report = analyse_sources([source], rules=rules, jobs=2)
+    assert [f.rule for f in report.findings] == ["internal-error"]
+    assert "dangling-host" in report.findings[0].message
+    assert report.internal_errors == 1 and "ValueError: boom" in report.tracebacks[0]
