@@ -7,7 +7,8 @@ For each size it generates a seeded tree (benchmarks/generate.py) and times, in 
 processes on the same tree: the parse floor (every document loaded with PyYAML's C loader, no
 analysis), meshlint cold in one process (empty cache, all rules), meshlint cold with parallel
 workers, meshlint warm (nothing changed), and meshlint after one file changed. It prints wall
-times (best of --repeat), their ratio to the floor, peak memory, and whether each target holds.
+times (best of --repeat rounds), their ratio to the floor, peak memory, and whether each target
+holds.
 """
 
 from __future__ import annotations
@@ -54,39 +55,41 @@ def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def best(argv: list[str], env: dict[str, str], repeat: int, before=None) -> tuple[float, float]:
-    runs = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        runs.append(measure(argv, env))
-    return min(r[0] for r in runs), max(r[1] for r in runs)
-
-
 def bench(services: int, repeat: int, jobs: int, workdir: Path) -> dict[str, tuple[float, float]]:
+    """Best time and peak memory of each run. The runs go in rounds (floor, cold, cold with
+    jobs, warm, one changed; ``repeat`` rounds), so a machine that gets busier or quieter
+    during the benchmark shifts every ratio alike instead of the runs measured last."""
     tree = generate(workdir / f"tree-{services}", services)
     cache = workdir / f"cache-{services}"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     meshlint = [sys.executable, "-m", "meshlint", str(tree), "--format", "json", "--exit-zero"]
     cached = [*meshlint, "--cache-dir", str(cache)]
-
-    def clear() -> None:
-        shutil.rmtree(cache, ignore_errors=True)
-
-    results = {"floor": best([sys.executable, "-c", FLOOR, str(tree)], env, repeat)}
-    results["cold"] = best([*cached, "--jobs", "1"], env, repeat, before=clear)
-    results["cold-jobs"] = best([*cached, "--jobs", str(jobs)], env, repeat, before=clear)
-    results["warm"] = best([*cached, "--jobs", str(jobs)], env, repeat)
     changed = sorted(tree.rglob("virtualservice.yaml"))[0]
     original = changed.read_text()
-    counter = iter(range(10**6))
-
-    def change_one() -> None:
-        changed.write_text(original.replace("timeout: 3s", f"timeout: {next(counter) + 4}s"))
-
-    results["one-changed"] = best([*cached, "--jobs", str(jobs)], env, repeat, before=change_one)
-    changed.write_text(original)
-    return results
+    runs = {
+        "floor": [sys.executable, "-c", FLOOR, str(tree)],
+        "cold": [*cached, "--jobs", "1"],
+        "cold-jobs": [*cached, "--jobs", str(jobs)],
+        "warm": [*cached, "--jobs", str(jobs)],  # after cold-jobs filled the cache
+        "one-changed": [*cached, "--jobs", str(jobs)],
+    }
+    measured: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+    try:
+        for round_number in range(repeat):
+            for name, argv in runs.items():
+                if name in ("cold", "cold-jobs"):
+                    shutil.rmtree(cache, ignore_errors=True)
+                if name == "one-changed":
+                    changed.write_text(
+                        original.replace("timeout: 3s", f"timeout: {round_number + 4}s")
+                    )
+                measured[name].append(measure(argv, env))
+            changed.write_text(original)
+    finally:
+        changed.write_text(original)
+    return {
+        name: (min(r[0] for r in rows), max(r[1] for r in rows)) for name, rows in measured.items()
+    }
 
 
 def report(services: int, results: dict[str, tuple[float, float]]) -> list[str]:
