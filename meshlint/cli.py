@@ -196,7 +196,8 @@ def _check_parser() -> argparse.ArgumentParser:
         "-j",
         type=int,
         metavar="N",
-        help="parse in N processes on large cold runs (default: the number of cores; 1 disables)",
+        help="run the rules in N processes on large meshes (default: the number of cores; "
+        "1 disables)",
     )
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.add_argument("--version", action="store_true", help="print the version and exit")

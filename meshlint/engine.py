@@ -95,7 +95,7 @@ def analyse(
     with gc_paused():
         files = list(discover(paths))
         if cache is None or STDIN in files:
-            sources = load_files(files, limits, progress, cache, jobs, write_behind=True)
+            sources = load_files(files, limits, progress, cache, write_behind=True)
             try:
                 return analyse_sources(sources, settings, rules, policy, jobs)
             finally:
@@ -112,7 +112,7 @@ def analyse(
         stored = load_result(cache, key)
         if stored is not None:
             return _stored_report(stored, contents, rules, limits)
-        sources = load_files(files, limits, progress, cache, jobs, contents, write_behind=True)
+        sources = load_files(files, limits, progress, cache, contents, write_behind=True)
         try:
             report = analyse_sources(sources, settings, rules, policy, jobs)
         finally:
@@ -194,7 +194,7 @@ def analyse_sources(
     jobs: int = 1,
 ) -> Report:
     """Analyse parsed sources. With ``jobs`` above one and a large mesh, the rules are split
-    between this process and a forked one (``parallel.run_split``)."""
+    between this process and forked ones (``parallel.run_split``)."""
     extraction = extract_resources(sources, settings.default_namespace)
     findings: list[Finding] = []
     tracebacks: list[str] = []
@@ -207,7 +207,7 @@ def analyse_sources(
     if jobs > 1 and len(extraction.resources) >= MIN_RESOURCES_TO_SPLIT:
         from meshlint.parallel import run_split
 
-        results = run_split(lambda index: run_rule(mesh, settings, rules[index]), len(rules))
+        results = run_split(lambda i: run_rule(mesh, settings, rules[i]), len(rules), jobs)
     else:
         results = [run_rule(mesh, settings, rule) for rule in rules]
     for rule_findings, failure in results:

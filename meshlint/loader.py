@@ -131,10 +131,9 @@ def load_paths(
     limits: Limits = Limits(),
     progress: Progress | None = None,
     cache: ParseCache | None = None,
-    jobs: int = 1,
 ) -> list[SourceFile]:
     """Read and parse every file below ``paths`` (see ``load_files``)."""
-    return load_files(list(discover(paths)), limits, progress, cache, jobs)
+    return load_files(list(discover(paths)), limits, progress, cache)
 
 
 def load_files(
@@ -142,12 +141,11 @@ def load_files(
     limits: Limits = Limits(),
     progress: Progress | None = None,
     cache: ParseCache | None = None,
-    jobs: int = 1,
     contents: dict[str, Keyed | SourceFile] | None = None,
     write_behind: bool = False,
 ) -> list[SourceFile]:
     """Read and parse ``files`` (found by ``discover``): from the cache where a file's content
-    was seen before, on ``jobs`` processes when many files are new, else here. ``contents``
+    was seen before, else here. ``contents``
     holds files already read (path -> ``read_keyed``'s answer);
     it is emptied as files are taken, so their bytes need not all stay in memory. With
     ``write_behind``, new cache entries are written in the background: the caller must call
@@ -173,29 +171,25 @@ def load_files(
             read[index] = (key, data)
         else:
             sources[index] = from_cache(path, data, entry)
-    parsed = None
-    if jobs > 1:
-        from meshlint.parallel import load_many
 
-        parsed = load_many([files[i] for i in pending], limits, cache, jobs)
-    parsed_elsewhere = parsed is not None
-    if parsed is None:
-        parsed = []
-        for done, index in enumerate(pending, 1):
-            if index in read:
-                key, data = read.pop(index)  # let each file's bytes go once parsed
-                parsed.append((load_text(files[index], data, limits), key))
-            else:
-                parsed.append((load_file(files[index], limits), None))
-            if progress is not None:
-                progress(len(files) - len(pending) + done, len(files))
+    # Parsed here, not split among processes: pickling a child's documents back costs what
+    # parsing them in parallel saves (measured on two cores).
+    parsed = []
+    for done, index in enumerate(pending, 1):
+        if index in read:
+            key, data = read.pop(index)  # let each file's bytes go once parsed
+            parsed.append((load_text(files[index], data, limits), key))
+        else:
+            parsed.append((load_file(files[index], limits), None))
+        if progress is not None:
+            progress(len(files) - len(pending) + done, len(files))
     for index, (source, key) in zip(pending, parsed, strict=True):
         sources[index] = source
         if cache is not None and key is not None and not _unread(source):
             cache.put(key, to_cache(source), source.problems, bool(source.text))
     if cache is not None:
         cache.flush(background=write_behind)
-    if progress is not None and (parsed_elsewhere or not pending):
+    if progress is not None and not pending:
         progress(len(files), len(files))
     return sources  # type: ignore[return-value]
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from meshlint import cache as cache_module
 from meshlint import loader as loader_module
-from meshlint import parallel, statindex
+from meshlint import statindex
 from meshlint.cache import FORMAT, ParseCache
 from meshlint.cli import main
-from meshlint.loader import discover, load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = """\
@@ -163,25 +162,6 @@ def test_packs_are_compacted_when_they_pile_up(tmp_path, monkeypatch):
         assert lint(tree, cache)["findings"] == []
         assert len(packs(cache)) <= 3
     assert lint(tree, cache) == lint(tree, None)
-
-
-def test_parallel_parse_matches_sequential(tmp_path, monkeypatch):
-    for index in range(24):
-        (tmp_path / f"f{index:02d}.yaml").write_text(GOOD.replace("shop", f"ns{index}"))
-    (tmp_path / "broken.yaml").write_text("a: [\n")
-    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 4)
-    files = list(discover([str(tmp_path)]))
-    sequential = load_paths(files)
-    together = load_paths(files, jobs=3)
-    cache = ParseCache(tmp_path / "cache")
-    with_cache = load_paths(files, cache=cache, jobs=3)
-    assert cache.misses == len(files)
-
-    def view(sources):
-        return [(s.path, [d.value for d in s.documents], s.problems) for s in sources]
-
-    assert view(together) == view(with_cache) == view(sequential)
-    assert view(load_paths(files, cache=ParseCache(tmp_path / "cache"), jobs=3)) == view(sequential)
 
 
 def results(cache: Path) -> list[Path]:

@@ -61,3 +61,15 @@ def test_a_rule_failing_in_the_child_is_contained(monkeypatch):
     assert [f.rule for f in report.findings] == ["internal-error"]
     assert "dangling-host" in report.findings[0].message
     assert report.internal_errors == 1 and "ValueError: boom" in report.tracebacks[0]
+
+
+def test_three_way_split_keeps_order_and_survives_a_dead_child():
+    parent = os.getpid()
+    assert run_split(lambda i: i * 2, 7, 3) == [0, 2, 4, 6, 8, 10, 12]
+
+    def task(index: int) -> int:
+        if os.getpid() != parent and index % 3 == 2:
+            os._exit(1)  # the second child dies; the first one's share still comes back
+        return -index
+
+    assert run_split(task, 8, 3) == [0, -1, -2, -3, -4, -5, -6, -7]
