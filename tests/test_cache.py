@@ -198,6 +198,15 @@ def test_a_damaged_or_planted_result_is_ignored(tmp_path):
     assert lint(tree, cache) == expected
 
 
+def tree_with(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
+    """A tree of manifests, and a cache directory beside it."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name, text in files.items():
+        (tree / name).write_text(text)
+    return tree, tmp_path / "cache"
+
+
 def lint_text(path: Path, cache: Path) -> str:
     out = io.StringIO()
     main([str(path), "--cache-dir", str(cache), "--no-color"], stdout=out, stderr=io.StringIO())
@@ -218,11 +227,8 @@ def count_reads(monkeypatch) -> list[str]:
 
 def test_a_settled_unchanged_tree_is_not_read_again(tmp_path, monkeypatch):
     monkeypatch.setattr(statindex, "SETTLE_NS", 0)  # the files here are seconds old at most
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    (tree / "a.yaml").write_text(GOOD.replace("host: web}", "host: wbe}"))
-    (tree / "b.yaml").write_text(GOOD.replace("shop", "shop2"))
-    cache = tmp_path / "cache"
+    broken, other = GOOD.replace("host: web}", "host: wbe}"), GOOD.replace("shop", "shop2")
+    tree, cache = tree_with(tmp_path, {"a.yaml": broken, "b.yaml": other})
     cold = lint_text(tree, cache)
     read = count_reads(monkeypatch)
     assert lint_text(tree, cache) == cold  # excerpt included: the finding's file is read
@@ -231,11 +237,8 @@ def test_a_settled_unchanged_tree_is_not_read_again(tmp_path, monkeypatch):
 
 def test_an_edit_that_keeps_size_and_modification_time_is_seen(tmp_path, monkeypatch):
     monkeypatch.setattr(statindex, "SETTLE_NS", 0)
-    tree = tmp_path / "tree"
-    tree.mkdir()
+    tree, cache = tree_with(tmp_path, {"a.yaml": GOOD})
     manifest = tree / "a.yaml"
-    manifest.write_text(GOOD)
-    cache = tmp_path / "cache"
     assert lint(tree, cache)["findings"] == []
     before = manifest.stat()
     manifest.write_text(GOOD.replace("host: web}", "host: wbe}"))  # same size
@@ -245,11 +248,8 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(tmp_path, monkeyp
 
 
 def test_a_file_changed_just_before_the_run_is_always_read(tmp_path, monkeypatch):
-    tree = tmp_path / "tree"
-    tree.mkdir()
+    tree, cache = tree_with(tmp_path, {"a.yaml": GOOD})
     manifest = tree / "a.yaml"
-    manifest.write_text(GOOD)
-    cache = tmp_path / "cache"
     lint(tree, cache)
     read = count_reads(monkeypatch)
     lint(tree, cache)  # the file is younger than the settling time: not recorded, read again
@@ -260,10 +260,7 @@ def test_a_file_changed_just_before_the_run_is_always_read(tmp_path, monkeypatch
 
 def test_a_damaged_stat_index_is_an_empty_one(tmp_path, monkeypatch):
     monkeypatch.setattr(statindex, "SETTLE_NS", 0)
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    (tree / "a.yaml").write_text(GOOD.replace("host: web}", "host: wbe}"))
-    cache = tmp_path / "cache"
+    tree, cache = tree_with(tmp_path, {"a.yaml": GOOD.replace("host: web}", "host: wbe}")})
     expected = lint(tree, cache)
     (index_file,) = cache.rglob("stat-index-*.json")
     for damage in (b"", b"{not json", b"[1, 2]", b'{"/x": [1, 2, 3, 4, 5, 7]}'):
