@@ -1,14 +1,15 @@
-"""Rules split across two processes: the same findings in the same order as one process, a
-failing rule still contained, a dead child's share done here."""
+"""Rules shared among processes: the same findings in the same order as one process, a
+failing rule still contained, a dead child's tasks done here."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
-from meshlint import engine
+from meshlint import engine, parallel
 from meshlint.engine import analyse_sources
 from meshlint.loader import discover, load_files, load_text
 from meshlint.parallel import run_split
@@ -19,14 +20,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import generate
 
 
-def test_split_results_come_back_in_order():
-    assert run_split(lambda i: (i, os.getpid()), 5)[::2] == [(i, os.getpid()) for i in (0, 2, 4)]
-    values = run_split(lambda i: (i, os.getpid()), 5)
-    assert [v for v, _ in values] == [0, 1, 2, 3, 4]
-    assert {pid for _, pid in values[1::2]} != {os.getpid()}  # really done elsewhere
+def test_split_results_come_back_in_order_from_both_processes():
+    def task(index: int) -> tuple[int, int]:
+        time.sleep(0.02)  # long enough that the child draws some tasks too
+        return index, os.getpid()
+
+    values = run_split(task, 12)
+    assert [index for index, _ in values] == list(range(12))
+    assert len({pid for _, pid in values}) == 2 and os.getpid() in {pid for _, pid in values}
 
 
-def test_a_dead_child_share_is_done_here():
+def test_more_tasks_than_tokens_share_tokens(monkeypatch):
+    monkeypatch.setattr(parallel, "_MAX_TOKENS", 3)
+    assert run_split(lambda i: i + 1, 10) == list(range(1, 11))
+
+
+def test_a_dead_child_tasks_are_done_here():
     parent = os.getpid()
 
     def task(index: int) -> int:
@@ -63,13 +72,14 @@ def test_a_rule_failing_in_the_child_is_contained(monkeypatch):
     assert report.internal_errors == 1 and "ValueError: boom" in report.tracebacks[0]
 
 
-def test_three_way_split_keeps_order_and_survives_a_dead_child():
+def test_three_way_split_keeps_order_and_survives_dying_children():
     parent = os.getpid()
     assert run_split(lambda i: i * 2, 7, 3) == [0, 2, 4, 6, 8, 10, 12]
 
     def task(index: int) -> int:
         if os.getpid() != parent and index % 3 == 2:
-            os._exit(1)  # the second child dies; the first one's share still comes back
+            os._exit(1)  # a child that draws such a task dies; what it drew is redone here
         return -index
 
     assert run_split(task, 8, 3) == [0, -1, -2, -3, -4, -5, -6, -7]
+    assert run_split(task, 8, 1) == [0, -1, -2, -3, -4, -5, -6, -7]
