@@ -71,38 +71,57 @@ class FieldSet:
 
     ``FieldSet({"spec.http[].timeout": a, "spec.http[].retries.backoff": b}).find(body)``
     yields ``(a_or_b, path, value)``: the shared prefix ``spec.http[]`` is visited once, and
-    absent branches are skipped at their first missing key.
+    absent branches are skipped at their first missing key. Each trie node is compiled to a
+    tuple ``(payloads, named steps, child for each item, child for each value)`` so the walk
+    tests only the steps a node has.
     """
 
-    __slots__ = ("_trie",)
-    _END = "\0end"
+    __slots__ = ("_root",)
 
     def __init__(self, patterns: dict[str, object]) -> None:
-        self._trie: dict[object, object] = {}
+        trie: dict[object, object] = {}
         for pattern, payload in patterns.items():
-            node = self._trie
+            node = trie
             for step in compile_pattern(pattern):
                 node = node.setdefault(step, {})
-            node.setdefault(self._END, []).append(payload)
+            node.setdefault(_END, []).append(payload)
+        self._root = _compiled(trie)
 
     def find(
         self, root: object, base: tuple[object, ...] = ()
     ) -> Iterator[tuple[object, tuple[object, ...], object]]:
-        stack: list[tuple[dict, object, tuple[object, ...]]] = [(self._trie, root, base)]
-        end = self._END
+        stack: list[tuple[tuple, object, tuple[object, ...]]] = [(self._root, root, base)]
+        pop, push = stack.pop, stack.append
         while stack:
-            trie, node, path = stack.pop()
-            for step, child in trie.items():
-                if step is end:
-                    for payload in child:
-                        yield payload, path, node
-                elif step is EACH:
-                    if isinstance(node, list):
-                        for index in range(len(node) - 1, -1, -1):
-                            stack.append((child, node[index], (*path, index)))
-                elif step is VALUES:
-                    if isinstance(node, dict):
-                        for key, value in reversed(node.items()):
-                            stack.append((child, value, (*path, key)))
-                elif isinstance(node, dict) and step in node:
-                    stack.append((child, node[step], (*path, step)))
+            (payloads, named, each, values), node, path = pop()
+            for payload in payloads:
+                yield payload, path, node
+            if node.__class__ is dict or isinstance(node, dict):
+                for step, child in named:
+                    if step in node:
+                        push((child, node[step], (*path, step)))
+                if values is not None:
+                    for key, value in reversed(node.items()):
+                        push((values, value, (*path, key)))
+            elif each is not None and isinstance(node, list):
+                for index in range(len(node) - 1, -1, -1):
+                    push((each, node[index], (*path, index)))
+
+
+_END = "\0end"
+
+
+def _compiled(trie: dict) -> tuple:
+    named = tuple(
+        (step, _compiled(child))
+        for step, child in reversed(trie.items())  # pushed in reverse: visited in order
+        if step is not EACH and step is not VALUES and step != _END
+    )
+    each = trie.get(EACH)
+    values = trie.get(VALUES)
+    return (
+        tuple(trie.get(_END, ())),
+        named,
+        None if each is None else _compiled(each),
+        None if values is None else _compiled(values),
+    )
