@@ -9,6 +9,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "meshlint"
 # module (or package) -> meshlint modules it must never import, directly or inside a function
 FORBIDDEN = {
     "yamlpos": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
+    "fastyaml": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
+    "statindex": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
+    "parallel": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "loader": ("model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "model": ("graph", "rules", "engine", "policy", "reporters", "cli"),
     "hosts": ("graph", "rules", "engine", "policy", "reporters", "cli"),
