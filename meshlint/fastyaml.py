@@ -31,7 +31,7 @@ __all__ = ["accepts", "load"]
 # A plain scalar follows white space or a flow indicator (the text is searched with a newline
 # in front), and ends before white space and the end of the line, a comment, a flow indicator
 # or a key's colon.
-_END = r"(?=[ \t]*(?:$|#|[,\]\}]|:(?:[ \t]|$)))"
+_END = r"(?=[ \t]*(?:$|\r|#|[,\]\}]|:(?:[ \t\r]|$)))"
 _BOOL_1_1 = r"yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N"
 _RESOLVED_DIFFERENTLY = "|".join(
     (
@@ -51,11 +51,11 @@ _NON_STRING_KEY = (
 )
 # The lookahead after the boundary is a quick filter: only a token that starts with one of
 # these characters, or a short word, is tried against the alternatives.
-_CANDIDATE = r"(?=[-+.0-9<=!&*?~:]|[yYnNoOtTfF][a-zA-Z]{0,4}[ \t]*(?:$|[#:,\]\}]))"
+_CANDIDATE = r"(?=[-+.0-9<=!&*?~:]|[yYnNoOtTfF][a-zA-Z]{0,4}[ \t]*(?:$|[\r#:,\]\}]))"
 _REFUSED = re.compile(
     rf"[\s\[\{{,]{_CANDIDATE}"
     rf"(?:(?:{_RESOLVED_DIFFERENTLY}){_END}"
-    rf"|(?:{_NON_STRING_KEY})?(?=[ \t]*:(?:[ \t]|$))"  # a non-string or empty key
+    rf"|(?:{_NON_STRING_KEY})?(?=[ \t]*:(?:[ \t\r]|$))"  # a non-string or empty key
     r"|[!&*]|\?(?:[ \t]|$))",  # a tag, anchor or alias; a complex key
     re.MULTILINE,
 )
@@ -68,6 +68,8 @@ def accepts(text: str, limits: Limits) -> bool:
     size = len(text)
     if size + 2 > limits.max_nodes_per_document:  # a node takes at least a character
         return False
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return False  # line breaks to YAML 1.1 only (and to the exact parser's libyaml)
     if size > limits.max_depth and _may_nest_past(text, limits.max_depth):
         return False  # it could nest past the limit: the exact parser counts and reports
     return "{{" not in text and _REFUSED.search("\n" + text) is None
@@ -100,4 +102,19 @@ def load(text: str, limits: Limits) -> list[object] | None:
         return None
     if any(document is None for document in documents):  # empty and comment-only documents
         return None
+    if "{" in text and _has_non_string_key(documents):
+        return None  # a flow mapping key without a colon (`{a, 80}`) escapes the key pattern
     return documents
+
+
+def _has_non_string_key(value: object) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(key.__class__ is not str for key in node):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False

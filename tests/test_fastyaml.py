@@ -4,6 +4,8 @@ text that would have read the same; it must never accept text that would not."""
 
 from __future__ import annotations
 
+import random
+import re
 import sys
 from pathlib import Path
 
@@ -117,6 +119,10 @@ def test_generated_benchmark_tree_reads_alike(tmp_path):
         "a: =\n",
         "? [1, 2]\n: x\n",
         "image: {{ .Values.image }}\n",
+        "a: {port: ,443}\n",  # a flow mapping key without a colon
+        "a: {b, true}\n",
+        "spec:\n  No\x85x: 1\n",  # NEL breaks a line for YAML 1.1 only
+        "a: yes\rb: 1\n",  # a lone CR ends the line
         "a: 1\na: 2\n",  # duplicate key: the exact parser reports it
         "",
         "# only a comment\n",
@@ -260,3 +266,28 @@ def test_without_ryaml_every_file_takes_the_exact_parser(monkeypatch):
     source = load_text("svc.yaml", text)
     assert source.documents[0].line == 0  # parsed with positions straight away
     assert source.with_positions() is source.documents
+
+
+_INSERTS = [
+    "yes", "No", "on", "y", "null", "010", "0o7", "1_0", "1e3", ".5", "12:30", "=", "<<", "*a",
+    "&a x", "!t x", "? k", "'q'", '"d"', "9" * 20, "-0", "1.", "[1, 2]", "{a: 1}", "- x",
+    "|\n  yes", "#c", "\t1", ": x", "x: y: z", "[a, yes]", "{a: on}", "80: x", "true: y",
+    "\ufeff", "\x85", "\u2028", "\r", "yes\r", "\r\n", "%x", "`x", "!", "&", "*", "|", ">",
+    "-", "?", ":", ",", "[", "]", "{", "}", ",443",
+]  # fmt: skip
+
+
+def test_mutated_manifests_are_refused_or_read_alike():
+    """Real manifests with risky text inserted where scalars and keys start: the search that
+    found the two gaps (NEL line breaks, flow mapping keys without a colon) now kept."""
+    rng = random.Random(7)
+    texts = [text for _, text in corpus() if re.search(r": |- |\n\s*", text)]
+    taken = 0
+    for _ in range(3000):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            starts = [m.end() for m in re.finditer(r": |- |\n\s*", text)]
+            at = rng.choice(starts)
+            text = text[:at] + rng.choice(_INSERTS) + text[at:]
+        taken += assert_agrees(text)
+    assert taken > 300  # the mutations leave many texts the fast path still takes
