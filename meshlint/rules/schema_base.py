@@ -8,13 +8,15 @@ validate twice, and ignoring them all (``--ignore ML50``) validates nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from meshlint.findings import Finding
 from meshlint.graph import Mesh
 from meshlint.rules.base import Rule, report
+from meshlint.schemas.store import builtin_index
 from meshlint.schemas.validate import schema_problems
 
-__all__ = ["ANY_KIND", "ISTIO_KINDS", "LEFT_TO_STRUCTURAL", "schema_findings"]
+__all__ = ["ANY_KIND", "ISTIO_KINDS", "LEFT_TO_STRUCTURAL", "schema_findings", "shipped_kinds"]
 
 ISTIO_KINDS = (
     "VirtualService",
@@ -33,6 +35,20 @@ ISTIO_KINDS = (
     "WasmPlugin",
     "TrafficExtension",
 )
+
+
+@lru_cache(maxsize=1)
+def shipped_kinds() -> tuple[tuple[str, str, str], ...]:
+    """``(group, version, kind)`` of every shipped schema, kinds spelt as in ISTIO_KINDS (a
+    test keeps the two in step): the Istio API as far as meshlint knows it."""
+    spelling = {kind.lower(): kind for kind in ISTIO_KINDS}
+    return tuple(
+        sorted(
+            (group, version, spelling[name])
+            for group, version, name in builtin_index()
+            if name in spelling
+        )
+    )
 
 
 # The kind of an entry below that holds for every kind (user schemas' kinds included).
