@@ -12,8 +12,10 @@ import yaml
 from meshlint.cli import main
 from meshlint.engine import analyse, analyse_sources, select_rules
 from meshlint.loader import load_paths, load_text
-from meshlint.model import extract_resources
+from meshlint.model import K, extract_resources
 from meshlint.rules import RULES
+from meshlint.rules.schema_base import ISTIO_KINDS, shipped_kinds
+from meshlint.rules.unknown_kind import known_groups
 from meshlint.schemas import store
 from meshlint.schemas.convert import (
     convert_crd,
@@ -154,6 +156,22 @@ def test_every_kind_and_version_of_the_crd_file_is_shipped():
     for group, version, kind in versions:
         assert schema_path(SHIPPED, group, version, kind).is_file()
     assert "Apache License" in (SHIPPED / "NOTICE").read_text()
+
+
+def test_istio_kinds_are_the_kinds_of_the_shipped_schemas():
+    # ISTIO_KINDS spells the kinds; a schema whose kind it lacks would be unknown to unknown-kind.
+    assert {name for _, _, name in store.builtin_index()} == {k.lower() for k in ISTIO_KINDS}
+    assert {kind for _, _, kind in shipped_kinds()} == set(ISTIO_KINDS)
+
+
+def test_unknown_kind_knows_the_schema_kinds_and_the_modelled_kinds():
+    groups = known_groups()
+    for group, version, kind in shipped_kinds():
+        assert version in groups[group][0] and kind in groups[group][1]
+    for kind in vars(K).values():
+        if hasattr(kind, "kind") and kind.group in groups:
+            assert kind.kind in groups[kind.group][1], kind
+    assert groups["networking.istio.io"][0] == ("v1alpha3", "v1beta1", "v1")
 
 
 def test_shipped_schemas_are_compact_and_sorted():

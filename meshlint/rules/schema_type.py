@@ -3,7 +3,8 @@ belongs (`timeout: 5`), a single host where a list belongs.
 
 The API server rejects the resource with an error that names only the first such field; the
 finding points at each value and says what the schema expects, with the usual fix (remove
-or add quotes, write a list).
+or add quotes, write a list). A `metadata` that is not a mapping is left to invalid-metadata
+(ML008), which checks metadata on every kind.
 
 ## Bad
 

@@ -30,12 +30,15 @@ spec:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import Resource
 from meshlint.rules.base import Rule, report, suggest
+from meshlint.rules.schema_base import ISTIO_KINDS, shipped_kinds
 
 RULE = Rule(
     code="ML010",
@@ -44,26 +47,9 @@ RULE = Rule(
     summary="A kind, API group or version that does not exist (a misspelling).",
 )
 
-# API group -> (versions, kinds). Groups outside this table (other CRDs) are not judged.
-_ISTIO_NETWORKING = (
-    "VirtualService",
-    "DestinationRule",
-    "Gateway",
-    "ServiceEntry",
-    "Sidecar",
-    "WorkloadEntry",
-    "WorkloadGroup",
-    "EnvoyFilter",
-    "ProxyConfig",
-)
-GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "networking.istio.io": (("v1alpha3", "v1beta1", "v1"), _ISTIO_NETWORKING),
-    "security.istio.io": (
-        ("v1beta1", "v1"),
-        ("AuthorizationPolicy", "PeerAuthentication", "RequestAuthentication"),
-    ),
-    "telemetry.istio.io": (("v1alpha1", "v1"), ("Telemetry",)),
-    "extensions.istio.io": (("v1alpha1",), ("WasmPlugin",)),
+# Groups the shipped schemas do not cover: Istio's installer, and the Kubernetes groups whose
+# kinds sit next to mesh config. API group -> (versions, kinds).
+_OTHER_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "install.istio.io": (("v1alpha1",), ("IstioOperator",)),
     "": (
         ("v1",),
@@ -94,8 +80,37 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "batch": (("v1",), ("Job", "CronJob")),
 }
-_ISTIO_GROUPS = tuple(group for group in GROUPS if group.endswith(".istio.io"))
-_HOME = {kind: group for group, (_, kinds) in GROUPS.items() for kind in kinds}
+_VERSION = re.compile(r"v(\d+)(?:(alpha|beta)(\d+))?")
+
+
+def _version_order(version: str) -> tuple[int, int, int, str]:
+    """Kubernetes' order: alpha, then beta, then GA, each by number; the last is the one to
+    recommend."""
+    match = _VERSION.fullmatch(version)
+    if match is None:
+        return (-1, 0, 0, version)
+    major, stage, minor = match.groups()
+    return (("alpha", "beta", None).index(stage), int(major), int(minor or 0), version)
+
+
+@lru_cache(maxsize=1)
+def known_groups() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """API group -> (versions, oldest first; kinds). The Istio groups come from the shipped
+    schemas, the ones the schema rules validate against; groups outside the table (other
+    CRDs) are not judged."""
+    versions: dict[str, set[str]] = {}
+    kinds: dict[str, set[str]] = {}
+    for group, version, kind in shipped_kinds():
+        versions.setdefault(group, set()).add(version)
+        kinds.setdefault(group, set()).add(kind)
+    istio = {
+        group: (
+            tuple(sorted(versions[group], key=_version_order)),
+            tuple(kind for kind in ISTIO_KINDS if kind in kinds[group]),
+        )
+        for group in kinds
+    }
+    return {**istio, **_OTHER_GROUPS}
 
 
 def _api_version(group: str, version: str) -> str:
@@ -104,10 +119,12 @@ def _api_version(group: str, version: str) -> str:
 
 def _check_resource(resource: Resource) -> Iterator[Finding]:
     group, version, kind = resource.group, resource.version, resource.kind
-    known = GROUPS.get(group)
+    groups = known_groups()
+    known = groups.get(group)
     if known is None:
         # Only a near miss of an Istio group: other groups are CRDs meshlint does not know.
-        near = difflib.get_close_matches(group, _ISTIO_GROUPS, n=1, cutoff=0.85)
+        istio_groups = [name for name in groups if name.endswith(".istio.io")]
+        near = difflib.get_close_matches(group, istio_groups, n=1, cutoff=0.85)
         if near:
             yield report(
                 RULE,
@@ -119,9 +136,9 @@ def _check_resource(resource: Resource) -> Iterator[Finding]:
         return
     versions, kinds = known
     if kind not in kinds:
-        home = _HOME.get(kind)
+        home = next((name for name, (_, names) in groups.items() if kind in names), None)
         if home is not None:
-            right = _api_version(home, GROUPS[home][0][-1])
+            right = _api_version(home, groups[home][0][-1])
             message = f"{kind} is not in API group {group or 'core'!r}; use `apiVersion: {right}`"
             yield report(RULE, resource, ("apiVersion",), message)
         else:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from meshlint.schemas.convert import schema_path
 
-__all__ = ["builtin_dir", "find_schema", "read_schema"]
+__all__ = ["builtin_dir", "builtin_index", "find_schema", "read_schema"]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,23 @@ def builtin_dir() -> Path | None:
         if candidate.is_dir():
             return candidate
     return None
+
+
+@lru_cache(maxsize=1)
+def builtin_index() -> frozenset[tuple[str, str, str]]:
+    """``(group, version, kind in lower case)`` of every shipped schema, from the file names
+    alone (nothing is read), so a rule can ask which kinds and versions exist."""
+    root = builtin_dir()
+    if root is None:
+        return frozenset()
+    return frozenset(
+        ("" if group.name == "core" else group.name, version.name, schema.stem)
+        for group in root.iterdir()
+        if group.is_dir()
+        for version in group.iterdir()
+        if version.is_dir()
+        for schema in version.glob("*.json")
+    )
 
 
 @lru_cache(maxsize=512)
