@@ -1,9 +1,9 @@
 """A cache of parsed files, keyed by content, so a second run does not parse again.
 
-Each entry is one file's parse result (documents with positions and reading problems), stored
-under the BLAKE2 hash of the file's bytes salted with everything that can change the result
-(meshlint's version, the Python version, the parse limits). A changed file has another key, so
-a stale entry can never be used.
+Each entry is one file's parse result (documents, with positions when the exact parser read
+them, and reading problems), stored under the BLAKE2 hash of the file's bytes salted with
+everything that can change the result (meshlint's version and code, the Python version, the
+parse limits). A changed file has another key, so a stale entry can never be used.
 
 Entries live in pack files: a run reads every pack once, and writes the entries it had to
 create into one new pack (one file write, not one per manifest). When packs pile up, a run
@@ -18,6 +18,7 @@ Packs are pickles, read with an unpickler that only admits meshlint's ``PosDict`
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -61,10 +62,33 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("MESHLINT_CACHE_DIR") or ".meshlint_cache")
 
 
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Which meshlint wrote an entry, finer than its version: the size and modification
+    time of every file of the package and of the shipped schemas. A checkout that moved to
+    another commit, or an edit while developing, is another meshlint, whose cached results
+    must not be reused; stat-ing a few hundred files costs about a millisecond."""
+    digest = hashlib.blake2b(digest_size=16)
+    installed = (_PACKAGE / "_data").is_dir()  # a wheel; else a checkout, schemas beside it
+    for root in (_PACKAGE,) if installed else (_PACKAGE, _PACKAGE.parent / "schemas"):
+        for directory, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                if name.endswith((".py", ".json")):
+                    path = os.path.join(directory, name)
+                    with contextlib.suppress(OSError):
+                        info = os.stat(path)
+                        digest.update(f"{path}|{info.st_size}|{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 class ParseCache:
     def __init__(self, directory: Path, limits: Limits = Limits()) -> None:
         self.root = Path(directory) / f"v{FORMAT}"
-        salt = f"{__version__}|{sys.version_info[:2]}|{limits}".encode()
+        salt = f"{__version__}|{code_fingerprint()}|{sys.version_info[:2]}|{limits}".encode()
         self._salt = hashlib.blake2b(salt, digest_size=16).digest()
         # Content keys by stat signature, for runs that need keys but not contents; one index
         # per salt, since the keys it holds are salted.

@@ -2,12 +2,13 @@
 last run (a pre-commit hook run twice, CI re-run on the same commit).
 
 A result is stored under a key that covers everything a run's findings depend on: meshlint's
-version, the Python version and the parse limits (the parse cache's salt), the working
-directory, every input file's path and content hash, the settings (including the contents of
-a mesh-config file and of a user schema directory), the selected rules, and the reporting
-policy (scope, severities, per-file ignores, the baseline's contents). Any change to any of
-them is another key, so a stored result can never stand for a different input. Runs that met
-an internal error, or that read standard input, are never stored.
+version and code (``cache.code_fingerprint``), the Python version and the parse limits (the
+parse cache's salt), the working directory, every input file's path and content hash, the
+settings (including the contents of a mesh-config file and of a user schema directory), the
+selected rules, and the reporting policy (scope, severities, per-file ignores, the baseline's
+contents). Any change to any of them is another key, so a stored result can never stand for a
+different input. Runs that met an internal error, or that read standard input, are never
+stored.
 """
 
 from __future__ import annotations

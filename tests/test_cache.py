@@ -266,3 +266,15 @@ def test_a_damaged_stat_index_is_an_empty_one(tmp_path, monkeypatch):
     for damage in (b"", b"{not json", b"[1, 2]", b'{"/x": [1, 2, 3, 4, 5, 7]}'):
         index_file.write_bytes(damage)
         assert lint(tree, cache) == expected
+
+
+def test_another_meshlint_does_not_reuse_cached_work(tmp_path, monkeypatch):
+    package = tmp_path / "meshlint"
+    package.mkdir()
+    module = package / "rule.py"
+    module.write_text("A = 1\n")
+    monkeypatch.setattr(cache_module, "_PACKAGE", package)
+    monkeypatch.setattr(cache_module, "code_fingerprint", cache_module.code_fingerprint.__wrapped__)
+    before = ParseCache(tmp_path / "cache").key(b"manifest")
+    module.write_text("A = 22\n")  # an edit, or a checkout of another commit
+    assert ParseCache(tmp_path / "cache").key(b"manifest") != before
