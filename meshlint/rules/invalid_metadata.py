@@ -65,6 +65,8 @@ def _type_name(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
     return type(value).__name__
 
 
