@@ -2,14 +2,16 @@
 
 Most manifests are plain block YAML: string, decimal and boolean scalars, no tags, anchors or
 merge keys. For those, ryaml (libyaml's parser ported to Rust, with the Python values built in
-Rust) gives the same values as the position-keeping parser in ``yamlpos`` about eight times
+Rust) gives the same values as the position-keeping parser in ``yamlpos`` several times
 faster. Positions are needed only where a finding points, so a file read this way is parsed
-again with positions the first time a finding asks (``SourceFile.positioned``).
+again with positions the first time a finding asks (``SourceFile.with_positions``).
 
 The two parsers resolve plain scalars by different YAML versions (1.2 against PyYAML's 1.1:
 ``yes``, ``010``, ``1_000``, ``1e3``, ``12:30`` and non-string keys differ), so ``accepts``
 sends any text that holds such a scalar, a tag, an anchor, an alias, a merge key, a template
-action, or that could exceed a limit, to the exact parser. It may refuse text that would have
+action, a line break YAML 1.2 does not know, or that could exceed a limit, to the exact
+parser; ``load`` also sends text ryaml rejects, empty documents, and flow mappings with a
+non-string key. It may refuse text that would have
 parsed the same (a quoted ``"on"`` looks like a plain one here); it must never accept text that
 would not, which ``tests/test_fastyaml.py`` checks against the exact parser on every manifest
 in the project and on generated YAML.
