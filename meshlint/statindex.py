@@ -25,6 +25,9 @@ from pathlib import Path
 __all__ = ["SETTLE_NS", "StatIndex"]
 
 SETTLE_NS = 2_000_000_000  # two seconds, the coarsest common timestamp granularity (FAT)
+# Files that vanish or runs over other trees leave entries behind; past this many (and four
+# times what a run looked up), a save keeps only the entries this run used.
+MAX_ENTRIES = 100_000
 
 Signature = tuple[int, int, int, int, int]
 
@@ -38,6 +41,7 @@ class StatIndex:
         self.path = path
         self._known: dict[str, list] | None = None
         self._changed = False
+        self._used: set[str] = set()
 
     def _load(self) -> dict[str, list]:
         if self._known is None:
@@ -50,7 +54,9 @@ class StatIndex:
 
     def key(self, path: str, info: os.stat_result) -> str | None:
         """The content key recorded for ``path`` if its signature has not changed since."""
-        row = self._load().get(os.path.abspath(path))
+        name = os.path.abspath(path)
+        self._used.add(name)
+        row = self._load().get(name)
         if not isinstance(row, list) or len(row) != 6 or tuple(row[:5]) != signature(info):
             return None
         return row[5] if isinstance(row[5], str) else None
@@ -62,6 +68,7 @@ class StatIndex:
         row = [*signature(info), key]
         known = self._load()
         name = os.path.abspath(path)
+        self._used.add(name)
         if known.get(name) != row:
             known[name] = row
             self._changed = True
@@ -69,6 +76,8 @@ class StatIndex:
     def save(self) -> None:
         if not self._changed or self._known is None:
             return
+        if len(self._known) > max(MAX_ENTRIES, 4 * len(self._used)):
+            self._known = {k: v for k, v in self._known.items() if k in self._used}
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")

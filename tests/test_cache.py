@@ -278,3 +278,17 @@ def test_another_meshlint_does_not_reuse_cached_work(tmp_path, monkeypatch):
     before = ParseCache(tmp_path / "cache").key(b"manifest")
     module.write_text("A = 22\n")  # an edit, or a checkout of another commit
     assert ParseCache(tmp_path / "cache").key(b"manifest") != before
+
+
+def test_the_stat_index_forgets_what_no_run_uses_once_it_grows(tmp_path, monkeypatch):
+    monkeypatch.setattr(statindex, "SETTLE_NS", 0)
+    monkeypatch.setattr(statindex, "MAX_ENTRIES", 2)
+    old, cache = tree_with(tmp_path, {f"{name}.yaml": GOOD for name in "abcd"})
+    lint(old, cache)
+    (index_file,) = cache.rglob("stat-index-*.json")
+    assert len(json.loads(index_file.read_bytes())) == 4
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "d.yaml").write_text(GOOD)
+    lint(new, cache)
+    assert list(json.loads(index_file.read_bytes())) == [str(new / "d.yaml")]
