@@ -402,3 +402,17 @@ def test_schemas_config_key_is_relative_to_the_config_file(tmp_path):
     config = load_config(config_file)
     assert build_settings(config, {}).schemas_dir == str(tmp_path / "my-schemas")
     assert build_settings(config, {"schemas": "cli-dir"}).schemas_dir == "cli-dir"
+
+
+def test_unknown_kind_names_the_versions_a_kind_is_served_as():
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: EnvoyFilter\nmetadata: {name: a}\n---\n"
+        "apiVersion: security.istio.io/v1\nkind: ProxyConfig\nmetadata: {name: b}\n"
+    )
+    report = analyse_sources([load_text("k.yaml", text)], rules=select_rules(["unknown-kind"]))
+    assert [f.message for f in report.findings] == [
+        "EnvoyFilter is served as networking.istio.io/v1alpha3 only, not as "
+        "networking.istio.io/v1; use that apiVersion",
+        "ProxyConfig is not in API group 'security.istio.io'; use "
+        "`apiVersion: networking.istio.io/v1beta1`",
+    ]
