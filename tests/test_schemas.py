@@ -15,7 +15,7 @@ from meshlint.loader import load_paths, load_text
 from meshlint.model import K, extract_resources
 from meshlint.rules import RULES
 from meshlint.rules.schema_base import ISTIO_KINDS, shipped_kinds
-from meshlint.rules.unknown_kind import known_groups
+from meshlint.rules.unknown_kind import known_groups, served_versions
 from meshlint.schemas import store
 from meshlint.schemas.convert import (
     convert_crd,
@@ -172,6 +172,23 @@ def test_unknown_kind_knows_the_schema_kinds_and_the_modelled_kinds():
         if hasattr(kind, "kind") and kind.group in groups:
             assert kind.kind in groups[kind.group][1], kind
     assert groups["networking.istio.io"][0] == ("v1alpha3", "v1beta1", "v1")
+
+
+@needs_shared
+def test_unknown_kind_accepts_exactly_the_versions_the_crds_serve():
+    # unknown-kind takes a kind's versions from the shipped schemas; the importer converts every
+    # version of a CRD, so a version with `served: false` would slip in: none may be shipped.
+    crds = load_crds([CRD_FILE.read_text(encoding="utf-8")])
+    served: dict[tuple[str, str], set[str]] = {}
+    for crd in crds:
+        key = (crd["spec"]["group"], crd["spec"]["names"]["kind"])
+        for version in crd["spec"]["versions"]:
+            if version.get("served") is True:
+                served.setdefault(key, set()).add(version["name"])
+    istio = {key: set(found) for key, found in served_versions().items() if key in served}
+    assert istio == served
+    assert served_versions()["networking.istio.io", "EnvoyFilter"] == ("v1alpha3",)
+    assert served_versions()["telemetry.istio.io", "Telemetry"] == ("v1alpha1", "v1")
 
 
 def test_shipped_schemas_are_compact_and_sorted():
@@ -385,3 +402,17 @@ def test_schemas_config_key_is_relative_to_the_config_file(tmp_path):
     config = load_config(config_file)
     assert build_settings(config, {}).schemas_dir == str(tmp_path / "my-schemas")
     assert build_settings(config, {"schemas": "cli-dir"}).schemas_dir == "cli-dir"
+
+
+def test_unknown_kind_names_the_versions_a_kind_is_served_as():
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: EnvoyFilter\nmetadata: {name: a}\n---\n"
+        "apiVersion: security.istio.io/v1\nkind: ProxyConfig\nmetadata: {name: b}\n"
+    )
+    report = analyse_sources([load_text("k.yaml", text)], rules=select_rules(["unknown-kind"]))
+    assert [f.message for f in report.findings] == [
+        "EnvoyFilter is served as networking.istio.io/v1alpha3 only, not as "
+        "networking.istio.io/v1; use that apiVersion",
+        "ProxyConfig is not in API group 'security.istio.io'; use "
+        "`apiVersion: networking.istio.io/v1beta1`",
+    ]

@@ -1,8 +1,12 @@
 """A `kind` that its API group does not have (`VirtualServce`, `virtualservice`,
-`DestinationRules`), or an Istio API group or version that does not exist
-(`networking.istio.io/v1alpha4`, `networking.isito.io/v1`). The API server refuses the object
-("no matches for kind"), so nothing it configures is applied; meshlint does not recognise it
-either, so none of its other rules check it. The finding suggests the nearest real name.
+`DestinationRules`), an Istio API group or version that does not exist
+(`networking.istio.io/v1alpha4`, `networking.isito.io/v1`), or an Istio kind with a version its
+CustomResourceDefinition does not serve. Versions are per kind, not per group:
+`networking.istio.io/v1` serves VirtualService but not EnvoyFilter (only `v1alpha3`) or
+ProxyConfig (only `v1beta1`). The API server refuses the object ("no matches for kind"), so
+nothing it configures is applied; meshlint has no schema for it either, so none of its other
+rules check it. The finding suggests the nearest real name, or the newest version the kind is
+served as.
 
 ## Bad
 
@@ -13,6 +17,13 @@ metadata:
   name: reviews
 spec:
   hosts: [reviews]
+---
+apiVersion: networking.istio.io/v1
+kind: EnvoyFilter
+metadata:
+  name: add-header
+spec:
+  configPatches: []
 ```
 
 ## Good
@@ -24,6 +35,13 @@ metadata:
   name: reviews
 spec:
   hosts: [reviews]
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata:
+  name: add-header
+spec:
+  configPatches: []
 ```
 """
 
@@ -44,7 +62,7 @@ RULE = Rule(
     code="ML010",
     name="unknown-kind",
     severity=Severity.ERROR,
-    summary="A kind, API group or version that does not exist (a misspelling).",
+    summary="A kind, API group or version that does not exist, or a version its kind lacks.",
 )
 
 # Groups the shipped schemas do not cover: Istio's installer, and the Kubernetes groups whose
@@ -113,6 +131,20 @@ def known_groups() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     return {**istio, **_OTHER_GROUPS}
 
 
+@lru_cache(maxsize=1)
+def served_versions() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(API group, kind) -> the versions it is served as, oldest first. An Istio kind has the
+    versions of its shipped schemas (one per version its CRD serves); a kind of the other
+    groups has all its group's versions."""
+    versions: dict[tuple[str, str], set[str]] = {}
+    for group, version, kind in shipped_kinds():
+        versions.setdefault((group, kind), set()).add(version)
+    served = {key: tuple(sorted(found, key=_version_order)) for key, found in versions.items()}
+    for group, (group_versions, kinds) in _OTHER_GROUPS.items():
+        served.update({(group, kind): group_versions for kind in kinds})
+    return served
+
+
 def _api_version(group: str, version: str) -> str:
     return f"{group}/{version}" if group else version
 
@@ -138,7 +170,7 @@ def _check_resource(resource: Resource) -> Iterator[Finding]:
     if kind not in kinds:
         home = next((name for name, (_, names) in groups.items() if kind in names), None)
         if home is not None:
-            right = _api_version(home, groups[home][0][-1])
+            right = _api_version(home, served_versions()[home, kind][-1])
             message = f"{kind} is not in API group {group or 'core'!r}; use `apiVersion: {right}`"
             yield report(RULE, resource, ("apiVersion",), message)
         else:
@@ -151,15 +183,30 @@ def _check_resource(resource: Resource) -> Iterator[Finding]:
                 "refused and meshlint does not check it",
             )
         return
+    served = served_versions()[group, kind]
+    if version in served:
+        return
     if version not in versions:
-        choices = ", ".join(_api_version(group, v) for v in versions)
+        choices = ", ".join(_api_version(group, v) for v in served)
+        use = "use one of" if len(served) > 1 else "use"
         yield report(
             RULE,
             resource,
             ("apiVersion",),
-            f"{resource.api_version!r} is not a version of {kind}{suggest(version, versions)}; "
-            f"use one of {choices}",
+            f"{resource.api_version!r} is not a version of {kind}{suggest(version, served)}; "
+            f"{use} {choices}",
         )
+        return
+    # A version of the group that this kind's CRD does not serve (EnvoyFilter as v1).
+    newest = _api_version(group, served[-1])
+    listed = " and ".join(_api_version(group, v) for v in served)
+    advice = "that apiVersion" if len(served) == 1 else newest
+    yield report(
+        RULE,
+        resource,
+        ("apiVersion",),
+        f"{kind} is served as {listed} only, not as {resource.api_version}; use {advice}",
+    )
 
 
 def _suggest_ignoring_case(kind: str, kinds: tuple[str, ...]) -> str:
