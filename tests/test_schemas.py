@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 from pathlib import Path
@@ -71,6 +72,14 @@ def _shipped_files() -> dict[str, str]:
 
 
 # -- converter ----------------------------------------------------------------------------
+
+
+def test_converter_skips_versions_that_are_not_served():
+    crd = yaml.load(WIDGET_CRD, Loader=yaml.CSafeLoader)
+    retired = copy.deepcopy(crd["spec"]["versions"][0])
+    retired.update(name="v1alpha1", served=False, storage=False)
+    crd["spec"]["versions"].append(retired)
+    assert list(convert_crd(crd)) == [("example.com", "v1", "Widget")]
 
 
 def test_converter_translates_kubernetes_extensions():

@@ -86,7 +86,8 @@ def crd_documents(documents: Iterable[object]) -> Iterator[dict]:
 
 
 def convert_crd(crd: dict) -> dict[tuple[str, str, str], dict]:
-    """``{(group, version, kind): schema}`` for every version of ``crd`` that has a schema."""
+    """``{(group, version, kind): schema}`` for every served version of ``crd`` that has a
+    schema (a version with ``served: false`` is refused by the API server, so it gets none)."""
     spec = crd.get("spec")
     if not isinstance(spec, dict):
         return {}
@@ -99,6 +100,8 @@ def convert_crd(crd: dict) -> dict[tuple[str, str, str], dict]:
     result = {}
     for version in spec.get("versions") or ():
         if not isinstance(version, dict) or not isinstance(version.get("name"), str):
+            continue
+        if version.get("served") is False:
             continue
         holder = version.get("schema") or shared
         root = holder.get("openAPIV3Schema") if isinstance(holder, dict) else None
