@@ -4,8 +4,8 @@ failing rule still contained, a dead child's tasks done here."""
 from __future__ import annotations
 
 import os
+import select
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,13 +21,21 @@ from generate import generate
 
 
 def test_split_results_come_back_in_order_from_both_processes():
+    parent = os.getpid()
+    signal_read, signal_write = os.pipe()
+
     def task(index: int) -> tuple[int, int]:
-        time.sleep(0.02)  # long enough that the child draws some tasks too
+        if os.getpid() != parent:
+            os.write(signal_write, b"x")  # the child has drawn a task
+        elif index == 0:
+            select.select([signal_read], [], [], 10)  # hold the first task until it has
         return index, os.getpid()
 
     values = run_split(task, 12)
+    os.close(signal_read)
+    os.close(signal_write)
     assert [index for index, _ in values] == list(range(12))
-    assert len({pid for _, pid in values}) == 2 and os.getpid() in {pid for _, pid in values}
+    assert len({pid for _, pid in values}) == 2 and parent in {pid for _, pid in values}
 
 
 def test_more_tasks_than_tokens_share_tokens(monkeypatch):
