@@ -145,11 +145,10 @@ def load_files(
     write_behind: bool = False,
 ) -> list[SourceFile]:
     """Read and parse ``files`` (found by ``discover``): from the cache where a file's content
-    was seen before, else here. ``contents``
-    holds files already read (path -> ``read_keyed``'s answer);
-    it is emptied as files are taken, so their bytes need not all stay in memory. With
-    ``write_behind``, new cache entries are written in the background: the caller must call
-    ``cache.wait()``."""
+    was seen before, else here. ``contents`` holds files already read (path ->
+    ``read_keyed``'s answer); it is emptied as files are taken, so their bytes need not all
+    stay in memory. With ``write_behind``, new cache entries are written in the background:
+    the caller must call ``cache.wait()``."""
     contents = contents or {}
     sources: list[SourceFile | None] = [None] * len(files)
     pending: list[int] = []
