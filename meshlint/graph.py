@@ -19,7 +19,7 @@ from meshlint.hosts import HostDef, HostTable, export_set, host_candidates, to_f
 from meshlint.loader import SourceFile
 from meshlint.meshconfig import MeshConfig, read_mesh_config
 from meshlint.model import K, Kind, Resource, string_map
-from meshlint.settings import Settings
+from meshlint.settings import Settings, parse_known_workloads
 
 __all__ = ["Destination", "GatewayRef", "Mesh", "Workload", "build_mesh"]
 
@@ -209,12 +209,10 @@ class Mesh:
 
     def is_known_workload(self, selector: Mapping[str, str], namespace: str | None) -> bool:
         """Declared in ``known-workloads`` as existing outside the analysed files."""
-        for entry in self.settings.known_workloads:
-            where, _, labels = entry.partition("/")
-            if namespace is not None and not glob_matcher((where,))(namespace):
+        for known in parse_known_workloads(self.settings.known_workloads):
+            if namespace is not None and not glob_matcher((known.namespace,))(namespace):
                 continue
-            pairs = dict(p.split("=", 1) for p in labels.split(",") if "=" in p)
-            if selects(selector, pairs):
+            if selects(selector, known.labels):
                 return True
         return False
 

@@ -6,7 +6,9 @@ Rules read these, never the command line or a config file themselves.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["CURRENT_ISTIO", "Settings", "parse_istio_version"]
@@ -78,3 +80,30 @@ class Settings:
         merged = dict(defaults)
         merged.update(self.rule_options.get(rule_name, {}))
         return merged
+
+
+@dataclass(frozen=True, slots=True)
+class KnownWorkload:
+    """A workload the settings declare as existing outside the analysed files."""
+
+    namespace: str  # a glob
+    labels: Mapping[str, str]
+
+    @property
+    def display(self) -> str:
+        labels = ",".join(f"{k}={v}" for k, v in self.labels.items())
+        return f"{labels} in namespace {self.namespace!r} (declared in settings)"
+
+
+@lru_cache(maxsize=8)
+def parse_known_workloads(entries: tuple[str, ...]) -> tuple[KnownWorkload, ...]:
+    """``known_workloads`` entries, ``namespace/key=value[,key=value]``. The namespace ends at
+    the first ``/`` (label keys such as ``app.kubernetes.io/name`` hold one too); an entry
+    without a namespace or without a label selects nothing and is left out."""
+    known = []
+    for entry in entries:
+        namespace, slash, labels = entry.partition("/")
+        pairs = dict(p.split("=", 1) for p in labels.split(",") if "=" in p and p.strip())
+        if slash and namespace and pairs:
+            known.append(KnownWorkload(namespace, pairs))
+    return tuple(known)

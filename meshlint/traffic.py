@@ -15,16 +15,14 @@ import yaml
 from meshlint.graph import Destination, Mesh, Workload, selects
 from meshlint.hosts import HostDef, export_set
 from meshlint.model import K, Resource, string_map
-from meshlint.settings import Settings
+from meshlint.settings import KnownWorkload, parse_known_workloads
 
 __all__ = [
-    "KnownWorkload",
     "Server",
     "export_scope",
     "gateway_servers",
     "host_overlaps",
     "host_ports",
-    "known_workloads",
     "proxy_metadata",
     "scopes_meet",
     "selector_targets",
@@ -85,39 +83,14 @@ def gateway_servers(gateway: Resource) -> Iterator[Server]:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class KnownWorkload:
-    """A workload the settings declare as existing outside the analysed files."""
-
-    namespace: str
-    labels: Mapping[str, str]
-
-    @property
-    def display(self) -> str:
-        labels = ",".join(f"{k}={v}" for k, v in self.labels.items())
-        return f"{labels} in namespace {self.namespace!r} (declared in settings)"
-
-
-def known_workloads(settings: Settings) -> list[KnownWorkload]:
-    """Parse ``known_workloads`` entries: ``namespace/key=value[,key=value]``."""
-    known = []
-    for entry in settings.known_workloads:
-        namespace, _, labels = entry.rpartition("/")
-        pairs = dict(
-            part.split("=", 1) for part in labels.split(",") if "=" in part and part.strip()
-        )
-        if pairs:
-            known.append(KnownWorkload(namespace or settings.root_namespace, pairs))
-    return known
-
-
 def selector_targets(
     mesh: Mesh, selector: Mapping[str, str]
 ) -> tuple[list[Workload], list[KnownWorkload]]:
     """Workloads in any namespace (as a Gateway selector reaches them) that ``selector``
     selects, and the declared outside workloads it selects."""
     found = mesh.workloads_matching(selector)
-    known = [k for k in known_workloads(mesh.settings) if selects(selector, k.labels)]
+    entries = parse_known_workloads(mesh.settings.known_workloads)
+    known = [k for k in entries if selects(selector, k.labels)]
     return found, known
 
 
