@@ -98,8 +98,6 @@ class ParseCache:
         self._used: set[str] = set()
         self._new: dict[str, tuple] = {}
         self._writer: int | None = None
-        self.hits = 0
-        self.misses = 0
 
     def key(self, data: bytes) -> str:
         return hashlib.blake2b(data, digest_size=20, key=self._salt).hexdigest()
@@ -127,9 +125,7 @@ class ParseCache:
             documents, problems, has_text = row  # type: ignore[misc]
             entry = (documents, [ParseProblem(*p) for p in problems], bool(has_text))
         except Exception:  # absent or malformed: a miss
-            self.misses += 1
             return None
-        self.hits += 1
         self._used.add(key)
         return entry
 

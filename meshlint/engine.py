@@ -94,30 +94,28 @@ def analyse(
 ) -> Report:
     with gc_paused():
         files = list(discover(paths))
-        if cache is None or STDIN in files:
-            sources = load_files(files, limits, progress, cache, write_behind=True)
-            try:
-                return analyse_sources(sources, settings, rules, policy, jobs)
-            finally:
-                if cache is not None:
-                    cache.wait()
-        index = cache.stat_index
-        contents = {path: read_keyed(path, cache, limits, index) for path in files}
-        index.save()
-        inputs = [
-            (path, "unreadable" if isinstance(item, SourceFile) else item[0])
-            for path, item in contents.items()
-        ]
-        key = run_key(cache, inputs, settings, rules, policy)
-        stored = load_result(cache, key)
-        if stored is not None:
-            return _stored_report(stored, contents, rules, limits)
+        # Whole-run results are stored only for runs over files (standard input is read once).
+        store = cache is not None and STDIN not in files
+        contents = None
+        if store:
+            index = cache.stat_index
+            contents = {path: read_keyed(path, cache, limits, index) for path in files}
+            index.save()
+            inputs = [
+                (path, "unreadable" if isinstance(item, SourceFile) else item[0])
+                for path, item in contents.items()
+            ]
+            key = run_key(cache, inputs, settings, rules, policy)
+            stored = load_result(cache, key)
+            if stored is not None:
+                return _stored_report(stored, contents, rules, limits)
         sources = load_files(files, limits, progress, cache, contents, write_behind=True)
         try:
             report = analyse_sources(sources, settings, rules, policy, jobs)
         finally:
-            cache.wait()
-        if not report.internal_errors:
+            if cache is not None:
+                cache.wait()
+        if store and not report.internal_errors:
             save_result(cache, key, _result_of(report))
         return report
 

@@ -7,10 +7,10 @@ compiled once; walking never raises on values of the wrong type, it just finds n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import cache
 
-__all__ = ["EACH", "VALUES", "FieldSet", "compile_pattern", "find", "find_all"]
+__all__ = ["EACH", "VALUES", "FieldSet", "compile_pattern", "find"]
 
 EACH = object()  # every item of a list
 VALUES = object()  # every value of a mapping
@@ -38,13 +38,6 @@ def find(
     """Yield ``(path, value)`` for every value of ``root`` that the pattern reaches."""
     steps = compile_pattern(pattern) if isinstance(pattern, str) else pattern
     yield from _walk(root, steps, 0, base)
-
-
-def find_all(
-    root: object, patterns: Iterable[str], base: tuple[object, ...] = ()
-) -> Iterator[tuple[tuple[object, ...], object]]:
-    for pattern in patterns:
-        yield from find(root, pattern, base)
 
 
 def _walk(

@@ -10,7 +10,7 @@ their kind (``binds``, ``routes_to``, ``mirrors_to``, ``uses_subset``, ``defines
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -120,12 +120,6 @@ class Mesh:
             return list(self.workloads)
         pools = [self._workloads_by_label.get(item, []) for item in selector.items()]
         return [w for w in min(pools, key=len) if selects(selector, w.labels)]
-
-    def edges(self, kind: str) -> Iterator[tuple[object, object, dict]]:
-        """Edges of one kind; ``data["refs"]`` holds the records behind them."""
-        for source, target, key, data in self.graph.edges(keys=True, data=True):
-            if key == kind:
-                yield source, target, data
 
     def link(self, source: object, target: object, kind: str, ref: object = None) -> None:
         """Add (or extend) the ``kind`` edge between two nodes, keyed by kind so parallel

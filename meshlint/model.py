@@ -215,10 +215,6 @@ class Extraction:
     resources: list[Resource] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # file -> documents skipped
 
-    @property
-    def skipped_documents(self) -> int:
-        return sum(self.skipped.values())
-
 
 def extract_resources(
     sources: Iterable[SourceFile], default_namespace: str = "default"
