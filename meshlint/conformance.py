@@ -40,7 +40,7 @@ DEFAULT_SUITE = Path(__file__).resolve().parent.parent.parent / "shared/conforma
 # Rules whose IST code is shared by several analyzers, and the analyzers they stand for.
 RULE_ANALYZERS: dict[str, tuple[str, ...]] = {
     "dangling-host": ("virtualservice.DestinationHostAnalyzer",),
-    "destination-port-missing": ("virtualservice.DestinationHostAnalyzer",),
+    "destination-port-not-found": ("virtualservice.DestinationHostAnalyzer",),
     "dangling-subset": ("virtualservice.DestinationRuleAnalyzer",),
     "dangling-gateway": ("virtualservice.GatewayAnalyzer",),
     "gateway-selector-no-workload": (
