@@ -28,8 +28,11 @@ def conflicts(
     """Findings for every resource of ``kind`` whose selector shares a workload with another
     (workloads for which ``skip`` is true do not count)."""
     by_workload: dict[int, tuple[object, list]] = {}
+    selector_path: dict[int, tuple[object, ...]] = {}  # resource -> its selector's path
     for resource in mesh.of_type(kind):
-        for workload in selection(mesh, resource).workloads:
+        selected = selection(mesh, resource)
+        selector_path[id(resource)] = selected.path
+        for workload in selected.workloads:
             if skip is not None and skip(mesh, workload):
                 continue
             by_workload.setdefault(id(workload), (workload, []))[1].append(resource)
@@ -47,8 +50,8 @@ def conflicts(
                 f"{quoted_list(r.name for r in others)}; only one {noun} applies to a proxy and "
                 "which one is undefined. Make the selectors disjoint or merge the resources"
             )
-            where = [related(r, ("metadata", "name"), f"also selects: {r.display}") for r in others]
-            yield report(rule, resource, ("metadata", "name"), message, where)
+            where = [related(r, selector_path[id(r)], f"also selects: {r.display}") for r in others]
+            yield report(rule, resource, selector_path[id(resource)], message, where)
 
 
 def multiple_defaults(
