@@ -32,19 +32,20 @@ __all__ = [
 ]
 
 
-def host_overlaps(a: str, b: str) -> bool:
+def host_overlaps(a: str, b: str, fold_case: bool = True) -> bool:
     """Can some request host match both ``a`` and ``b``? (``*.x.com`` overlaps ``a.x.com``,
-    ``*.com`` overlaps ``*.x.com``; ``*`` overlaps everything.)"""
-    a, b = a.lower(), b.lower()
-    if a == b or a == "*" or b == "*":
-        return True
-    if a.startswith("*."):
-        if b.startswith("*."):
+    ``*.com`` overlaps ``*.x.com``; ``*`` overlaps everything.) Istio's ``host.Name.Matches``:
+    a leading ``*`` makes a wildcard whose rest must end the other name. DNS ignores case, so
+    names are compared lowercased unless ``fold_case`` is False (Istio's own exact comparison)."""
+    if fold_case:
+        a, b = a.lower(), b.lower()
+    if a.startswith("*"):
+        if b.startswith("*"):
             return a.endswith(b[1:]) or b.endswith(a[1:])
         return b.endswith(a[1:])
-    if b.startswith("*."):
+    if b.startswith("*"):
         return a.endswith(b[1:])
-    return False
+    return a == b
 
 
 @dataclass(frozen=True, slots=True)
