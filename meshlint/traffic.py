@@ -28,6 +28,7 @@ __all__ = [
     "proxy_metadata",
     "scopes_meet",
     "selector_targets",
+    "virtual_service_hosts",
     "visible_definition",
 ]
 
@@ -84,6 +85,15 @@ def gateway_servers(gateway: Resource) -> Iterator[Server]:
             hosts=tuple(hosts),
             tls=tls if isinstance(tls, dict) else {},
         )
+
+
+def virtual_service_hosts(mesh: Mesh) -> Iterator[tuple[str, Resource]]:
+    """Each ``spec.hosts`` entry of each VirtualService, as a cluster FQDN, with its owner."""
+    for vs in mesh.of_type(K.VIRTUAL_SERVICE):
+        hosts = vs.spec.get("hosts")
+        for host in hosts if isinstance(hosts, list) else ():
+            if isinstance(host, str):
+                yield mesh.cluster_fqdn(host, vs.namespace), vs
 
 
 @dataclass(frozen=True, slots=True)
