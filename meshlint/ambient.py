@@ -9,7 +9,7 @@ it lives in an ambient namespace and does not opt out.
 from __future__ import annotations
 
 from meshlint.graph import Mesh, Workload
-from meshlint.injection import DATAPLANE, LEGACY, POD_INJECT, REVISION
+from meshlint.injection import DATAPLANE, LEGACY, REVISION, pod_injection
 
 __all__ = ["namespace_is_ambient", "workload_is_ambient"]
 
@@ -29,6 +29,6 @@ def workload_is_ambient(mesh: Mesh, workload: Workload) -> bool:
     mode = workload.labels.get(DATAPLANE)
     if mode is not None:
         return mode == "ambient"
-    if workload.labels.get(POD_INJECT, workload.annotations.get(POD_INJECT)) == "true":
+    if pod_injection(workload.labels, workload.annotations) == "true":
         return False
     return namespace_is_ambient(mesh, workload.resource.namespace)

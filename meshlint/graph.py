@@ -18,7 +18,7 @@ from meshlint.globs import glob_matcher
 from meshlint.hosts import HostDef, HostTable, export_set, host_candidates, to_fqdn
 from meshlint.loader import SourceFile
 from meshlint.meshconfig import MeshConfig, read_mesh_config
-from meshlint.model import K, Kind, Resource, string_map
+from meshlint.model import K, Kind, Resource, string_map, subset_names
 from meshlint.settings import Settings, parse_known_workloads
 
 __all__ = ["Destination", "GatewayRef", "Mesh", "Workload", "build_mesh"]
@@ -294,11 +294,8 @@ def _add_destination_rule(mesh: Mesh, rule: Resource) -> None:
     export_to = export_set(rule.spec.get("exportTo"))
     mesh.destination_rule_hosts.add(HostDef(fqdn, rule, export_to, ("spec", "host")))
     mesh.link(rule, ("host", fqdn), "configures")
-    subsets = rule.spec.get("subsets")
-    if isinstance(subsets, list):
-        for subset in subsets:
-            if isinstance(subset, dict) and isinstance(subset.get("name"), str):
-                mesh.link(rule, ("subset", fqdn, subset["name"]), "defines_subset")
+    for name in subset_names(rule):
+        mesh.link(rule, ("subset", fqdn, name), "defines_subset")
 
 
 def _add_virtual_service(mesh: Mesh, vs: Resource) -> None:

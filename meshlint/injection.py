@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from meshlint.globs import glob_matcher
 from meshlint.settings import Settings
 
-__all__ = ["INJECTION_LABELS", "injection_labels", "is_system_namespace", "pod_opts_in"]
+__all__ = [
+    "INJECTION_LABELS",
+    "injection_labels",
+    "is_system_namespace",
+    "namespace_revision",
+    "pod_injection",
+    "pod_opts_in",
+]
 
 LEGACY = "istio-injection"
 REVISION = "istio.io/rev"
@@ -27,11 +34,28 @@ def injection_labels(labels: Mapping[str, str]) -> list[str]:
     return found
 
 
+def namespace_revision(labels: Mapping[str, str]) -> tuple[bool, str | None]:
+    """(injected, revision) of a namespace: ``istio-injection`` wins when present (``enabled``
+    injects the default revision), else ``istio.io/rev`` injects that revision."""
+    legacy = labels.get(LEGACY)
+    if legacy is not None:
+        return legacy == "enabled", None
+    revision = labels.get(REVISION)
+    return revision is not None, revision or None
+
+
 def is_system_namespace(name: str, settings: Settings) -> bool:
     return glob_matcher(settings.system_namespaces)(name)
 
 
+def pod_injection(labels: Mapping[str, str], annotations: Mapping[str, str]) -> str | None:
+    """The pod's own ``sidecar.istio.io/inject`` choice, as written: the label first, then the
+    older annotation; None when the pod leaves it to its namespace."""
+    value = labels.get(POD_INJECT)
+    return annotations.get(POD_INJECT) if value is None else value
+
+
 def pod_opts_in(labels: Mapping[str, str], annotations: Mapping[str, str]) -> bool:
     """A pod template that asks for a sidecar itself (label, or the older annotation)."""
-    value = labels.get(POD_INJECT, annotations.get(POD_INJECT, ""))
+    value = pod_injection(labels, annotations) or ""
     return value.lower() == "true" or REVISION in labels

@@ -22,6 +22,7 @@ __all__ = [
     "extract_resources",
     "field_path",
     "positioned_object",
+    "subset_names",
 ]
 
 NETWORKING = "networking.istio.io"
@@ -208,6 +209,15 @@ def string_map(value: object) -> dict[str, str]:
         elif item is not None and not isinstance(item, (dict, list)):
             result[key] = str(item)
     return result
+
+
+def subset_names(rule: Resource) -> list[str]:
+    """The names of a DestinationRule's subsets, in order (entries without a string name are
+    skipped)."""
+    subsets = rule.spec.get("subsets")
+    if not isinstance(subsets, list):
+        return []
+    return [s["name"] for s in subsets if isinstance(s, dict) and isinstance(s.get("name"), str)]
 
 
 @dataclass(slots=True)

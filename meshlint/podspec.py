@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from meshlint.graph import Mesh, Workload, selects
-from meshlint.injection import LEGACY, POD_INJECT, REVISION, is_system_namespace
+from meshlint.injection import is_system_namespace, namespace_revision, pod_injection
 from meshlint.model import Resource
 
 __all__ = [
@@ -139,9 +139,7 @@ def match_selector(selector: object, labels: Mapping[str, str]) -> bool:
 
 def _pod_injection(workload: Workload) -> bool | None:
     """The pod's own choice: label first, then the older annotation."""
-    value = workload.labels.get(POD_INJECT)
-    if value is None:
-        value = workload.annotations.get(POD_INJECT)
+    value = pod_injection(workload.labels, workload.annotations)
     if value is None:
         return None
     return value.lower() == "true"
@@ -152,10 +150,7 @@ def namespace_injected(mesh: Mesh, namespace: str | None) -> bool:
     labels = mesh.namespace_labels(namespace) if namespace else None
     if not labels:
         return False
-    legacy = labels.get(LEGACY)
-    if legacy is not None:
-        return legacy == "enabled"
-    return REVISION in labels
+    return namespace_revision(labels)[0]
 
 
 def in_mesh(mesh: Mesh, workload: Workload) -> bool:

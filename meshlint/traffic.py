@@ -26,23 +26,25 @@ __all__ = [
     "proxy_metadata",
     "scopes_meet",
     "selector_targets",
+    "virtual_service_hosts",
     "visible_definition",
 ]
 
 
-def host_overlaps(a: str, b: str) -> bool:
+def host_overlaps(a: str, b: str, fold_case: bool = True) -> bool:
     """Can some request host match both ``a`` and ``b``? (``*.x.com`` overlaps ``a.x.com``,
-    ``*.com`` overlaps ``*.x.com``; ``*`` overlaps everything.)"""
-    a, b = a.lower(), b.lower()
-    if a == b or a == "*" or b == "*":
-        return True
-    if a.startswith("*."):
-        if b.startswith("*."):
+    ``*.com`` overlaps ``*.x.com``; ``*`` overlaps everything.) Istio's ``host.Name.Matches``:
+    a leading ``*`` makes a wildcard whose rest must end the other name. DNS ignores case, so
+    names are compared lowercased unless ``fold_case`` is False (Istio's own exact comparison)."""
+    if fold_case:
+        a, b = a.lower(), b.lower()
+    if a.startswith("*"):
+        if b.startswith("*"):
             return a.endswith(b[1:]) or b.endswith(a[1:])
         return b.endswith(a[1:])
-    if b.startswith("*."):
+    if b.startswith("*"):
         return a.endswith(b[1:])
-    return False
+    return a == b
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,15 @@ def gateway_servers(gateway: Resource) -> Iterator[Server]:
             hosts=tuple(hosts),
             tls=tls if isinstance(tls, dict) else {},
         )
+
+
+def virtual_service_hosts(mesh: Mesh) -> Iterator[tuple[str, Resource]]:
+    """Each ``spec.hosts`` entry of each VirtualService, as a cluster FQDN, with its owner."""
+    for vs in mesh.of_type(K.VIRTUAL_SERVICE):
+        hosts = vs.spec.get("hosts")
+        for host in hosts if isinstance(hosts, list) else ():
+            if isinstance(host, str):
+                yield mesh.cluster_fqdn(host, vs.namespace), vs
 
 
 def selector_targets(

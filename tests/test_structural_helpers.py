@@ -11,7 +11,7 @@ from meshlint.dnsnames import (
 )
 from meshlint.durations import DurationError, format_ms, parse_duration, suggest_duration
 from meshlint.fieldwalk import find
-from meshlint.rules.duplicate_virtual_service_host import hosts_overlap
+from meshlint.traffic import host_overlaps as hosts_overlap
 
 
 @pytest.mark.parametrize(
@@ -96,6 +96,13 @@ def test_wildcard_overlap_follows_istio():
     assert hosts_overlap("*.com", "foo.com") and hosts_overlap("*.example.com", "*.com")
     assert not hosts_overlap("*.foo.com", "foo.com")
     assert hosts_overlap("*", "*.com")
+
+
+def test_partial_label_wildcard_overlaps_like_istio():
+    # host.Name.Matches: any leading '*' is a wildcard, so '*-api.com' covers 'eu-api.com'
+    assert hosts_overlap("*-api.com", "eu-api.com") and hosts_overlap("*.com", "*-api.com")
+    assert hosts_overlap("*.EU.com", "x.eu.com")
+    assert not hosts_overlap("*.EU.com", "x.eu.com", fold_case=False)
 
 
 def _regex_problem(pattern, engine, monkeypatch):

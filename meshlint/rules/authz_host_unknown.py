@@ -56,6 +56,7 @@ from meshlint.hosts import host_candidates
 from meshlint.model import K
 from meshlint.policies import authz_operations, string_items
 from meshlint.rules.base import Rule, report, suggest
+from meshlint.traffic import gateway_servers, virtual_service_hosts
 
 RULE = Rule(
     code="ML162",
@@ -70,19 +71,10 @@ RULE = Rule(
 
 def _routed_hosts(mesh: Mesh) -> set[str]:
     """Hosts named by VirtualServices and Gateway servers (``ns/`` prefixes removed)."""
-    names: set[str] = set()
-    for vs in mesh.of_type(K.VIRTUAL_SERVICE):
-        hosts = vs.spec.get("hosts")
-        for host in hosts if isinstance(hosts, list) else ():
-            if isinstance(host, str):
-                names.add(mesh.cluster_fqdn(host, vs.namespace))
+    names = {fqdn for fqdn, _ in virtual_service_hosts(mesh)}
     for gateway in mesh.of_type(K.GATEWAY):
-        servers = gateway.spec.get("servers")
-        for server in servers if isinstance(servers, list) else ():
-            hosts = server.get("hosts") if isinstance(server, dict) else None
-            for host in hosts if isinstance(hosts, list) else ():
-                if isinstance(host, str):
-                    names.add(host.rpartition("/")[2])
+        for server in gateway_servers(gateway):
+            names.update(host for _, host in server.hosts)
     return names
 
 

@@ -68,6 +68,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
+from meshlint.model import subset_names
 from meshlint.rules.base import Rule, quoted_list, related, report, suggest
 
 RULE = Rule(
@@ -80,13 +81,6 @@ RULE = Rule(
 )
 
 
-def _subset_names(rule) -> list[str]:
-    subsets = rule.spec.get("subsets")
-    if not isinstance(subsets, list):
-        return []
-    return [s["name"] for s in subsets if isinstance(s, dict) and isinstance(s.get("name"), str)]
-
-
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for destination in mesh.destinations:
         subset = destination.subset
@@ -94,7 +88,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             continue
         vs = destination.virtual_service
         rules = mesh.destination_rules_for(destination.candidates, vs.namespace)
-        names = [name for rule in rules for name in _subset_names(rule)]
+        names = [name for rule in rules for name in subset_names(rule)]
         if subset in names:
             continue
         path = (*destination.path, "subset")

@@ -48,7 +48,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.model import K, Resource
+from meshlint.model import K, Resource, subset_names
 from meshlint.rules.base import Rule, related, report
 from meshlint.traffic import export_scope, scopes_meet
 
@@ -62,17 +62,12 @@ RULE = Rule(
 )
 
 
-def _subsets(rule: Resource) -> set[str]:
-    subsets = rule.spec.get("subsets")
-    subsets = subsets if isinstance(subsets, list) else []
-    return {s["name"] for s in subsets if isinstance(s, dict) and isinstance(s.get("name"), str)}
-
-
 def _clash(a: Resource, b: Resource) -> str | None:
-    common = _subsets(a) & _subsets(b)
+    ours, theirs = set(subset_names(a)), set(subset_names(b))
+    common = ours & theirs
     if common:
         return f"subset {sorted(common)[0]!r}"
-    if not _subsets(a) and not _subsets(b):
+    if not ours and not theirs:
         return "the whole host"
     return None
 

@@ -50,6 +50,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
 from meshlint.rules.base import Rule, related, report
+from meshlint.traffic import host_overlaps
 
 RULE = Rule(
     code="ML523",
@@ -59,18 +60,6 @@ RULE = Rule(
     kinds=("VirtualService",),
     refs=("IST0106",),
 )
-
-
-def hosts_overlap(a: str, b: str) -> bool:
-    """Istio's host matching: equal names, or a wildcard whose suffix covers the other."""
-    if a.startswith("*"):
-        if b.startswith("*"):
-            shorter, longer = (a, b) if len(a) < len(b) else (b, a)
-            return longer[1:].endswith(shorter[1:])
-        return b.endswith(a[1:])
-    if b.startswith("*"):
-        return a.endswith(b[1:])
-    return a == b
 
 
 def _valid(host: object, mesh_bound: bool) -> bool:
@@ -91,10 +80,10 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         names = [h.lower() for h in hosts]
         for j in range(1, len(names)):
             for i in range(j):
-                if not hosts_overlap(names[i], names[j]):
+                if not host_overlaps(names[i], names[j]):
                     continue
                 how = "is the same host as" if names[i] == names[j] else "overlaps"
-                if hosts_overlap(hosts[i], hosts[j]):
+                if host_overlaps(hosts[i], hosts[j], fold_case=False):
                     why = "Istio rejects duplicate hosts in a VirtualService"
                 else:
                     why = (

@@ -47,7 +47,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.injection import POD_INJECT
+from meshlint.injection import pod_injection
 from meshlint.podspec import has_proxy, namespace_injected
 from meshlint.rules.base import Rule, report
 
@@ -68,7 +68,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         spec = workload.template.get("spec")
         if isinstance(spec, dict) and spec.get("hostNetwork") is True:
             continue
-        choice = workload.labels.get(POD_INJECT, workload.annotations.get(POD_INJECT))
+        choice = pod_injection(workload.labels, workload.annotations)
         if choice is not None and choice.lower() == "false":
             continue
         pod = workload.resource

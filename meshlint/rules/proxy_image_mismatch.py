@@ -63,7 +63,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.injection import LEGACY, REVISION
+from meshlint.injection import LEGACY, REVISION, namespace_revision
 from meshlint.injector import injector_values
 from meshlint.model import K
 from meshlint.podspec import PROXY, containers
@@ -79,18 +79,9 @@ RULE = Rule(
 )
 
 
-def _revision(labels: dict) -> tuple[bool, str | None]:
-    """(injected, revision) of a namespace."""
-    legacy = labels.get(LEGACY)
-    if legacy is not None:
-        return legacy == "enabled", None
-    revision = labels.get(REVISION)
-    return revision is not None, revision or None
-
-
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for namespace in mesh.of_type(K.NAMESPACE):
-        injected, revision = _revision(namespace.labels)
+        injected, revision = namespace_revision(namespace.labels)
         values = injector_values(mesh, revision) if injected else None
         expected = values.proxy_image if values else None
         if expected is None:

@@ -52,6 +52,7 @@ from meshlint.graph import Mesh
 from meshlint.hosts import host_candidates
 from meshlint.model import K
 from meshlint.rules.base import Rule, report, suggest
+from meshlint.traffic import virtual_service_hosts
 
 RULE = Rule(
     code="ML151",
@@ -65,12 +66,8 @@ RULE = Rule(
 
 def _virtual_service_hosts(mesh: Mesh) -> dict[str, list[str | None]]:
     hosts: dict[str, list[str | None]] = {}
-    for vs in mesh.of_type(K.VIRTUAL_SERVICE):
-        names = vs.spec.get("hosts")
-        for name in names if isinstance(names, list) else ():
-            if isinstance(name, str):
-                fqdn = mesh.cluster_fqdn(name, vs.namespace)
-                hosts.setdefault(fqdn, []).append(vs.namespace)
+    for fqdn, vs in virtual_service_hosts(mesh):
+        hosts.setdefault(fqdn, []).append(vs.namespace)
     return hosts
 
 
