@@ -77,6 +77,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh, Workload, selects
 from meshlint.hosts import host_candidates
 from meshlint.model import K, Kind, string_map
+from meshlint.podspec import workloads_selected
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -128,10 +129,9 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not services:
             continue
         service = services[0]
-        selector = string_map(service.spec.get("selector"))
-        if not selector:
+        if not string_map(service.spec.get("selector")):
             continue
-        workloads = [w for w in mesh.workloads_in(service.namespace) if selects(selector, w.labels)]
+        workloads = workloads_selected(mesh, service)
         for index, subset in enumerate(subsets):
             labels = string_map(subset.get("labels")) if isinstance(subset, dict) else {}
             if not labels or any(_matches(mesh, labels, w) for w in workloads):
