@@ -6,7 +6,8 @@ Shared by the data-plane rules (ML41x-ML46x); the graph stays generic.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterator, Mapping
 
 from meshlint.graph import Mesh, Workload, selects
 from meshlint.injection import is_system_namespace, namespace_revision, pod_injection
@@ -187,6 +188,31 @@ def services_selecting(mesh: Mesh, workload: Workload) -> list[Resource]:
         if _selects_edge(key, data):
             found.setdefault(id(service), service)
     return list(found.values())
+
+
+PortMember = tuple[Resource, tuple[object, ...], Hashable]
+
+
+def workload_port_groups(
+    mesh: Mesh, key: Callable[[dict], tuple[Hashable, Hashable] | None]
+) -> Iterator[tuple[Workload, Hashable, list[PortMember]]]:
+    """Ports of the Services selecting each meshed controller that disagree about it.
+
+    ``key(port)`` gives ``(group, value)`` or None to skip the port. For each group (in key
+    order) whose ports carry two or more values, yields the workload, the group and its
+    ``(service, path to the port, value)`` members, grouped by value in first-seen order."""
+    for workload in meshed_controllers(mesh):
+        groups: dict = defaultdict(lambda: defaultdict(list))
+        for service in services_selecting(mesh, workload):
+            for path, port in service_ports(service):
+                keys = key(port)
+                if keys is not None:
+                    group, value = keys
+                    groups[group][value].append((service, path))
+        for group, values in sorted(groups.items()):
+            if len(values) >= 2:
+                members = [(s, p, v) for v, items in values.items() for s, p in items]
+                yield workload, group, members
 
 
 def template_labels_path(workload: Workload) -> tuple[object, ...]:

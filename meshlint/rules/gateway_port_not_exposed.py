@@ -77,12 +77,12 @@ spec:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
-from meshlint.graph import Mesh, selects
-from meshlint.model import K, Resource, string_map
+from meshlint.graph import Mesh
+from meshlint.model import K, Resource
+from meshlint.podspec import services_selecting
 from meshlint.rules.base import Rule, related, report
 from meshlint.traffic import gateway_selector, gateway_servers, selector_targets
 
@@ -110,22 +110,13 @@ def _service_ports(service: Resource) -> set[int]:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    services_by_ns: dict[str | None, list[tuple[Resource, dict[str, str]]]] = defaultdict(list)
-    for service in mesh.of_type(K.SERVICE):
-        chosen = string_map(service.spec.get("selector"))
-        if chosen:
-            services_by_ns[service.namespace].append((service, chosen))
     for gateway in mesh.of_type(K.GATEWAY):
         selector = gateway_selector(gateway)
         if not selector:
             continue
         workloads, _ = selector_targets(mesh, selector)
-        services = []
-        for namespace in {w.resource.namespace for w in workloads}:
-            for service, chosen in services_by_ns.get(namespace, ()):
-                in_ns = (w for w in workloads if w.resource.namespace == namespace)
-                if service not in services and any(selects(chosen, w.labels) for w in in_ns):
-                    services.append(service)
+        selecting = {id(s) for w in workloads for s in services_selecting(mesh, w)}
+        services = [s for s in mesh.of_type(K.SERVICE) if id(s) in selecting]
         if not services:
             continue
         exposed = set().union(*(_service_ports(s) for s in services))

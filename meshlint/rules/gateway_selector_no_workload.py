@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
+from meshlint.policies import selector_text
 from meshlint.rules.base import Rule, report
 from meshlint.traffic import gateway_selector, selector_targets
 
@@ -63,9 +64,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         found, known = selector_targets(mesh, selector)
         if found or known:
             continue
-        labels = ",".join(f"{k}={v}" for k, v in selector.items())
         message = (
-            f"selector {labels} matches no workload in the analysed files or in "
+            f"selector {selector_text(selector)} matches no workload in the analysed files or in "
             "`known-workloads`, so no proxy serves this Gateway; fix the labels, or "
             "declare the gateway workload in `known-workloads` if it is deployed "
             "from outside these files"

@@ -77,6 +77,8 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh, Workload, selects
 from meshlint.hosts import host_candidates
 from meshlint.model import K, Kind, string_map
+from meshlint.podspec import workloads_selected
+from meshlint.policies import selector_text
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -128,15 +130,13 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not services:
             continue
         service = services[0]
-        selector = string_map(service.spec.get("selector"))
-        if not selector:
+        if not string_map(service.spec.get("selector")):
             continue
-        workloads = [w for w in mesh.workloads_in(service.namespace) if selects(selector, w.labels)]
+        workloads = workloads_selected(mesh, service)
         for index, subset in enumerate(subsets):
             labels = string_map(subset.get("labels")) if isinstance(subset, dict) else {}
             if not labels or any(_matches(mesh, labels, w) for w in workloads):
                 continue
-            wanted = ",".join(f"{k}={v}" for k, v in labels.items())
             if workloads:
                 where = f"none of the {len(workloads)} workloads of {service.display}"
             else:
@@ -145,8 +145,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                     "deployed from elsewhere)"
                 )
             message = (
-                f"subset {subset.get('name')!r} selects {wanted}, but {where} carries these "
-                "labels, so the subset has no endpoints and requests routed to it get 503; "
-                "fix the labels or deploy the version"
+                f"subset {subset.get('name')!r} selects {selector_text(labels)}, but {where} "
+                "carries these labels, so the subset has no endpoints and requests routed to "
+                "it get 503; fix the labels or deploy the version"
             )
             yield report(RULE, rule, ("spec", "subsets", index, "labels"), message)

@@ -78,18 +78,11 @@ spec:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.podspec import (
-    meshed_controllers,
-    port_protocol,
-    service_ports,
-    services_selecting,
-    template_labels_path,
-)
+from meshlint.podspec import port_protocol, template_labels_path, workload_port_groups
 from meshlint.rules.base import Rule, related, report
 
 RULE = Rule(
@@ -102,27 +95,21 @@ RULE = Rule(
 )
 
 
+def _port_protocol(port: dict) -> tuple[int, str | None] | None:
+    number = port.get("port")
+    if not isinstance(number, int):
+        return None
+    return number, port_protocol(port.get("name"), port.get("protocol"), port.get("appProtocol"))
+
+
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for workload in meshed_controllers(mesh):
+    for workload, number, users in workload_port_groups(mesh, _port_protocol):
         resource = workload.resource
-        by_port: dict[int, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
-        for service in services_selecting(mesh, workload):
-            for path, port in service_ports(service):
-                number = port.get("port")
-                if isinstance(number, int):
-                    protocol = port_protocol(
-                        port.get("name"), port.get("protocol"), port.get("appProtocol")
-                    )
-                    by_port[number][protocol].append((service, path))
-        for number, protocols in sorted(by_port.items()):
-            if len(protocols) < 2:
-                continue
-            users = [(s, p, proto) for proto, items in protocols.items() for s, p in items]
-            shown = ", ".join(f"{s.name} as {proto or 'unnamed'}" for s, _, proto in users)
-            message = (
-                f"port {number} of {resource.display} is given different protocols by the "
-                f"Services that select it ({shown}); only one can apply, so give the port "
-                "the same protocol in each Service"
-            )
-            where = [related(s, p, f"port {number} of Service {s.name}") for s, p, _ in users]
-            yield report(RULE, resource, template_labels_path(workload), message, where)
+        shown = ", ".join(f"{s.name} as {proto or 'unnamed'}" for s, _, proto in users)
+        message = (
+            f"port {number} of {resource.display} is given different protocols by the "
+            f"Services that select it ({shown}); only one can apply, so give the port "
+            "the same protocol in each Service"
+        )
+        where = [related(s, p, f"port {number} of Service {s.name}") for s, p, _ in users]
+        yield report(RULE, resource, template_labels_path(workload), message, where)

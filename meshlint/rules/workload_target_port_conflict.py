@@ -78,17 +78,11 @@ spec:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.podspec import (
-    meshed_controllers,
-    service_ports,
-    services_selecting,
-    template_labels_path,
-)
+from meshlint.podspec import template_labels_path, workload_port_groups
 from meshlint.rules.base import Rule, related, report
 
 RULE = Rule(
@@ -101,31 +95,22 @@ RULE = Rule(
 )
 
 
-def _target(port: dict) -> int | None:
-    target = port.get("targetPort", port.get("port"))
-    if isinstance(target, int) and not isinstance(target, bool):
-        return target
+def _target_and_port(port: dict) -> tuple[int, int] | None:
+    target, number = port.get("targetPort", port.get("port")), port.get("port")
+    if isinstance(target, int) and not isinstance(target, bool) and isinstance(number, int):
+        return target, number
     return None  # named target ports resolve per pod; not compared
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    for workload in meshed_controllers(mesh):
+    for workload, target, members in workload_port_groups(mesh, _target_and_port):
         resource = workload.resource
-        by_target: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-        for service in services_selecting(mesh, workload):
-            for path, port in service_ports(service):
-                target, number = _target(port), port.get("port")
-                if target is not None and isinstance(number, int):
-                    by_target[target][number].append((service, path))
-        for target, ports in sorted(by_target.items()):
-            if len(ports) < 2:
-                continue
-            users = [(s, p, n) for n, items in sorted(ports.items()) for s, p in items]
-            shown = ", ".join(f"{s.name}:{n}" for s, _, n in users)
-            message = (
-                f"target port {target} of {resource.display} is reached through different "
-                f"Service ports ({shown}); the sidecar configures it from one of them only, "
-                "so use the same Service port everywhere"
-            )
-            where = [related(s, p, f"port {n} of Service {s.name}") for s, p, n in users]
-            yield report(RULE, resource, template_labels_path(workload), message, where)
+        users = sorted(members, key=lambda member: member[2])  # by Service port, stable
+        shown = ", ".join(f"{s.name}:{n}" for s, _, n in users)
+        message = (
+            f"target port {target} of {resource.display} is reached through different "
+            f"Service ports ({shown}); the sidecar configures it from one of them only, "
+            "so use the same Service port everywhere"
+        )
+        where = [related(s, p, f"port {n} of Service {s.name}") for s, p, n in users]
+        yield report(RULE, resource, template_labels_path(workload), message, where)
