@@ -175,17 +175,12 @@ def meshed_controllers(mesh: Mesh) -> Iterator[Workload]:
             yield workload
 
 
-def _selects_edge(key: object, data: dict) -> bool:
-    """A Service-selects-workload edge (keyed by kind, or with the kind in its data)."""
-    return key == "selects" or data.get("kind") == "selects"
-
-
 def services_selecting(mesh: Mesh, workload: Workload) -> list[Resource]:
     """Services in the workload's namespace whose (non-empty) selector matches its pods (the
     graph's ``selects`` edges)."""
     found: dict[int, Resource] = {}
-    for service, _, key, data in mesh.graph.in_edges(workload.resource, keys=True, data=True):
-        if _selects_edge(key, data):
+    for service, _, key in mesh.graph.in_edges(workload.resource, keys=True):
+        if key == "selects":
             found.setdefault(id(service), service)
     return list(found.values())
 
@@ -235,8 +230,8 @@ def workloads_selected(mesh: Mesh, service: Resource) -> list[Workload]:
     """The workloads a Service's selector matches (the graph's ``selects`` edges)."""
     by_resource = {id(w.resource): w for w in mesh.workloads_in(service.namespace)}
     found: dict[int, Workload] = {}
-    for _, target, key, data in mesh.graph.out_edges(service, keys=True, data=True):
-        workload = by_resource.get(id(target)) if _selects_edge(key, data) else None
+    for _, target, key in mesh.graph.out_edges(service, keys=True):
+        workload = by_resource.get(id(target)) if key == "selects" else None
         if workload is not None:
             found.setdefault(id(workload), workload)
     return list(found.values())

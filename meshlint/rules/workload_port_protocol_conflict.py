@@ -97,7 +97,7 @@ RULE = Rule(
 
 def _port_protocol(port: dict) -> tuple[int, str | None] | None:
     number = port.get("port")
-    if not isinstance(number, int):
+    if not isinstance(number, int) or isinstance(number, bool):  # `port: true` is not port 1
         return None
     return number, port_protocol(port.get("name"), port.get("protocol"), port.get("appProtocol"))
 
