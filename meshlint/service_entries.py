@@ -7,12 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from meshlint.graph import Mesh
-from meshlint.hosts import export_set, visible
 from meshlint.model import K, Resource
+from meshlint.traffic import export_scope, scopes_meet
 
-__all__ = ["SharedPort", "shared_ports"]
-
-_ELSEWHERE = "\0another namespace"
+__all__ = ["SharedPort", "shared_ports", "visible_together"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,12 +20,9 @@ class SharedPort:
     protocol: str | None
 
 
-def _overlap(a: Resource, b: Resource) -> bool:
-    """Some namespace sees both entries."""
-    ea, eb = export_set(a.spec.get("exportTo")), export_set(b.spec.get("exportTo"))
-    named = (set(ea or ()) | set(eb or ())) - {".", "~", "*"}
-    namespaces = {a.namespace, b.namespace, _ELSEWHERE} | named
-    return any(visible(ea, a.namespace, n) and visible(eb, b.namespace, n) for n in namespaces)
+def visible_together(a: Resource, b: Resource) -> bool:
+    """Some namespace sees both entries (their export scopes meet)."""
+    return scopes_meet(export_scope(a), export_scope(b))
 
 
 def shared_ports(mesh: Mesh) -> dict[tuple[str, int], list[SharedPort]]:
@@ -37,8 +32,8 @@ def shared_ports(mesh: Mesh) -> dict[tuple[str, int], list[SharedPort]]:
         hosts, ports = entry.spec.get("hosts"), entry.spec.get("ports")
         if not isinstance(hosts, list) or not isinstance(ports, list):
             continue
-        for host in {h for h in hosts if isinstance(h, str) and h}:
-            fqdn = mesh.cluster_fqdn(host, entry.namespace)
+        for host in dict.fromkeys(h for h in hosts if isinstance(h, str) and h):
+            fqdn = mesh.cluster_fqdn(host, entry.namespace).lower()
             for index, port in enumerate(ports):
                 number = port.get("number") if isinstance(port, dict) else None
                 if isinstance(number, int) and not isinstance(number, bool):
@@ -52,7 +47,9 @@ def shared_ports(mesh: Mesh) -> dict[tuple[str, int], list[SharedPort]]:
         kept = [
             item
             for item in items
-            if any(o.entry is not item.entry and _overlap(item.entry, o.entry) for o in items)
+            if any(
+                o.entry is not item.entry and visible_together(item.entry, o.entry) for o in items
+            )
         ]
         if kept:
             result[key] = kept

@@ -110,11 +110,12 @@ def gateway_selector(gateway: Resource) -> dict[str, str]:
 
 
 def export_scope(resource: Resource) -> frozenset[str] | None:
-    """The namespaces a resource is exported to (None: all), with ``.`` made concrete."""
+    """The namespaces a resource is exported to (None: all), with ``.`` made concrete and
+    ``~`` (exported nowhere) left out."""
     exported = export_set(resource.spec.get("exportTo"))
     if exported is None or "*" in exported:
         return None
-    return frozenset(resource.namespace if n == "." else n for n in exported)
+    return frozenset(resource.namespace if n == "." else n for n in exported if n != "~")
 
 
 def scopes_meet(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:

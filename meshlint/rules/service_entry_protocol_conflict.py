@@ -43,14 +43,12 @@ spec:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.model import K, Resource
 from meshlint.rules.base import Rule, related, report
-from meshlint.traffic import export_scope, scopes_meet
+from meshlint.service_entries import shared_ports, visible_together
 
 RULE = Rule(
     code="ML220",
@@ -63,35 +61,23 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    ports: dict[tuple[str, int], list[tuple[Resource, int, str]]] = defaultdict(list)
-    for entry in mesh.of_type(K.SERVICE_ENTRY):
-        hosts, declared = entry.spec.get("hosts"), entry.spec.get("ports")
-        if not isinstance(hosts, list) or not isinstance(declared, list):
-            continue
-        for index, port in enumerate(declared):
-            number = port.get("number") if isinstance(port, dict) else None
-            protocol = port.get("protocol") if isinstance(port, dict) else None
-            if not isinstance(number, int) or not isinstance(protocol, str):
-                continue
-            for host in hosts:
-                if isinstance(host, str) and host:
-                    key = (mesh.cluster_fqdn(host, entry.namespace).lower(), number)
-                    ports[key].append((entry, index, protocol.upper()))
-    for (host, number), users in ports.items():
-        for entry, index, protocol in users:
-            scope = export_scope(entry)
+    for (host, number), ports in shared_ports(mesh).items():
+        declared = [p for p in ports if p.protocol is not None]
+        for port in declared:
             others = [
-                (o, i, p)
-                for o, i, p in users
-                if o is not entry and p != protocol and scopes_meet(scope, export_scope(o))
+                o
+                for o in declared
+                if o.entry is not port.entry
+                and o.protocol != port.protocol
+                and visible_together(port.entry, o.entry)
             ]
             if not others:
                 continue
-            other, other_index, other_protocol = others[0]
+            other = others[0]
             message = (
-                f"{host}:{number} is {protocol} here but {other_protocol} in {other.display}; "
-                "a port has one protocol, so one of them is ignored; make them agree or use "
-                "different ports"
+                f"{host}:{number} is {port.protocol} here but {other.protocol} in "
+                f"{other.entry.display}; a port has one protocol, so one of them is ignored; "
+                "make them agree or use different ports"
             )
-            where = [related(other, ("spec", "ports", other_index), "declared here")]
-            yield report(RULE, entry, ("spec", "ports", index, "protocol"), message, where)
+            where = [related(other.entry, other.path, "declared here")]
+            yield report(RULE, port.entry, (*port.path, "protocol"), message, where)
