@@ -91,6 +91,13 @@ class Mesh:
         self.workloads: list[Workload] = []
         self._workloads_by_ns: dict[str | None, list[Workload]] = defaultdict(list)
         self._workloads_by_label: dict[tuple[str, str], list[Workload]] | None = None
+        self._memos: dict[str, dict] = {}
+
+    def memo(self, name: str) -> dict:
+        """A dict that lives as long as this mesh, for a helper several rules call to keep
+        what it computed (schema problems, selections, covered matches): each is worked out
+        once per run, by whichever rule asks first."""
+        return self._memos.setdefault(name, {})
 
     # -- index queries -------------------------------------------------------------------
     def of_type(self, *types: Kind) -> list[Resource]:

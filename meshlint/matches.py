@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from meshlint.graph import Mesh
 from meshlint.model import Resource
 
 __all__ = ["Covered", "covered_matches", "covers"]
@@ -82,7 +83,17 @@ def covers(a: dict, b: dict) -> bool:
     return all(key in b and _value_covers(key, value, b[key]) for key, value in a.items())
 
 
-def covered_matches(vs: Resource) -> Iterator[Covered]:
+def covered_matches(mesh: Mesh, vs: Resource) -> list[Covered]:
+    """Match conditions of ``vs`` that earlier ones already cover, worked out once per run
+    (two rules read them)."""
+    memo = mesh.memo("matches.covered")
+    key = id(vs)
+    if key not in memo:
+        memo[key] = list(_covered_matches(vs))
+    return memo[key]
+
+
+def _covered_matches(vs: Resource) -> Iterator[Covered]:
     for section in SECTIONS:
         rules = vs.spec.get(section)
         if not isinstance(rules, list):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from meshlint.graph import Mesh, Workload
 from meshlint.model import K, Resource, string_map
@@ -43,14 +42,11 @@ def _selector_path(resource: Resource) -> tuple[str, ...]:
     return ("spec", "selector", "matchLabels")
 
 
-_SELECTIONS: WeakKeyDictionary[Mesh, dict[tuple[int, bool], Selection]] = WeakKeyDictionary()
-
-
 def selection(mesh: Mesh, resource: Resource, anywhere: bool = False) -> Selection:
     """The workloads ``resource`` selects in its namespace (everywhere when ``anywhere``).
     An empty or missing selector yields ``labels=None``. Computed once per run and resource,
     since several rules ask."""
-    cache = _SELECTIONS.setdefault(mesh, {})
+    cache = mesh.memo("policies.selection")
     key = (id(resource), anywhere)
     found = cache.get(key)
     if found is None:

@@ -70,7 +70,7 @@ RULE = Rule(
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
-        for covered in covered_matches(vs):
+        for covered in covered_matches(mesh, vs):
             if covered.match is None or covered.catch_all:
                 continue
             section = covered.section

@@ -73,7 +73,7 @@ RULE = Rule(
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
         done: set[tuple[str, int]] = set()
-        for covered in covered_matches(vs):
+        for covered in covered_matches(mesh, vs):
             key = (covered.section, covered.rule)
             if not covered.whole_rule or key in done:
                 continue

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,21 +126,17 @@ def _validator(path: Path, use_rust: bool = True) -> _Validator | None:
         return None
 
 
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def schema_problems(mesh: Mesh) -> list[tuple[Resource, Problem]]:
     """Every schema problem of the mesh's resources, computed once per mesh."""
-    cached = _CACHE.get(mesh)
-    if cached is None:
+    memo = mesh.memo("schemas.problems")
+    if "all" not in memo:
         user_dir = getattr(mesh.settings, "schemas_dir", None)
-        cached = [
+        memo["all"] = [
             (resource, problem)
             for resource in mesh.resources
             for problem in resource_problems(resource, user_dir)
         ]
-        _CACHE[mesh] = cached
-    return cached
+    return memo["all"]
 
 
 def resource_problems(
