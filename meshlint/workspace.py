@@ -52,11 +52,10 @@ def find_repo_root(start: Path) -> Path | None:
     return None
 
 
-def display_name(path: str) -> str:
-    """One spelling per file: relative to the working directory when below it."""
+def display_name(path: str, cwd: str) -> str:
+    """One spelling per file: relative to the working directory ``cwd`` when below it."""
     if path == STDIN:
         return path
-    cwd = os.getcwd()
     absolute = os.path.normpath(os.path.join(cwd, path))
     if absolute.startswith(cwd.rstrip(os.sep) + os.sep):
         return absolute[len(cwd.rstrip(os.sep)) + 1 :]
@@ -106,10 +105,11 @@ def plan(
 
 def _expand(paths: list[str], excluded: Callable[[str], bool], force: bool) -> set[str]:
     found: set[str] = set()
+    cwd = os.getcwd()
     for raw in paths:
         walked = os.path.isdir(raw)
         for path in discover([raw]):
-            name = display_name(path)
+            name = display_name(path, cwd)
             if name != STDIN and (walked or force) and excluded(name):
                 continue
             found.add(name)
