@@ -299,6 +299,7 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             cache=_cache(args),
             jobs=args.jobs if args.jobs is not None else default_jobs(),
             policy=run.policy,
+            discovered=True,
         )
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, run, stderr)

@@ -91,9 +91,12 @@ def analyse(
     cache: ParseCache | None = None,
     jobs: int = 1,
     policy: Policy = Policy(),
+    discovered: bool = False,
 ) -> Report:
+    """Analyse the files below ``paths``; with ``discovered``, ``paths`` are already the
+    files ``discover`` found (a workspace's), so they are not looked at again."""
     with gc_paused():
-        files = list(discover(paths))
+        files = list(paths) if discovered else list(discover(paths))
         # Whole-run results are stored only for runs over files (standard input is read once).
         store = cache is not None and STDIN not in files
         contents = None

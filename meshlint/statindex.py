@@ -54,7 +54,7 @@ class StatIndex:
 
     def key(self, path: str, info: os.stat_result) -> str | None:
         """The content key recorded for ``path`` if its signature has not changed since."""
-        name = os.path.abspath(path)
+        name = path if os.path.isabs(path) else os.path.abspath(path)
         self._used.add(name)
         row = self._load().get(name)
         if not isinstance(row, list) or len(row) != 6 or tuple(row[:5]) != signature(info):
@@ -67,7 +67,7 @@ class StatIndex:
             return
         row = [*signature(info), key]
         known = self._load()
-        name = os.path.abspath(path)
+        name = path if os.path.isabs(path) else os.path.abspath(path)
         self._used.add(name)
         if known.get(name) != row:
             known[name] = row
