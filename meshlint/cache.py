@@ -36,9 +36,10 @@ from meshlint.yamlpos import Limits, ParseProblem, PosDict, PosList
 
 __all__ = ["ParseCache", "SafeUnpickler", "default_cache_dir"]
 
-FORMAT = 3  # 3: documents may come without positions (read by the fast path)
+# 3: documents may come without positions (read by the fast path); 4: entries hold the text
+FORMAT = 4
 MAX_PACKS = 8
-Entry = tuple[list[tuple[object, int, int, int]], list[ParseProblem], bool]
+Entry = tuple[list[tuple[object, int, int, int]], list[ParseProblem], str]
 
 
 class SafeUnpickler(pickle.Unpickler):
@@ -122,18 +123,22 @@ class ParseCache:
     def get(self, key: str) -> Entry | None:
         row = self._load().get(key)
         try:
-            documents, problems, has_text = row  # type: ignore[misc]
-            entry = (documents, [ParseProblem(*p) for p in problems], bool(has_text))
+            documents, problems, text = row  # type: ignore[misc]
+            if not isinstance(text, str):
+                return None
+            entry = (documents, [ParseProblem(*p) for p in problems], text)
         except Exception:  # absent or malformed: a miss
             return None
         self._used.add(key)
         return entry
 
-    def put(self, key: str, documents: list, problems: list[ParseProblem], has_text: bool):
+    def put(self, key: str, documents: list, problems: list[ParseProblem], text: str):
+        """Store a file's parse under its content key, with its decoded text: a run that knows
+        the key from the stat index then needs neither to open the file nor to parse it."""
         self._new[key] = (
             documents,
             [(p.kind, p.line, p.column, p.message) for p in problems],
-            has_text,
+            text,
         )
 
     def flush(self, background: bool = False) -> None:

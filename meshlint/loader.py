@@ -145,10 +145,11 @@ def load_files(
     write_behind: bool = False,
 ) -> list[SourceFile]:
     """Read and parse ``files`` (found by ``discover``): from the cache where a file's content
-    was seen before, else here. ``contents`` holds files already read (path ->
+    was seen before, else here. ``contents`` holds files already keyed (path ->
     ``read_keyed``'s answer); it is emptied as files are taken, so their bytes need not all
-    stay in memory. With ``write_behind``, new cache entries are written in the background:
-    the caller must call ``cache.wait()``."""
+    stay in memory. A file keyed by the stat index alone is not opened when its parse is
+    cached: the cache entry holds its text. With ``write_behind``, new cache entries are
+    written in the background: the caller must call ``cache.wait()``."""
     contents = contents or {}
     sources: list[SourceFile | None] = [None] * len(files)
     pending: list[int] = []
@@ -158,18 +159,25 @@ def load_files(
             pending.append(index)
             continue
         item = contents.pop(path, None)
-        if item is None or (not isinstance(item, SourceFile) and item[1] is None):
-            item = read_keyed(path, cache, limits)  # not read yet
+        if item is None:
+            item = read_keyed(path, cache, limits)
         if isinstance(item, SourceFile):
             sources[index] = item
             continue
         key, data = item
         entry = cache.get(key)
+        if entry is None and data is None:  # known by the stat index, but not parsed: read it
+            item = read_keyed(path, cache, limits)
+            if isinstance(item, SourceFile):
+                sources[index] = item
+                continue
+            key, data = item
+            entry = cache.get(key)
         if entry is None:
             pending.append(index)
             read[index] = (key, data)
         else:
-            sources[index] = from_cache(path, data, entry)
+            sources[index] = from_cache(path, entry)
 
     # Parsed here, not split among processes: pickling a child's documents back costs what
     # parsing them in parallel saves (measured on two cores).
@@ -185,7 +193,7 @@ def load_files(
     for index, (source, key) in zip(pending, parsed, strict=True):
         sources[index] = source
         if cache is not None and key is not None and not _unread(source):
-            cache.put(key, to_cache(source), source.problems, bool(source.text))
+            cache.put(key, to_cache(source), source.problems, source.text)
     if cache is not None:
         cache.flush(background=write_behind)
     if progress is not None and not pending:
@@ -323,9 +331,8 @@ def to_cache(source: SourceFile) -> list[tuple[object, int, int, int]]:
     return [(d.value, d.index, d.line, d.column) for d in source.documents]
 
 
-def from_cache(path: str, data: bytes, entry: tuple) -> SourceFile:
-    documents, problems, has_text = entry
-    text = data.decode("utf-8-sig") if has_text else ""
+def from_cache(path: str, entry: tuple) -> SourceFile:
+    documents, problems, text = entry
     return SourceFile(path, text, [Document(*d) for d in documents], problems)
 
 

@@ -235,6 +235,19 @@ def test_a_settled_unchanged_tree_is_not_read_again(tmp_path, monkeypatch):
     assert read == [str(tree / "a.yaml")]  # only the file a finding points into
 
 
+def test_after_an_edit_only_the_edited_file_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(statindex, "SETTLE_NS", 0)
+    broken, other = GOOD.replace("host: web}", "host: wbe}"), GOOD.replace("shop", "shop2")
+    tree, cache = tree_with(tmp_path, {"a.yaml": broken, "b.yaml": other, "c.yaml": other})
+    lint_text(tree, cache)
+    (tree / "c.yaml").write_text(other.replace("shop2", "shop3"))
+    read = count_reads(monkeypatch)
+    edited = lint_text(tree, cache)  # the whole run is not stored: every file is analysed
+    assert read == [str(tree / "c.yaml")]  # the others' parse and text come from the cache
+    assert edited == lint_text(tree, tmp_path / "fresh")
+    assert "host: wbe" in edited  # the excerpt, from the cached text
+
+
 def test_an_edit_that_keeps_size_and_modification_time_is_seen(tmp_path, monkeypatch):
     monkeypatch.setattr(statindex, "SETTLE_NS", 0)
     tree, cache = tree_with(tmp_path, {"a.yaml": GOOD})
