@@ -82,6 +82,9 @@ class Mesh:
         import networkx  # imported when a graph is built, not by every rule module
 
         self.graph = networkx.MultiDiGraph()
+        # Each edge's ``refs`` list by (source, target, kind): ``link`` finds an edge here
+        # instead of through the graph's views, which cost more than the edge itself.
+        self._edge_refs: dict[tuple[object, object, str], list] = {}
         self._by_type: dict[Kind, list[Resource]] = defaultdict(list)
         self._by_name: dict[tuple[Kind, str | None, str], Resource] = {}
         self.hosts = HostTable()
@@ -131,13 +134,12 @@ class Mesh:
     def link(self, source: object, target: object, kind: str, ref: object = None) -> None:
         """Add (or extend) the ``kind`` edge between two nodes, keyed by kind so parallel
         references of one kind share an edge and list their records."""
-        edges = self.graph.succ.get(source, {}).get(target)
-        data = edges.get(kind) if edges else None
-        if data is None:
-            self.graph.add_edge(source, target, key=kind, refs=[])
-            data = self.graph.succ[source][target][kind]
+        refs = self._edge_refs.get((source, target, kind))
+        if refs is None:
+            refs = self._edge_refs[source, target, kind] = []
+            self.graph.add_edge(source, target, key=kind, refs=refs)
         if ref is not None:
-            data["refs"].append(ref)
+            refs.append(ref)
 
     def host_definitions(self, destination: Destination) -> list[HostDef]:
         return self.hosts.lookup(destination.candidates)

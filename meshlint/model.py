@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from meshlint.loader import SourceFile
 from meshlint.yamlpos import PosDict, locate
@@ -32,9 +33,9 @@ EXTENSIONS = "extensions.istio.io"
 INSTALL = "install.istio.io"
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
-    """A kind regardless of version: Istio's v1alpha3, v1beta1 and v1 are one kind."""
+class Kind(NamedTuple):
+    """A kind regardless of version: Istio's v1alpha3, v1beta1 and v1 are one kind. A named
+    tuple: the indexes hash one on every lookup, and a tuple's hash is computed in C."""
 
     group: str
     kind: str
@@ -127,14 +128,13 @@ class Resource:
     annotations: dict[str, str] = field(default_factory=dict)
     # ``body["spec"]`` when it is a mapping, else an empty one (rules read it very often).
     spec: dict = field(init=False, repr=False)
+    # The kind regardless of version, made once: indexes and rules ask for it very often.
+    type: Kind = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         spec = self.body.get("spec")
         self.spec = spec if isinstance(spec, dict) else {}
-
-    @property
-    def type(self) -> Kind:
-        return Kind(self.group, self.kind)
+        self.type = Kind(self.group, self.kind)
 
     @property
     def ref(self) -> ResourceRef:
