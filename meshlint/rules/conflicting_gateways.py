@@ -60,7 +60,7 @@ spec:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
@@ -95,6 +95,38 @@ def _clash(a: Server, b: Server) -> str | None:
     return None
 
 
+class _Group:
+    """The servers on one port of the gateways that share one selector, indexed by what
+    makes two servers clash, so a server meets only its clashing candidates: many teams'
+    Gateways on one shared ingress would otherwise be compared pair by pair."""
+
+    def __init__(self, selector: dict[str, str]) -> None:
+        self.selector = selector
+        self.members: list[int] = []
+        self.by_protocol: dict[str, list[int]] = defaultdict(list)
+        self.by_host: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, index: int, server: Server) -> None:
+        self.members.append(index)
+        if server.protocol:
+            self.by_protocol[server.protocol].append(index)
+        for _, host in server.hosts:
+            self.by_host[host.lower()].append(index)
+
+    def candidates(self, server: Server) -> Iterable[int]:
+        """Every member that ``_clash`` finds clashing with ``server`` (and no other)."""
+        if server.protocol == "TCP":
+            return self.members
+        found = set(self.by_protocol.get("TCP", ()))
+        if server.protocol:
+            for protocol, members in self.by_protocol.items():
+                if protocol != server.protocol:
+                    found.update(members)
+        for _, host in server.hosts:
+            found.update(self.by_host.get(host.lower(), ()))
+        return found
+
+
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     by_port: dict[int, list[tuple[Resource, dict[str, str], Server]]] = defaultdict(list)
     for gateway in mesh.of_type(K.GATEWAY):
@@ -103,10 +135,24 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             if server.port is not None:
                 by_port[server.port].append((gateway, selector, server))
     for port, servers in by_port.items():
+        groups: dict[frozenset, _Group] = {}
+        for index, (_, selector, server) in enumerate(servers):
+            key = frozenset(selector.items())
+            groups.setdefault(key, _Group(selector)).add(index, server)
+        sharing: dict[frozenset, list[_Group]] = {
+            key: [g for g in groups.values() if share_proxies(group.selector, g.selector)]
+            for key, group in groups.items()
+        }
         for gateway, selector, server in servers:
+            found = {
+                index
+                for group in sharing[frozenset(selector.items())]
+                for index in group.candidates(server)
+            }
             clashes = []
-            for other, other_selector, other_server in servers:
-                if other is gateway or not share_proxies(selector, other_selector):
+            for index in sorted(found):
+                other, _, other_server = servers[index]
+                if other is gateway:
                     continue
                 reason = _clash(server, other_server)
                 if reason is not None:

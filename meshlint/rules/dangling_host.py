@@ -65,6 +65,7 @@ spec:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
@@ -83,16 +84,31 @@ RULE = Rule(
 )
 
 
-def _suggest_host(full: str, names: list[str]) -> str:
-    """Compare only what differs: hosts of the same namespace by their first label."""
-    first, dot, suffix = full.partition(".")
-    if not dot:
-        return suggest(full, names)
-    siblings = {n[: -len(suffix) - 1]: n for n in names if n.endswith("." + suffix)}
-    close = closest(first, siblings)
-    if close:
-        return f" (did you mean {siblings[close]!r}?)"
-    return suggest(full, [n for n in names if not n.endswith("." + suffix)])
+class _HostNames:
+    """The defined host names, grouped for suggestions: by each suffix after a dot, the
+    names ending in ``.suffix`` keyed by what comes before it. Built once per run, so a tree
+    with many dangling hosts does not scan every name for each of them."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.by_suffix: dict[str, dict[str, str]] = defaultdict(dict)
+        for name in names:
+            dot = name.find(".")
+            while dot >= 0:
+                self.by_suffix[name[dot + 1 :]][name[:dot]] = name
+                dot = name.find(".", dot + 1)
+
+    def suggestion(self, full: str) -> str:
+        """Compare only what differs: hosts of the same namespace by their first label."""
+        first, dot, suffix = full.partition(".")
+        if not dot:
+            return suggest(full, self.names)
+        siblings = self.by_suffix.get(suffix, {})
+        close = closest(first, siblings)
+        if close:
+            return f" (did you mean {siblings[close]!r}?)"
+        same_suffix = set(siblings.values())
+        return suggest(full, [n for n in self.names if n not in same_suffix])
 
 
 def consumers(vs: Resource) -> list[str | None]:
@@ -106,6 +122,7 @@ def consumers(vs: Resource) -> list[str | None]:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    host_names: _HostNames | None = None
     for destination in mesh.destinations:
         vs = destination.virtual_service
         definitions = mesh.host_definitions(destination)
@@ -127,10 +144,12 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             yield report(RULE, vs, path, message, where)
             continue
         full = destination.candidates[-1]
+        if host_names is None:
+            host_names = _HostNames(mesh.hosts.names())
         resolved = f" (resolved as {full!r})" if full != destination.host else ""
         message = (
             f"{what} {destination.host!r}{resolved} is not defined by any Service or "
-            f"ServiceEntry{_suggest_host(full, mesh.hosts.names())}; fix the host, add the Service "
+            f"ServiceEntry{host_names.suggestion(full)}; fix the host, add the Service "
             "or ServiceEntry, or declare it in `known-hosts` if it lives outside these files"
         )
         yield report(RULE, vs, path, message)
