@@ -164,25 +164,33 @@ def in_mesh(mesh: Mesh, workload: Workload) -> bool:
     return namespace_injected(mesh, workload.resource.namespace)
 
 
-def meshed_controllers(mesh: Mesh) -> Iterator[Workload]:
+def meshed_controllers(mesh: Mesh) -> list[Workload]:
     """Pod templates of workload controllers that run with a sidecar, outside system
-    namespaces: the workloads whose Services Istio compares."""
-    for workload in mesh.workloads:
-        namespace = workload.resource.namespace or ""
-        if not workload.path or is_system_namespace(namespace, mesh.settings):
-            continue
-        if in_mesh(mesh, workload):
-            yield workload
+    namespaces: the workloads whose Services Istio compares (worked out once per run)."""
+    memo = mesh.memo("meshed-controllers")
+    if "all" not in memo:
+        memo["all"] = [
+            workload
+            for workload in mesh.workloads
+            if workload.path
+            and not is_system_namespace(workload.resource.namespace or "", mesh.settings)
+            and in_mesh(mesh, workload)
+        ]
+    return memo["all"]
 
 
 def services_selecting(mesh: Mesh, workload: Workload) -> list[Resource]:
     """Services in the workload's namespace whose (non-empty) selector matches its pods (the
-    graph's ``selects`` edges)."""
-    found: dict[int, Resource] = {}
-    for service, _, key in mesh.graph.in_edges(workload.resource, keys=True):
-        if key == "selects":
-            found.setdefault(id(service), service)
-    return list(found.values())
+    graph's ``selects`` edges; read once per workload and run, do not change the list)."""
+    memo = mesh.memo("services-selecting")
+    found = memo.get(id(workload.resource))
+    if found is None:
+        services: dict[int, Resource] = {}
+        for service, _, key in mesh.graph.in_edges(workload.resource, keys=True):
+            if key == "selects":
+                services.setdefault(id(service), service)
+        found = memo[id(workload.resource)] = list(services.values())
+    return found
 
 
 PortMember = tuple[Resource, tuple[object, ...], Hashable]

@@ -110,13 +110,14 @@ def _service_ports(service: Resource) -> set[int]:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    order = {id(service): index for index, service in enumerate(mesh.of_type(K.SERVICE))}
     for gateway in mesh.of_type(K.GATEWAY):
         selector = gateway_selector(gateway)
         if not selector:
             continue
         workloads, _ = selector_targets(mesh, selector)
-        selecting = {id(s) for w in workloads for s in services_selecting(mesh, w)}
-        services = [s for s in mesh.of_type(K.SERVICE) if id(s) in selecting]
+        selecting = {id(s): s for w in workloads for s in services_selecting(mesh, w)}
+        services = sorted(selecting.values(), key=lambda s: order[id(s)])
         if not services:
             continue
         exposed = set().union(*(_service_ports(s) for s in services))
