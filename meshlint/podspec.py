@@ -236,7 +236,11 @@ def container_ports(template: Mapping) -> list[dict]:
 
 def workloads_selected(mesh: Mesh, service: Resource) -> list[Workload]:
     """The workloads a Service's selector matches (the graph's ``selects`` edges)."""
-    by_resource = {id(w.resource): w for w in mesh.workloads_in(service.namespace)}
+    memo = mesh.memo("workloads-by-resource")  # per namespace, not per Service: one pass
+    by_resource = memo.get(service.namespace)
+    if by_resource is None:
+        workloads = mesh.workloads_in(service.namespace)
+        by_resource = memo[service.namespace] = {id(w.resource): w for w in workloads}
     found: dict[int, Workload] = {}
     for _, target, key in mesh.graph.out_edges(service, keys=True):
         workload = by_resource.get(id(target)) if key == "selects" else None
