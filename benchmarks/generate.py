@@ -4,7 +4,7 @@ a DestinationRule (subsets, traffic policy), and per namespace a Namespace, a Ga
 ServiceEntry and a Telemetry. One service in 50 carries two deliberate mistakes (a
 dangling host and a weight split over 100).
 
-    python benchmarks/generate.py OUT_DIR --services 1000 [--seed 7]
+    python benchmarks/generate.py OUT_DIR --services 1000 [--seed 7] [--per-namespace 20]
 """
 
 from __future__ import annotations
@@ -230,11 +230,13 @@ spec:
 """
 
 
-def generate(out: Path, services: int, seed: int = 7) -> Path:
+def generate(
+    out: Path, services: int, seed: int = 7, per_namespace: int = SERVICES_PER_NAMESPACE
+) -> Path:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
-    namespaces = max(1, services // SERVICES_PER_NAMESPACE)
+    namespaces = max(1, services // per_namespace)
     for index in range(namespaces):
         ns = f"team{index:04d}"
         env = "prod" if index % 3 else "dev"
@@ -261,8 +263,14 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--per-namespace",
+        type=int,
+        default=SERVICES_PER_NAMESPACE,
+        help="services per namespace (a large value finds rules quadratic in a namespace)",
+    )
     args = parser.parse_args()
-    generate(args.out, args.services, args.seed)
+    generate(args.out, args.services, args.seed, args.per_namespace)
 
 
 if __name__ == "__main__":
