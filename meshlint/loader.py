@@ -159,6 +159,13 @@ def load_files(
             pending.append(index)
             continue
         item = contents.pop(path, None)
+        if item is not None and not isinstance(item, SourceFile) and item[1] is None:
+            # Known by the stat index, not read: no need to, when its parse is cached.
+            entry = cache.get(item[0])
+            if entry is not None:
+                sources[index] = from_cache(path, entry)
+                continue
+            item = None
         if item is None:
             item = read_keyed(path, cache, limits)
         if isinstance(item, SourceFile):
@@ -166,13 +173,6 @@ def load_files(
             continue
         key, data = item
         entry = cache.get(key)
-        if entry is None and data is None:  # known by the stat index, but not parsed: read it
-            item = read_keyed(path, cache, limits)
-            if isinstance(item, SourceFile):
-                sources[index] = item
-                continue
-            key, data = item
-            entry = cache.get(key)
         if entry is None:
             pending.append(index)
             read[index] = (key, data)
