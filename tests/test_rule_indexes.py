@@ -4,6 +4,7 @@ two on generated meshes."""
 
 from __future__ import annotations
 
+import difflib
 import json
 
 from hypothesis import given, settings
@@ -98,6 +99,16 @@ def _suggestion_comparing_every_name(full: str, names: list[str]) -> str:
 
 
 HOST = st.lists(st.sampled_from(["ratings", "rating", "reviews", "a", "shop", "svc"]), min_size=1)
+
+
+WORD = st.text(alphabet="abcs0129.-", max_size=12)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(WORD, st.lists(WORD, max_size=30))
+def test_closest_is_what_difflib_finds_comparing_every_candidate(word, candidates):
+    expected = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    assert closest(word, candidates) == (expected[0] if expected else None)
 
 
 @settings(max_examples=300, deadline=None)
