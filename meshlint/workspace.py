@@ -93,24 +93,35 @@ def plan(
     ``force_exclude``. Standard input alone is read without a context (it is usually the
     whole of a rendered chart)."""
     excluded = path_matcher(root, exclude)
-    context = _expand(context_paths, excluded, force=True)
+    walks: dict[str, set[str]] = {}
+    context = _expand(context_paths, excluded, True, walks)
     if not cli_paths:
         return Workspace(root, tuple(sorted(context)), None)
-    scope = _expand(cli_paths, excluded, force=force_exclude)
+    scope = _expand(cli_paths, excluded, force_exclude, walks)
     if cli_paths == [STDIN]:
         context = set()
     names = {STDIN_NAME if f == STDIN else f for f in scope}
     return Workspace(root, tuple(sorted(scope | context)), frozenset(names))
 
 
-def _expand(paths: list[str], excluded: Callable[[str], bool], force: bool) -> set[str]:
+def _expand(
+    paths: list[str], excluded: Callable[[str], bool], force: bool, walks: dict[str, set[str]]
+) -> set[str]:
+    """The files ``paths`` name, by display name. A directory's walk is kept in ``walks`` by
+    its absolute path, so ``meshlint .`` at the root of its own context walks the tree once.
+    (Only the same directory is reused: a directory below a walked one may be reached
+    through a symbolic link that the walk above it skipped as already seen.)"""
     found: set[str] = set()
     cwd = os.getcwd()
     for raw in paths:
-        walked = os.path.isdir(raw)
-        for path in discover([raw]):
-            name = display_name(path, cwd)
-            if name != STDIN and (walked or force) and excluded(name):
-                continue
+        if raw != STDIN and os.path.isdir(raw):
+            key = os.path.normpath(os.path.join(cwd, raw))
+            if key not in walks:
+                names = (display_name(path, cwd) for path in discover([raw]))
+                walks[key] = {name for name in names if not excluded(name)}
+            found |= walks[key]
+            continue
+        name = display_name(raw, cwd)
+        if name == STDIN or not (force and excluded(name)):
             found.add(name)
     return found

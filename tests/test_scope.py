@@ -8,6 +8,7 @@ import random
 import pytest
 from manifests import DR_REVIEWS_V1, SERVICE_REVIEWS, VS_REVIEWS_V2
 
+from meshlint import loader
 from meshlint.cli import main
 
 FILES = {
@@ -109,6 +110,20 @@ def test_from_a_subdirectory_without_paths_the_scope_is_that_directory(repo, mon
     assert code == 1
     assert {f["file"] for f in findings} == {"vs.yaml"}
     assert "dangling-host" not in {f["rule"] for f in findings}
+
+
+def test_the_root_of_the_context_is_walked_once(repo, monkeypatch):
+    walked = []
+    original = loader._walk
+    monkeypatch.setattr(loader, "_walk", lambda root: walked.append(root) or original(root))
+    _, dot = lint(".")
+    _, unnamed = lint()
+    assert dot == unnamed
+    assert len(walked) == 2  # once per run, though "." is both the context and the scope
+    walked.clear()
+    _, below = lint("mesh")  # a directory below: walked on its own (symlinks may differ)
+    assert len(walked) == 2
+    assert {f["file"] for f in below} == {"mesh/vs.yaml"}
 
 
 def test_configured_paths_are_the_context(repo):
