@@ -1,0 +1,538 @@
+"""Find rules whose cost grows faster than their input: for several shapes of mesh, build a
+synthetic tree of size N and of size 4N, time every rule on both (the way the engine runs
+them: mesh built once, collector paused, best of --repeat), and flag the rules whose time
+grows well over four-fold (``--flag``, 6 by default) and that take a measurable time.
+
+    python benchmarks/scale_probe.py                       # every shape, N = 150
+    python benchmarks/scale_probe.py --shape same-labels --size 300 --rule sidecar-selector-conflict
+
+Shapes: ``one-namespace`` (N of each Istio kind in one namespace, selecting and routing to
+each other), ``many-namespaces`` (N namespaces with one of each), ``same-labels`` (N
+workloads with the same labels, a few policies selecting them), ``same-workload`` (N Services
+selecting one workload), ``same-selector`` (N policies of each kind with one selector),
+``big-gateway`` (one Gateway with N servers, VirtualServices with N hosts). About one unit in
+25 carries a mistake (an unknown selector, host, subset or namespace), so rules do real work.
+This is a diagnostic tool, not a test: figures vary with the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from meshlint.graph import build_mesh  # noqa: E402
+from meshlint.loader import load_files  # noqa: E402
+from meshlint.model import extract_resources  # noqa: E402
+from meshlint.rules import RULES  # noqa: E402
+from meshlint.settings import Settings  # noqa: E402
+
+
+def _namespace(ns: str) -> str:
+    return f"""\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: {ns}
+  labels:
+    istio-injection: enabled
+"""
+
+
+def _workload(name: str, ns: str, labels: dict[str, str], port: int = 8080) -> str:
+    label_text = "".join(f"\n        {k}: {v}" for k, v in labels.items())
+    return f"""\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  namespace: {ns}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: {labels["app"]}
+  template:
+    metadata:
+      labels:{label_text}
+    spec:
+      serviceAccountName: {name}
+      containers:
+      - name: app
+        image: registry.example.com/{name}:1.4.2
+        ports:
+        - containerPort: {port}
+          name: http
+"""
+
+
+def _service(name: str, ns: str, app: str, port: int = 80, target: int = 8080) -> str:
+    return f"""\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: {ns}
+spec:
+  selector:
+    app: {app}
+  ports:
+  - name: http-web
+    port: {port}
+    targetPort: {target}
+"""
+
+
+def _istio_unit(i: int, ns: str, n: int, wrong: bool, nxt_ns: str | None = None) -> str:
+    """One of each Istio kind for app ``a{i}`` in ``ns``, referring to its neighbour
+    ``a{i+1}`` (in ``nxt_ns``, by default ``ns``)."""
+    app, nxt = f"a{i}", f"a{(i + 1) % n}"
+    nxt_ns = nxt_ns or ns
+    sel = "ghost" if wrong else app
+    host = f"{app}.{ns}.svc.cluster.local"
+    peer_ns = "nowhere" if wrong else ns
+    subset = "v9" if wrong else "v1"
+    octet = (i // 250) % 250, i % 250
+    docs = [
+        _workload(app, ns, {"app": app, "version": "v1"}),
+        _service(app, ns, app),
+        f"""\
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: authz-{app}
+  namespace: {ns}
+spec:
+  selector:
+    matchLabels:
+      app: {sel}
+  action: ALLOW
+  rules:
+  - from:
+    - source:
+        principals: ["cluster.local/ns/{nxt_ns}/sa/{nxt}", "cluster.local/ns/{peer_ns}/sa/x"]
+        namespaces: ["{peer_ns}", "{nxt_ns}"]
+    to:
+    - operation:
+        hosts: ["{host}", "{app}.example.com"]
+        methods: ["GET", "POST"]
+        ports: ["8080"]
+""",
+        f"""\
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: pa-{app}
+  namespace: {ns}
+spec:
+  selector:
+    matchLabels:
+      app: {sel}
+  mtls:
+    mode: STRICT
+  portLevelMtls:
+    8080:
+      mode: {"DISABLE" if wrong else "PERMISSIVE"}
+""",
+        f"""\
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata:
+  name: ra-{app}
+  namespace: {ns}
+spec:
+  selector:
+    matchLabels:
+      app: {sel}
+  jwtRules:
+  - issuer: https://issuer.example.com/{app}
+    jwksUri: https://issuer.example.com/{app}/jwks.json
+""",
+        f"""\
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata:
+  name: sc-{app}
+  namespace: {ns}
+spec:
+  workloadSelector:
+    labels:
+      app: {sel}
+  egress:
+  - hosts:
+    - "{nxt_ns}/{nxt}.{nxt_ns}.svc.cluster.local"
+    - "{peer_ns}/*"
+    - "istio-system/*"
+""",
+        f"""\
+apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata:
+  name: tel-{app}
+  namespace: {ns}
+spec:
+  selector:
+    matchLabels:
+      app: {sel}
+  tracing:
+  - randomSamplingPercentage: 10
+""",
+        f"""\
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: se-{app}
+  namespace: {ns}
+spec:
+  hosts:
+  - ext-{app}.partner.example.net
+  - "*.{app}.partner.example.org"
+  addresses:
+  - 10.{octet[0]}.{octet[1]}.1/32
+  ports:
+  - number: 443
+    name: tls-{app}
+    protocol: TLS
+  - number: {8443 if wrong else 9443}
+    name: tls-alt
+    protocol: TLS
+  location: MESH_EXTERNAL
+  resolution: DNS
+  exportTo: [".", "{peer_ns}"]
+""",
+        f"""\
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: dr-{app}
+  namespace: {ns}
+spec:
+  host: {app}
+  exportTo: ["."]
+  trafficPolicy:
+    tls:
+      mode: ISTIO_MUTUAL
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+  - name: v2
+    labels:
+      version: {"v3" if wrong else "v1"}
+""",
+        f"""\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: vs-{app}
+  namespace: {ns}
+spec:
+  hosts:
+  - {app}
+  - {app}.{ns}.svc.cluster.local
+  - {app}.example.com
+  gateways:
+  - mesh
+  - {ns}/gw-{app}
+  - {nxt_ns}/gw-{nxt}
+  http:
+  - match:
+    - uri:
+        prefix: /delegated
+    delegate:
+      name: vsd-{app}
+      namespace: {ns}
+  - match:
+    - headers:
+        x-user:
+          exact: tester
+    route:
+    - destination:
+        host: {nxt}.{nxt_ns}.svc.cluster.local
+        subset: {subset}
+  - route:
+    - destination:
+        host: {app}
+        subset: v1
+        port:
+          number: 80
+      weight: 100
+""",
+        f"""\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: vsd-{app}
+  namespace: {ns}
+spec:
+  http:
+  - route:
+    - destination:
+        host: {"ghost" if wrong else app}
+""",
+        f"""\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: gw-{app}
+  namespace: {ns}
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+  - port:
+      number: 443
+      name: https-{app}
+      protocol: HTTPS
+    tls:
+      mode: SIMPLE
+      credentialName: cert-{app}
+    hosts:
+    - "{ns}/{app}.example.com"
+  - port:
+      number: 80
+      name: http-{app}
+      protocol: HTTP
+    hosts:
+    - "{app}.example.com"
+    tls:
+      httpsRedirect: true
+""",
+        f"""\
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata:
+  name: ef-{app}
+  namespace: {ns}
+spec:
+  workloadSelector:
+    labels:
+      app: {sel}
+  configPatches:
+  - applyTo: HTTP_FILTER
+    match:
+      context: SIDECAR_INBOUND
+      listener:
+        filterChain:
+          filter:
+            name: envoy.filters.network.http_connection_manager
+    patch:
+      operation: INSERT_BEFORE
+      value:
+        name: envoy.filters.http.lua
+""",
+        f"""\
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata:
+  name: wasm-{app}
+  namespace: {ns}
+spec:
+  selector:
+    matchLabels:
+      app: {sel}
+  url: oci://registry.example.com/plugins/{app}:1.0
+  phase: AUTHN
+""",
+        f"""\
+apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata:
+  name: we-{app}
+  namespace: {ns}
+spec:
+  address: 10.200.{octet[0]}.{octet[1]}
+  labels:
+    app: vm-{app}
+  serviceAccount: vm-{app}
+""",
+        f"""\
+apiVersion: networking.istio.io/v1
+kind: WorkloadGroup
+metadata:
+  name: wg-{app}
+  namespace: {ns}
+spec:
+  metadata:
+    labels:
+      app: vm-{app}
+  template:
+    serviceAccount: vm-{app}
+""",
+    ]
+    return "---\n".join(docs)
+
+
+def one_namespace(n: int) -> dict[str, str]:
+    files = {"ns.yaml": _namespace("shop")}
+    for i in range(n):
+        files[f"shop/a{i}.yaml"] = _istio_unit(i, "shop", n, i % 25 == 7)
+    return files
+
+
+def many_namespaces(n: int) -> dict[str, str]:
+    files = {}
+    for i in range(n):
+        ns = f"ns{i}"
+        unit = _istio_unit(i, ns, n, i % 25 == 7, f"ns{(i + 1) % n}")
+        files[f"{ns}/unit.yaml"] = _namespace(ns) + "---\n" + unit
+    return files
+
+
+def same_labels(n: int) -> dict[str, str]:
+    files = {"ns.yaml": _namespace("shop"), "shop/unit.yaml": _istio_unit(0, "shop", 1, False)}
+    for i in range(n):
+        files[f"shop/web-{i}.yaml"] = _workload(f"web-{i}", "shop", {"app": "a0", "version": "v1"})
+    return files
+
+
+def same_workload(n: int) -> dict[str, str]:
+    files = {"ns.yaml": _namespace("shop"), "shop/unit.yaml": _istio_unit(0, "shop", 1, False)}
+    for i in range(n):
+        files[f"shop/svc-{i}.yaml"] = _service(f"svc-{i}", "shop", "a0", 80 + i % 7, 8080)
+    return files
+
+
+def same_selector(n: int) -> dict[str, str]:
+    """N of each Istio kind, all selecting the one workload ``a0``."""
+    files = {"ns.yaml": _namespace("shop")}
+    for i in range(n):
+        text = _istio_unit(i, "shop", n, i % 25 == 7).replace(f"app: a{i}\n", "app: a0\n")
+        files[f"shop/a{i}.yaml"] = text
+    return files
+
+
+def big_gateway(n: int) -> dict[str, str]:
+    """One Gateway with N servers, one VirtualService with N hosts, N small ones bound."""
+    servers = "".join(
+        f"""\
+  - port:
+      number: {443 if i % 2 else 80}
+      name: p-{i}
+      protocol: {"HTTPS" if i % 2 else "HTTP"}
+    hosts:
+    - "shop/h{i}.example.com"
+"""
+        + ("    tls:\n      mode: SIMPLE\n      credentialName: c{i}\n" if i % 2 else "")
+        for i in range(n)
+    )
+    gateway = f"""\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: edge
+  namespace: shop
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+{servers}"""
+    hosts = "".join(f"  - h{i}.example.com\n" for i in range(n))
+    big = f"""\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: all
+  namespace: shop
+spec:
+  hosts:
+{hosts}  gateways: [edge]
+  http:
+  - route:
+    - destination:
+        host: a0
+"""
+    files = {"ns.yaml": _namespace("shop"), "gw.yaml": gateway, "vs.yaml": big}
+    files["shop/unit.yaml"] = _istio_unit(0, "shop", 1, False)
+    return files
+
+
+SHAPES: dict[str, Callable[[int], dict[str, str]]] = {
+    "one-namespace": one_namespace,
+    "many-namespaces": many_namespaces,
+    "same-labels": same_labels,
+    "same-workload": same_workload,
+    "same-selector": same_selector,
+    "big-gateway": big_gateway,
+}
+
+
+def build(shape: str, n: int, workdir: Path):
+    root = workdir / f"{shape}-{n}"
+    paths = []
+    for name, text in SHAPES[shape](n).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        paths.append(str(path))
+    sources = load_files(sorted(paths))
+    settings = Settings()
+    resources = extract_resources(sources, settings.default_namespace).resources
+    return build_mesh(resources, sources, settings), len(resources)
+
+
+def time_rules(mesh, rules, repeat: int) -> dict[str, tuple[float, int]]:
+    """Best seconds and finding count per rule. Each repetition gets a fresh mesh memo, as
+    a run would, so per-run caches are paid for by the rule that fills them."""
+    timings: dict[str, tuple[float, int]] = {}
+    gc.disable()
+    try:
+        for rule in rules:
+            best, count = float("inf"), 0
+            for _ in range(repeat):
+                mesh._memos.clear()
+                start = time.perf_counter()
+                count = len(list(rule.check(mesh, dict(rule.options))))
+                best = min(best, time.perf_counter() - start)
+            timings[rule.name] = (best, count)
+    finally:
+        gc.enable()
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shape", action="append", choices=sorted(SHAPES))
+    parser.add_argument("--rule", action="append", help="only these rules (names)")
+    parser.add_argument("--size", type=int, default=150, help="N (the large tree is 4N)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--flag", type=float, default=6.0, help="flag ratios above this")
+    parser.add_argument("--floor", type=float, default=0.005, help="ignore rules under this")
+    parser.add_argument("--all", action="store_true", help="print every rule, not only flags")
+    args = parser.parse_args(argv)
+    rules = [r for r in RULES if not args.rule or r.name in args.rule]
+    flagged = 0
+    with tempfile.TemporaryDirectory(prefix="meshlint-probe-") as tmp:
+        for shape in args.shape or list(SHAPES):
+            small_mesh, small_count = build(shape, args.size, Path(tmp))
+            small = time_rules(small_mesh, rules, args.repeat)
+            del small_mesh
+            large_mesh, large_count = build(shape, 4 * args.size, Path(tmp))
+            large = time_rules(large_mesh, rules, args.repeat)
+            del large_mesh
+            print(f"== {shape}: {small_count} -> {large_count} resources")
+            for name, (seconds, findings) in large.items():
+                before = small[name][0]
+                ratio = seconds / before if before > 0 else float("inf")
+                flag = ratio > args.flag and seconds >= args.floor
+                flagged += flag
+                if flag or args.all:
+                    print(
+                        f"{'FLAG' if flag else '    '} {name:40} {before * 1000:9.1f} ms"
+                        f" -> {seconds * 1000:9.1f} ms  x{ratio:5.1f}"
+                        f"  ({small[name][1]} -> {findings} findings)"
+                    )
+            sys.stdout.flush()
+    print(f"{flagged} flagged")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
