@@ -187,9 +187,11 @@ class Mesh:
         if not self.namespace_names and not known:
             return None
         matches = namespace_pattern(pattern)
-        if any(matches(name) for name in self.namespace_names):
-            return True
-        if any(matches(name) for name in self.resource_namespaces | ALWAYS_NAMESPACES):
+        groups = (self.namespace_names, self.resource_namespaces, ALWAYS_NAMESPACES)
+        if pattern[:1] != "*" and pattern[-1:] != "*":  # an exact name: look it up
+            if any(pattern in group for group in groups):
+                return True
+        elif any(matches(name) for group in groups for name in group):
             return True
         if matches(self.mesh_config.root_namespace):
             return True

@@ -1,0 +1,56 @@
+"""Queries and rules sped up with an index or a per-run memo must answer exactly what the
+definition that scans everything answers. Each test keeps that definition as its oracle and
+compares the two on generated meshes."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from meshlint.globs import glob_matcher
+from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern
+from meshlint.loader import load_text
+from meshlint.model import extract_resources
+from meshlint.settings import Settings
+
+NAMES = st.sampled_from(["a", "ab", "b", "shop", "default", "istio-system", "", "a*b"])
+
+
+def _mesh(documents: list[dict], settings: Settings = Settings()):
+    text = "\n---\n".join(json.dumps(document) for document in documents)
+    source = load_text("mesh.yaml", text)
+    return build_mesh(extract_resources([source], "default").resources, [source], settings)
+
+
+def _namespace_exists_scanning(mesh, pattern: str) -> bool | None:
+    known = mesh.settings.known_namespaces
+    if not mesh.namespace_names and not known:
+        return None
+    matches = namespace_pattern(pattern)
+    if any(matches(name) for name in mesh.namespace_names):
+        return True
+    if any(matches(name) for name in mesh.resource_namespaces | ALWAYS_NAMESPACES):
+        return True
+    if matches(mesh.mesh_config.root_namespace):
+        return True
+    return any(matches(k) or glob_matcher((k,))(pattern) for k in known)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(NAMES, max_size=4),
+    st.lists(NAMES.filter(bool), max_size=4),
+    st.one_of(NAMES, NAMES.map(lambda n: n + "*"), NAMES.map(lambda n: "*" + n)),
+)
+def test_namespace_exists_answers_what_scanning_every_namespace_does(declared, used, pattern):
+    documents = [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n}} for n in declared
+    ]
+    documents += [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": n}}
+        for n in used
+    ]
+    mesh = _mesh(documents)
+    assert mesh.namespace_exists(pattern) == _namespace_exists_scanning(mesh, pattern)
