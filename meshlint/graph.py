@@ -206,11 +206,18 @@ class Mesh:
         self, selector: Mapping[str, str], namespace: str | None
     ) -> list[Workload]:
         """Workloads (pod templates and Pods) whose labels match ``selector``, in
-        ``namespace`` or, when it is None, anywhere."""
-        found = self.workloads_matching(selector)
-        if namespace is None:
-            return found
-        return [w for w in found if w.resource.namespace == namespace]
+        ``namespace`` or, when it is None, anywhere. Worked out once per run for each
+        selector and namespace (policies often share a selector): callers must not change
+        the list."""
+        cache = self.memo("graph.workloads_selected")
+        key = (frozenset(selector.items()), namespace)
+        found = cache.get(key)
+        if found is None:
+            found = self.workloads_matching(selector)
+            if namespace is not None:
+                found = [w for w in found if w.resource.namespace == namespace]
+            cache[key] = found
+        return found
 
     def is_known_workload(self, selector: Mapping[str, str], namespace: str | None) -> bool:
         """Declared in ``known-workloads`` as existing outside the analysed files."""

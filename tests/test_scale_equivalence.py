@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meshlint.globs import glob_matcher
-from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern
+from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, selects
 from meshlint.loader import load_text
 from meshlint.model import extract_resources
 from meshlint.settings import Settings
@@ -54,3 +54,30 @@ def test_namespace_exists_answers_what_scanning_every_namespace_does(declared, u
     ]
     mesh = _mesh(documents)
     assert mesh.namespace_exists(pattern) == _namespace_exists_scanning(mesh, pattern)
+
+
+LABELS = st.dictionaries(st.sampled_from(["app", "version"]), st.sampled_from("ab"), max_size=2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "b"]), LABELS), max_size=6),
+    st.lists(st.tuples(LABELS, st.sampled_from(["a", "b", None])), max_size=6),
+)
+def test_workloads_selected_answers_what_scanning_every_workload_does(pods, queries):
+    documents = [
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": f"p{index}", "namespace": namespace, "labels": labels},
+        }
+        for index, (namespace, labels) in enumerate(pods)
+    ]
+    mesh = _mesh(documents)
+    for selector, namespace in queries * 2:  # twice: the second answer comes from the memo
+        expected = [
+            w
+            for w in mesh.workloads
+            if selects(selector, w.labels) and namespace in (None, w.resource.namespace)
+        ]
+        assert mesh.workloads_selected(selector, namespace) == expected
