@@ -90,12 +90,15 @@ spec:
 """
 
 
-def _istio_unit(i: int, ns: str, n: int, wrong: bool, nxt_ns: str | None = None) -> str:
+def _istio_unit(
+    i: int, ns: str, n: int, wrong: bool, nxt_ns: str | None = None, select: str | None = None
+) -> str:
     """One of each Istio kind for app ``a{i}`` in ``ns``, referring to its neighbour
-    ``a{i+1}`` (in ``nxt_ns``, by default ``ns``)."""
+    ``a{i+1}`` (in ``nxt_ns``, by default ``ns``); the policies select ``app: {select}``
+    (by default the unit's own app)."""
     app, nxt = f"a{i}", f"a{(i + 1) % n}"
     nxt_ns = nxt_ns or ns
-    sel = "ghost" if wrong else app
+    sel = "ghost" if wrong else select or app
     host = f"{app}.{ns}.svc.cluster.local"
     peer_ns = "nowhere" if wrong else ns
     subset = "v9" if wrong else "v1"
@@ -401,11 +404,10 @@ def same_workload(n: int) -> dict[str, str]:
 
 
 def same_selector(n: int) -> dict[str, str]:
-    """N of each Istio kind, all selecting the one workload ``a0``."""
+    """N of each Istio kind, their policies all selecting the one workload ``a0``."""
     files = {"ns.yaml": _namespace("shop")}
     for i in range(n):
-        text = _istio_unit(i, "shop", n, i % 25 == 7).replace(f"app: a{i}\n", "app: a0\n")
-        files[f"shop/a{i}.yaml"] = text
+        files[f"shop/a{i}.yaml"] = _istio_unit(i, "shop", n, i % 25 == 7, select="a0")
     return files
 
 
