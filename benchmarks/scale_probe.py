@@ -373,8 +373,21 @@ spec:
     return "---\n".join(docs)
 
 
+NAMESPACE_MTLS_OFF = """\
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+  namespace: shop
+spec:
+  mtls:
+    mode: DISABLE
+"""
+
+
 def one_namespace(n: int) -> dict[str, str]:
-    files = {"ns.yaml": _namespace("shop")}
+    """N units in one namespace whose default turns mTLS off (the units' own turn it on)."""
+    files = {"ns.yaml": _namespace("shop") + "---\n" + NAMESPACE_MTLS_OFF}
     for i in range(n):
         files[f"shop/a{i}.yaml"] = _istio_unit(i, "shop", n, i % 25 == 7)
     return files
