@@ -108,13 +108,19 @@ def port_modes(resource: Resource) -> set[str]:
 
 
 def workload_peer_modes(mesh: Mesh, namespace: str | None) -> set[str]:
-    """Modes set by workload-level PeerAuthentications (with a selector) in ``namespace``."""
-    found = set()
-    for resource in mesh.of_type(K.PEER_AUTHENTICATION):
-        if resource.namespace == namespace and selection(mesh, resource).labels is not None:
-            found.add(peer_mode(resource))
-            found |= port_modes(resource)
-    return found
+    """Modes set by workload-level PeerAuthentications (with a selector) in ``namespace``.
+    Every namespace's modes are gathered once per run, not by scanning all
+    PeerAuthentications for each question."""
+    memo = mesh.memo("policies.workload_peer_modes")
+    by_namespace = memo.get("by_namespace")
+    if by_namespace is None:
+        by_namespace = memo["by_namespace"] = {}
+        for resource in mesh.of_type(K.PEER_AUTHENTICATION):
+            if selection(mesh, resource).labels is not None:
+                modes = by_namespace.setdefault(resource.namespace, set())
+                modes.add(peer_mode(resource))
+                modes |= port_modes(resource)
+    return set(by_namespace.get(namespace, ()))
 
 
 def peer_policies(mesh: Mesh) -> Iterator[MtlsPolicy]:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from meshlint.globs import glob_matcher
 from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, selects
 from meshlint.loader import load_text
-from meshlint.model import extract_resources
+from meshlint.model import K, extract_resources
+from meshlint.policies import peer_mode, port_modes, selection, workload_peer_modes
 from meshlint.settings import Settings
 
 NAMES = st.sampled_from(["a", "ab", "b", "shop", "default", "istio-system", "", "a*b"])
@@ -81,3 +82,45 @@ def test_workloads_selected_answers_what_scanning_every_workload_does(pods, quer
             if selects(selector, w.labels) and namespace in (None, w.resource.namespace)
         ]
         assert mesh.workloads_selected(selector, namespace) == expected
+
+
+MODES = st.sampled_from(["STRICT", "permissive", "DISABLE", "UNSET", "", 3])
+PEER_AUTHENTICATION = st.fixed_dictionaries(
+    {
+        "namespace": st.sampled_from(["a", "b"]),
+        "selector": LABELS,
+        "mode": MODES,
+        "ports": st.dictionaries(st.sampled_from(["80", "8080"]), MODES, max_size=2),
+    }
+)
+
+
+def _workload_peer_modes_scanning(mesh, namespace: str | None) -> set[str]:
+    found = set()
+    for resource in mesh.of_type(K.PEER_AUTHENTICATION):
+        if resource.namespace == namespace and selection(mesh, resource).labels is not None:
+            found.add(peer_mode(resource))
+            found |= port_modes(resource)
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PEER_AUTHENTICATION, max_size=6))
+def test_workload_peer_modes_answers_what_scanning_every_policy_does(policies):
+    documents = [
+        {
+            "apiVersion": "security.istio.io/v1",
+            "kind": "PeerAuthentication",
+            "metadata": {"name": f"p{index}", "namespace": policy["namespace"]},
+            "spec": {
+                "selector": {"matchLabels": policy["selector"]},
+                "mtls": {"mode": policy["mode"]},
+                "portLevelMtls": {port: {"mode": mode} for port, mode in policy["ports"].items()},
+            },
+        }
+        for index, policy in enumerate(policies)
+    ]
+    mesh = _mesh(documents)
+    for namespace in ["a", "b", "c", None, "a"]:
+        expected = _workload_peer_modes_scanning(mesh, namespace)
+        assert workload_peer_modes(mesh, namespace) == expected
