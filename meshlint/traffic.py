@@ -7,7 +7,7 @@ never the files.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -18,6 +18,7 @@ from meshlint.model import K, Resource, string_map
 from meshlint.settings import KnownWorkload, parse_known_workloads
 
 __all__ = [
+    "OverlapIndex",
     "Server",
     "export_scope",
     "gateway_servers",
@@ -45,6 +46,41 @@ def host_overlaps(a: str, b: str, fold_case: bool = True) -> bool:
     if b.startswith("*"):
         return a.endswith(b[1:])
     return a == b
+
+
+class OverlapIndex:
+    """Host names, in the order added, that answer "which is the first to overlap this
+    name?" (``host_overlaps``, case folded) without comparing every pair: an exact name is
+    found by lookup, a wildcard ``*X`` by looking up each suffix of the name. Only a wildcard
+    query compares it with every name added."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.names: list[str] = []
+        self.exact: dict[str, int] = {}  # name -> first index
+        self.wildcards: dict[str, int] = {}  # "X" of "*X" -> first index
+        for name in names:
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        name = name.lower()
+        if name.startswith("*"):
+            self.wildcards.setdefault(name[1:], len(self.names))
+        else:
+            self.exact.setdefault(name, len(self.names))
+        self.names.append(name)
+
+    def first_overlap(self, name: str) -> int | None:
+        """The index of the first name added that overlaps ``name``, or None."""
+        name = name.lower()
+        if name.startswith("*"):
+            overlapping = (i for i, o in enumerate(self.names) if host_overlaps(o, name, False))
+            return next(overlapping, None)
+        found = self.exact.get(name)
+        for start in range(len(name) + 1):
+            index = self.wildcards.get(name[start:])
+            if index is not None and (found is None or index < found):
+                found = index
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,9 @@ from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, sel
 from meshlint.loader import load_text
 from meshlint.model import K, extract_resources
 from meshlint.policies import peer_mode, port_modes, selection, workload_peer_modes
+from meshlint.rules import duplicate_virtual_service_host
 from meshlint.settings import Settings
+from meshlint.traffic import OverlapIndex, host_overlaps
 
 NAMES = st.sampled_from(["a", "ab", "b", "shop", "default", "istio-system", "", "a*b"])
 
@@ -124,3 +126,42 @@ def test_workload_peer_modes_answers_what_scanning_every_policy_does(policies):
     for namespace in ["a", "b", "c", None, "a"]:
         expected = _workload_peer_modes_scanning(mesh, namespace)
         assert workload_peer_modes(mesh, namespace) == expected
+
+
+HOST_NAME = st.sampled_from(
+    ["*", "a.com", "A.com", "b.a.com", "*.com", "*.a.com", "*.A.COM", "*a.com", "b.com", "com"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(HOST_NAME, max_size=8), HOST_NAME)
+def test_overlap_index_finds_the_first_name_comparing_every_pair_does(names, name):
+    expected = next((i for i, other in enumerate(names) if host_overlaps(other, name)), None)
+    assert OverlapIndex(names).first_overlap(name) == expected
+
+
+def _duplicate_hosts_comparing_every_pair(hosts: list[str]) -> list[tuple[int, int]]:
+    names = [h.lower() for h in hosts]
+    found = []
+    for j in range(1, len(names)):
+        for i in range(j):
+            if host_overlaps(names[i], names[j]):
+                found.append((j, i))
+                break
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(HOST_NAME.filter(lambda h: h != "*"), max_size=8))
+def test_duplicate_virtual_service_host_reports_what_comparing_every_pair_does(hosts):
+    vs = {
+        "apiVersion": "networking.istio.io/v1",
+        "kind": "VirtualService",
+        "metadata": {"name": "vs", "namespace": "ns"},
+        "spec": {"hosts": hosts, "http": [{"route": [{"destination": {"host": "a"}}]}]},
+    }
+    findings = list(duplicate_virtual_service_host.check(_mesh([vs]), {}))
+    expected = _duplicate_hosts_comparing_every_pair(hosts)
+    assert [(f.field, f.related[0].message) for f in findings] == [
+        (f"spec.hosts[{j}]", f"host {hosts[i]!r}") for j, i in expected
+    ]

@@ -50,7 +50,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
 from meshlint.rules.base import Rule, related, report
-from meshlint.traffic import host_overlaps
+from meshlint.traffic import OverlapIndex, host_overlaps
 
 RULE = Rule(
     code="ML523",
@@ -78,10 +78,11 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not all(_valid(h, mesh_bound) for h in hosts):
             continue  # Istio only compares hosts when all are valid
         names = [h.lower() for h in hosts]
+        earlier = OverlapIndex(names[:1])  # each host is compared with the first it overlaps
         for j in range(1, len(names)):
-            for i in range(j):
-                if not host_overlaps(names[i], names[j]):
-                    continue
+            i = earlier.first_overlap(names[j])
+            earlier.add(names[j])
+            if i is not None:
                 how = "is the same host as" if names[i] == names[j] else "overlaps"
                 if host_overlaps(hosts[i], hosts[j], fold_case=False):
                     why = "Istio rejects duplicate hosts in a VirtualService"
@@ -98,4 +99,3 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                     "or keep only the wildcard",
                     [related(vs, ("spec", "hosts", i), f"host {hosts[i]!r}")],
                 )
-                break

@@ -63,7 +63,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import GatewayRef, Mesh
 from meshlint.model import K, Resource
 from meshlint.rules.base import Rule, quoted_list, related, report
-from meshlint.traffic import gateway_servers, host_overlaps
+from meshlint.traffic import OverlapIndex, gateway_servers
 
 RULE = Rule(
     code="ML111",
@@ -117,7 +117,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             if gateway is None:
                 continue
             served = served_hosts(gateway, vs.namespace)
-            matched = {h for h in hosts if any(host_overlaps(s, h) for s in served)}
+            index = OverlapIndex(served)
+            matched = {h for h in hosts if index.first_overlap(h) is not None}
             served_any |= matched
             if matched:
                 continue
