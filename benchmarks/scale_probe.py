@@ -10,7 +10,9 @@ Shapes: ``one-namespace`` (N of each Istio kind in one namespace, selecting and 
 each other), ``many-namespaces`` (N namespaces with one of each), ``same-labels`` (N
 workloads with the same labels, a few policies selecting them), ``same-workload`` (N Services
 selecting one workload), ``same-selector`` (N policies of each kind with one selector),
-``big-gateway`` (one Gateway with N servers, VirtualServices with N hosts). About one unit in
+``big-gateway`` (one Gateway with N servers, VirtualServices with N hosts), ``shared-host``
+(N namespaces routing to one shared Service, each with its own DestinationRule for it and
+its own ServiceEntry for one external host). About one unit in
 25 carries a mistake (an unknown selector, host, subset or namespace), so rules do real work.
 This is a diagnostic tool, not a test: figures vary with the machine's load.
 """
@@ -469,7 +471,95 @@ spec:
     return files
 
 
+def _shared_host_client(i: int, ns: str) -> str:
+    subset = "v9" if i % 25 == 7 else "v1"
+    return f"""\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: to-shared
+  namespace: {ns}
+spec:
+  hosts:
+  - auth.shared.svc.cluster.local
+  exportTo: ["."]
+  http:
+  - route:
+    - destination:
+        host: auth.shared.svc.cluster.local
+        subset: {subset}
+  tls:
+  - match:
+    - sniHosts: [api.partner.example.com]
+    route:
+    - destination:
+        host: api.partner.example.com
+        port:
+          number: 443
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: shared-auth
+  namespace: {ns}
+spec:
+  host: auth.shared.svc.cluster.local
+  exportTo: ["."]
+  trafficPolicy:
+    tls:
+      mode: ISTIO_MUTUAL
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: partner-api
+  namespace: {ns}
+spec:
+  hosts:
+  - api.partner.example.com
+  exportTo: ["."]
+  location: MESH_EXTERNAL
+  ports:
+  - number: 443
+    name: tls
+    protocol: {"HTTPS" if i % 25 == 7 else "TLS"}
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata:
+  name: default
+  namespace: {ns}
+spec:
+  egress:
+  - hosts:
+    - "shared/auth.shared.svc.cluster.local"
+    - "./api.partner.example.com"
+    - "istio-system/*"
+"""
+
+
+def shared_host(n: int) -> dict[str, str]:
+    """N namespaces that each route to one shared Service (with their own DestinationRule
+    for it) and declare their own ServiceEntry for one external host."""
+    files = {"shared.yaml": _namespace("shared") + "---\n" + _istio_unit(0, "shared", 1, False)}
+    files["shared/auth.yaml"] = (
+        _workload("auth", "shared", {"app": "auth", "version": "v1"})
+        + "---\n"
+        + _service("auth", "shared", "auth")
+    )
+    for i in range(n):
+        ns = f"ns{i}"
+        files[f"{ns}/client.yaml"] = _namespace(ns) + "---\n" + _shared_host_client(i, ns)
+    return files
+
+
 SHAPES: dict[str, Callable[[int], dict[str, str]]] = {
+    "shared-host": shared_host,
     "one-namespace": one_namespace,
     "many-namespaces": many_namespaces,
     "same-labels": same_labels,
