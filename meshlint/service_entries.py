@@ -10,7 +10,7 @@ from meshlint.graph import Mesh
 from meshlint.model import K, Resource
 from meshlint.traffic import export_scope, scopes_meet
 
-__all__ = ["SharedPort", "shared_ports", "visible_together"]
+__all__ = ["SharedPort", "entry_scope", "port_groups", "shared_ports", "visible_together"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +25,46 @@ def visible_together(a: Resource, b: Resource) -> bool:
     return scopes_meet(export_scope(a), export_scope(b))
 
 
+def entry_scope(mesh: Mesh, entry: Resource) -> frozenset[str] | None:
+    """``export_scope`` of a ServiceEntry, worked out once per run."""
+    cache = mesh.memo("service_entries.scope")
+    key = id(entry)
+    if key not in cache:
+        cache[key] = export_scope(entry)
+    return cache[key]
+
+
+def _visible_with_another(mesh: Mesh, items: list[SharedPort]) -> list[SharedPort]:
+    """The items whose entry is visible together with another entry of ``items``, found by
+    counting the entries each namespace sees instead of comparing every pair."""
+    scopes = {id(item.entry): entry_scope(mesh, item.entry) for item in items}
+    everywhere = sum(scope is None for scope in scopes.values())
+    seen_in: dict[str, int] = defaultdict(int)  # namespace -> entries exported to it
+    for scope in scopes.values():
+        for namespace in scope or ():
+            seen_in[namespace] += 1
+
+    def visible_with_another(item: SharedPort) -> bool:
+        scope = scopes[id(item.entry)]
+        if scope is None:
+            return len(scopes) > 1
+        return everywhere > 0 or any(seen_in[namespace] > 1 for namespace in scope)
+
+    return [item for item in items if visible_with_another(item)]
+
+
 def shared_ports(mesh: Mesh) -> dict[tuple[str, int], list[SharedPort]]:
     """``(host, number)`` -> the ports of two or more mutually visible ServiceEntries."""
+    result = {}
+    for key, items in port_groups(mesh).items():
+        kept = _visible_with_another(mesh, items) if len(items) > 1 else []
+        if kept:
+            result[key] = kept
+    return result
+
+
+def port_groups(mesh: Mesh) -> dict[tuple[str, int], list[SharedPort]]:
+    """``(host, number)`` -> every ServiceEntry port declared for it."""
     groups: dict[tuple[str, int], list[SharedPort]] = defaultdict(list)
     for entry in mesh.of_type(K.SERVICE_ENTRY):
         hosts, ports = entry.spec.get("hosts"), entry.spec.get("ports")
@@ -42,15 +80,4 @@ def shared_ports(mesh: Mesh) -> dict[tuple[str, int], list[SharedPort]]:
                     groups[(fqdn, number)].append(
                         SharedPort(entry, ("spec", "ports", index), protocol)
                     )
-    result = {}
-    for key, items in groups.items():
-        kept = [
-            item
-            for item in items
-            if any(
-                o.entry is not item.entry and visible_together(item.entry, o.entry) for o in items
-            )
-        ]
-        if kept:
-            result[key] = kept
-    return result
+    return groups

@@ -9,12 +9,13 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from meshlint import service_entries
 from meshlint.globs import glob_matcher
 from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, selects
 from meshlint.loader import load_text
 from meshlint.model import K, extract_resources
 from meshlint.policies import peer_mode, port_modes, selection, workload_peer_modes
-from meshlint.rules import duplicate_virtual_service_host
+from meshlint.rules import duplicate_virtual_service_host, service_entry_protocol_conflict
 from meshlint.settings import Settings
 from meshlint.traffic import OverlapIndex, host_overlaps
 
@@ -165,3 +166,82 @@ def test_duplicate_virtual_service_host_reports_what_comparing_every_pair_does(h
     assert [(f.field, f.related[0].message) for f in findings] == [
         (f"spec.hosts[{j}]", f"host {hosts[i]!r}") for j, i in expected
     ]
+
+
+PORT = st.fixed_dictionaries(
+    {"number": st.sampled_from([80, 443])},
+    optional={"protocol": st.sampled_from(["TLS", "HTTP", "http", "TCP"])},
+)
+SERVICE_ENTRY = st.fixed_dictionaries(
+    {
+        "namespace": st.sampled_from(["a", "b"]),
+        "hosts": st.lists(st.sampled_from(["x.com", "X.com", "y.com"]), min_size=1, max_size=2),
+        "ports": st.lists(PORT, min_size=1, max_size=2),
+    },
+    optional={"exportTo": st.sampled_from([["."], ["*"], ["a"], ["b", "~"], ["~"], "a,b"])},
+)
+
+
+def _service_entries(entries: list[dict]):
+    return _mesh(
+        [
+            {
+                "apiVersion": "networking.istio.io/v1",
+                "kind": "ServiceEntry",
+                "metadata": {"name": f"se{index}", "namespace": entry.pop("namespace")},
+                "spec": {**entry, "resolution": "DNS"},
+            }
+            for index, entry in enumerate(entries)
+        ]
+    )
+
+
+def _shared_ports_comparing_every_pair(mesh) -> dict:
+    found = {}
+    for key, items in service_entries.port_groups(mesh).items():
+        kept = [
+            item
+            for item in items
+            if any(
+                o.entry is not item.entry and service_entries.visible_together(item.entry, o.entry)
+                for o in items
+            )
+        ]
+        if kept:
+            found[key] = kept
+    return found
+
+
+def _protocol_conflicts_comparing_every_pair(mesh) -> list[tuple[object, object]]:
+    found = []
+    for ports in _shared_ports_comparing_every_pair(mesh).values():
+        declared = [p for p in ports if p.protocol is not None]
+        for port in declared:
+            others = [
+                o
+                for o in declared
+                if o.entry is not port.entry
+                and o.protocol != port.protocol
+                and service_entries.visible_together(port.entry, o.entry)
+            ]
+            if others:
+                found.append((port, others[0]))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SERVICE_ENTRY, max_size=5))
+def test_service_entry_rules_report_what_comparing_every_pair_does(entries):
+    mesh = _service_entries(entries)
+    assert service_entries.shared_ports(mesh) == _shared_ports_comparing_every_pair(mesh)
+    findings = list(service_entry_protocol_conflict.check(mesh, {}))
+    expected = _protocol_conflicts_comparing_every_pair(mesh)
+    assert len(findings) == len(expected)
+    for finding, (port, other) in zip(findings, expected, strict=True):
+        assert finding.resource.name == port.entry.name
+        assert finding.field == f"spec.ports[{port.path[-1]}].protocol"
+        assert f"{port.protocol} here but {other.protocol} in {other.entry.display};" in (
+            finding.message
+        )
+        line, column = other.entry.locate(other.path)
+        assert (finding.related[0].line, finding.related[0].column) == (line + 1, column + 1)

@@ -48,7 +48,8 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.rules.base import Rule, related, report
-from meshlint.service_entries import shared_ports, visible_together
+from meshlint.service_entries import SharedPort, entry_scope, shared_ports
+from meshlint.traffic import scopes_meet
 
 RULE = Rule(
     code="ML220",
@@ -60,20 +61,41 @@ RULE = Rule(
 )
 
 
+def _first_conflict(
+    mesh: Mesh, port: SharedPort, by_protocol: dict[str | None, list[tuple[int, SharedPort]]]
+) -> SharedPort | None:
+    """The first port (in declaration order) of another entry visible with ``port``'s that
+    gives the same host and number another protocol: only ports of other protocols are
+    looked at, each protocol's up to its first match."""
+    scope = entry_scope(mesh, port.entry)
+    first: tuple[int, SharedPort] | None = None
+    for protocol, ports in by_protocol.items():
+        if protocol == port.protocol:
+            continue
+        found = next(
+            (
+                (position, other)
+                for position, other in ports
+                if other.entry is not port.entry
+                and scopes_meet(scope, entry_scope(mesh, other.entry))
+            ),
+            None,
+        )
+        if found is not None and (first is None or found[0] < first[0]):
+            first = found
+    return first[1] if first is not None else None
+
+
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for (host, number), ports in shared_ports(mesh).items():
         declared = [p for p in ports if p.protocol is not None]
+        by_protocol: dict[str | None, list[tuple[int, SharedPort]]] = {}
+        for position, port in enumerate(declared):
+            by_protocol.setdefault(port.protocol, []).append((position, port))
         for port in declared:
-            others = [
-                o
-                for o in declared
-                if o.entry is not port.entry
-                and o.protocol != port.protocol
-                and visible_together(port.entry, o.entry)
-            ]
-            if not others:
+            other = _first_conflict(mesh, port, by_protocol)
+            if other is None:
                 continue
-            other = others[0]
             message = (
                 f"{host}:{number} is {port.protocol} here but {other.protocol} in "
                 f"{other.entry.display}; a port has one protocol, so one of them is ignored; "
