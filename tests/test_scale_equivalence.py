@@ -15,9 +15,13 @@ from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, sel
 from meshlint.loader import load_text
 from meshlint.model import K, extract_resources
 from meshlint.policies import peer_mode, port_modes, selection, workload_peer_modes
-from meshlint.rules import duplicate_virtual_service_host, service_entry_protocol_conflict
+from meshlint.rules import (
+    conflicting_mesh_hosts,
+    duplicate_virtual_service_host,
+    service_entry_protocol_conflict,
+)
 from meshlint.settings import Settings
-from meshlint.traffic import OverlapIndex, host_overlaps
+from meshlint.traffic import OverlapIndex, export_scope, host_overlaps, scopes_meet
 
 NAMES = st.sampled_from(["a", "ab", "b", "shop", "default", "istio-system", "", "a*b"])
 
@@ -245,3 +249,70 @@ def test_service_entry_rules_report_what_comparing_every_pair_does(entries):
         )
         line, column = other.entry.locate(other.path)
         assert (finding.related[0].line, finding.related[0].column) == (line + 1, column + 1)
+
+
+VIRTUAL_SERVICE = st.fixed_dictionaries(
+    {
+        "namespace": st.sampled_from(["a", "b", "c"]),
+        "hosts": st.lists(
+            st.sampled_from(["r", "r.a.svc.cluster.local", "R.a", "x.com", "*.com", "*.x.com"]),
+            min_size=1,
+            max_size=3,
+        ),
+    },
+    optional={
+        "exportTo": st.sampled_from([["."], ["*"], ["a"], ["b", "~"], ["~"], "a,c"]),
+        "gateways": st.sampled_from([["mesh"], ["gw"], ["gw", "mesh"]]),
+    },
+)
+
+
+def _mesh_host_conflicts_comparing_every_pair(mesh) -> list[tuple[str, str, str, list]]:
+    groups: dict[str, list] = {}
+    wildcards: list = []
+    for vs in mesh.of_type(K.VIRTUAL_SERVICE):
+        if not conflicting_mesh_hosts._bound_to_mesh(vs):
+            continue
+        scope = export_scope(vs)
+        for index, host in enumerate(vs.spec["hosts"]):
+            fqdn = mesh.cluster_fqdn(host, vs.namespace).lower()
+            entry = (vs, index, fqdn, scope)
+            (wildcards if fqdn.startswith("*") else groups.setdefault(fqdn, [])).append(entry)
+    found = []
+    for group in [*groups.values(), wildcards]:
+        for vs, index, host, scope in group if len(group) > 1 else ():
+            others = [
+                other
+                for other in group
+                if other[0] is not vs
+                and (other[2] == host or host_overlaps(host, other[2]))
+                and scopes_meet(scope, other[3])
+            ]
+            if others:
+                names = ", ".join(sorted({o[0].display for o in others}))
+                where = [o[0].locate(("spec", "hosts", o[1])) for o in others]
+                found.append((vs.name, f"spec.hosts[{index}]", names, where))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(VIRTUAL_SERVICE, max_size=5))
+def test_conflicting_mesh_hosts_reports_what_comparing_every_pair_does(services):
+    mesh = _mesh(
+        [
+            {
+                "apiVersion": "networking.istio.io/v1",
+                "kind": "VirtualService",
+                "metadata": {"name": f"vs{index}", "namespace": service.pop("namespace")},
+                "spec": {**service, "http": [{"route": [{"destination": {"host": "r"}}]}]},
+            }
+            for index, service in enumerate(services)
+        ]
+    )
+    findings = list(conflicting_mesh_hosts.check(mesh, {}))
+    expected = _mesh_host_conflicts_comparing_every_pair(mesh)
+    assert len(findings) == len(expected)
+    for finding, (name, field, names, where) in zip(findings, expected, strict=True):
+        assert (finding.resource.name, finding.field) == (name, field)
+        assert f"is also defined for the mesh by {names};" in finding.message
+        assert [(r.line - 1, r.column - 1) for r in finding.related] == where

@@ -56,7 +56,7 @@ spec:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
@@ -84,6 +84,42 @@ def _bound_to_mesh(vs: Resource) -> bool:
     return "mesh" in gateways
 
 
+def _overlapping(group: list[Entry]) -> list[list[Entry]]:
+    """For each wildcard entry, those of other VirtualServices that overlap it where both
+    are visible, in group order."""
+    return [
+        [
+            other
+            for other in group
+            if other[0] is not vs
+            and (other[2] == host or host_overlaps(host, other[2]))
+            and scopes_meet(scope, other[3])
+        ]
+        for vs, _, host, scope in group
+    ]
+
+
+def _meeting(group: list[Entry]) -> list[list[Entry]]:
+    """For each entry of a group with one exact host, those of other VirtualServices whose
+    export scope meets its, in group order: found through the namespaces that scopes name,
+    not by comparing every pair (a host shared by many namespaces, each VirtualService
+    exported only to its own, is common)."""
+    everywhere = [position for position, entry in enumerate(group) if entry[3] is None]
+    by_namespace: dict[str, list[int]] = defaultdict(list)
+    for position, entry in enumerate(group):
+        for namespace in entry[3] or ():
+            by_namespace[namespace].append(position)
+    found = []
+    for vs, _, _, scope in group:
+        if scope is None:
+            positions: Iterable[int] = range(len(group))
+        else:
+            named = (p for namespace in scope for p in by_namespace[namespace])
+            positions = sorted({*everywhere, *named})
+        found.append([group[p] for p in positions if group[p][0] is not vs])
+    return found
+
+
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     exact: dict[str, list[Entry]] = defaultdict(list)
     wildcards: list[Entry] = []
@@ -100,14 +136,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for group in [*exact.values(), wildcards]:
         if len(group) < 2:
             continue
-        for vs, index, host, scope in group:
-            others = [
-                other
-                for other in group
-                if other[0] is not vs
-                and (other[2] == host or host_overlaps(host, other[2]))
-                and scopes_meet(scope, other[3])
-            ]
+        meeting = _overlapping(group) if group is wildcards else _meeting(group)
+        for (vs, index, host, _), others in zip(group, meeting, strict=True):
             if not others:
                 continue
             names = ", ".join(sorted({o[0].display for o in others}))
