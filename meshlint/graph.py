@@ -150,9 +150,8 @@ class Mesh:
         """DestinationRules whose host covers any candidate name and that are visible in
         ``from_namespace``, in a stable order."""
         seen: dict[int, Resource] = {}
-        for definition in self.destination_rule_hosts.lookup(candidates):
-            if definition.visible_from(from_namespace):
-                seen.setdefault(id(definition.resource), definition.resource)
+        for definition in self.destination_rule_hosts.visible_lookup(candidates, from_namespace):
+            seen.setdefault(id(definition.resource), definition.resource)
         return list(seen.values())
 
     def cluster_fqdn(self, host: str, namespace: str | None) -> str:

@@ -7,7 +7,8 @@ A short name ``reviews`` means ``reviews.<namespace>.svc.<domain>``; ``reviews.s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from meshlint.model import Resource
@@ -72,6 +73,9 @@ class HostTable:
         self.exact: dict[str, list[HostDef]] = {}
         self.suffixes: dict[str, list[HostDef]] = {}  # ".example.com" for "*.example.com"
         self.everything: list[HostDef] = []
+        # Per list above, by its key: (its length when indexed, positions visible from every
+        # namespace, positions by the namespace they are exported to).
+        self._exports: dict[tuple[str, ...], tuple[int, list[int], dict]] = {}
 
     def add(self, definition: HostDef) -> None:
         host = definition.host
@@ -85,17 +89,66 @@ class HostTable:
     def lookup(self, names: Iterable[str]) -> list[HostDef]:
         """All definitions that cover any of ``names``."""
         found: list[HostDef] = []
+        for _, group in self._groups(names):
+            found += group
+        return found
+
+    def visible_lookup(self, names: Iterable[str], namespace: str | None) -> list[HostDef]:
+        """``lookup(names)`` less the definitions not visible from ``namespace``, in the same
+        order, found through an index of their exportTo instead of testing each one (a host
+        that many namespaces define, each for itself, is common)."""
+        found: list[HostDef] = []
+        for key, group in self._groups(names):
+            everywhere, exported = self._visible_positions(key, group, namespace)
+            positions = heapq.merge(everywhere, exported) if exported else everywhere
+            found += [group[position] for position in positions]
+        return found
+
+    def first_visible(self, names: Iterable[str], namespace: str | None) -> HostDef | None:
+        """The first of ``visible_lookup(names, namespace)``, if any."""
+        for key, group in self._groups(names):
+            everywhere, exported = self._visible_positions(key, group, namespace)
+            if everywhere or exported:
+                return group[min(everywhere[:1] + exported[:1])]
+        return None
+
+    def _groups(self, names: Iterable[str]) -> Iterator[tuple[tuple[str, ...], list[HostDef]]]:
+        """The lists of definitions that cover any of ``names``, by key, in lookup order."""
         for name in names:
-            found += self.exact.get(name, ())
+            if name in self.exact:
+                yield ("exact", name), self.exact[name]
             if name.startswith("*."):
-                found += self.suffixes.get(name[1:], ())
+                if name[1:] in self.suffixes:
+                    yield ("suffix", name[1:]), self.suffixes[name[1:]]
                 name = name[2:]
             index = name.find(".")
             while index != -1:
-                found += self.suffixes.get(name[index:], ())
+                if name[index:] in self.suffixes:
+                    yield ("suffix", name[index:]), self.suffixes[name[index:]]
                 index = name.find(".", index + 1)
-        found += self.everything
-        return found
+        yield ("everything",), self.everything
+
+    def _visible_positions(
+        self, key: tuple[str, ...], group: list[HostDef], namespace: str | None
+    ) -> tuple[list[int], list[int]]:
+        """Positions in ``group`` visible from every namespace, and those exported to
+        ``namespace`` (by name or by ``.`` from their own); ``visible`` as an index."""
+        index = self._exports.get(key)
+        if index is None or index[0] != len(group):
+            everywhere: list[int] = []
+            exported: dict[str | None, list[int]] = {}
+            for position, definition in enumerate(group):
+                export_to = definition.export_to
+                if export_to is None or "*" in export_to:
+                    everywhere.append(position)
+                    continue
+                targets: set[str | None] = set(export_to)
+                if "." in export_to:
+                    targets.add(definition.resource.namespace)
+                for target in targets:
+                    exported.setdefault(target, []).append(position)
+            index = self._exports[key] = (len(group), everywhere, exported)
+        return index[1], index[2].get(namespace, [])
 
     def names(self) -> list[str]:
         return [*self.exact, *("*" + s for s in self.suffixes)]

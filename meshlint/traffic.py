@@ -199,11 +199,7 @@ def host_ports(definition: HostDef) -> list[int]:
 
 
 def visible_definition(mesh: Mesh, destination: Destination) -> HostDef | None:
-    namespace = destination.virtual_service.namespace
-    for definition in mesh.host_definitions(destination):
-        if definition.visible_from(namespace):
-            return definition
-    return None
+    return mesh.hosts.first_visible(destination.candidates, destination.virtual_service.namespace)
 
 
 def gateway_workload_namespace(mesh: Mesh, gateway: Resource) -> tuple[str | None, bool]:

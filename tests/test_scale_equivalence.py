@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from meshlint import service_entries
 from meshlint.globs import glob_matcher
 from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, selects
+from meshlint.hosts import HostDef, HostTable
 from meshlint.loader import load_text
 from meshlint.model import K, extract_resources
 from meshlint.policies import peer_mode, port_modes, selection, workload_peer_modes
@@ -316,3 +317,35 @@ def test_conflicting_mesh_hosts_reports_what_comparing_every_pair_does(services)
         assert (finding.resource.name, finding.field) == (name, field)
         assert f"is also defined for the mesh by {names};" in finding.message
         assert [(r.line - 1, r.column - 1) for r in finding.related] == where
+
+
+class _Owner:
+    def __init__(self, namespace: str | None) -> None:
+        self.namespace = namespace
+
+
+NAMESPACE = st.sampled_from(["a", "b", ".", None])
+HOST_DEF = st.tuples(
+    st.sampled_from(["x.com", "y.x.com", "*.x.com", "*.com", "*", "r.a.svc.cluster.local"]),
+    NAMESPACE,
+    st.one_of(
+        st.none(),
+        st.frozensets(st.sampled_from([".", "*", "~", "a", "b"]), min_size=1, max_size=3),
+    ),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(HOST_DEF, max_size=8),
+    st.lists(st.sampled_from(["x.com", "y.x.com", "*.x.com", "z.y.x.com", "r.a"]), max_size=2),
+    NAMESPACE,
+)
+def test_visible_lookup_answers_what_testing_every_definition_does(defs, names, namespace):
+    table = HostTable()
+    for index, (host, owner, export_to) in enumerate(defs):
+        table.add(HostDef(host, _Owner(owner), export_to, ("spec", "hosts", index)))
+        # Asked between additions too: the index must follow the table as it grows.
+        expected = [d for d in table.lookup(names) if d.visible_from(namespace)]
+        assert table.visible_lookup(names, namespace) == expected
+        assert table.first_visible(names, namespace) == (expected[0] if expected else None)

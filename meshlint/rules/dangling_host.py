@@ -125,10 +125,11 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     host_names: _HostNames | None = None
     for destination in mesh.destinations:
         vs = destination.virtual_service
-        definitions = mesh.host_definitions(destination)
-        blind = [ns for ns in consumers(vs) if not any(d.visible_from(ns) for d in definitions)]
+        candidates = destination.candidates
+        blind = [ns for ns in consumers(vs) if mesh.hosts.first_visible(candidates, ns) is None]
         if not blind or mesh.is_known_host(destination.candidates):
             continue
+        definitions = mesh.host_definitions(destination)
         what = "mirror host" if destination.mirror else "destination host"
         path = (*destination.path, "host")
         if definitions:
