@@ -18,6 +18,7 @@ from meshlint.model import K, extract_resources
 from meshlint.policies import peer_mode, port_modes, selection, workload_peer_modes
 from meshlint.rules import (
     conflicting_mesh_hosts,
+    duplicate_destination_rule,
     duplicate_virtual_service_host,
     service_entry_protocol_conflict,
 )
@@ -349,3 +350,58 @@ def test_visible_lookup_answers_what_testing_every_definition_does(defs, names, 
         expected = [d for d in table.lookup(names) if d.visible_from(namespace)]
         assert table.visible_lookup(names, namespace) == expected
         assert table.first_visible(names, namespace) == (expected[0] if expected else None)
+
+
+DESTINATION_RULE = st.fixed_dictionaries(
+    {
+        "namespace": st.sampled_from(["a", "b"]),
+        "host": st.sampled_from(["r", "r.a.svc.cluster.local", "R.b", "x.com"]),
+        "subsets": st.lists(st.sampled_from(["v1", "v2"]), max_size=2),
+    },
+    optional={"exportTo": st.sampled_from([["."], ["*"], ["b"], ["~"]])},
+)
+
+
+def _duplicate_rules_comparing_every_pair(mesh) -> list[tuple[str, str]]:
+    by_host: dict[str, list] = {}
+    for rule in mesh.of_type(K.DESTINATION_RULE):
+        host = mesh.cluster_fqdn(rule.spec["host"], rule.namespace).lower()
+        by_host.setdefault(host, []).append(rule)
+    found = []
+    for rules in by_host.values():
+        for rule in rules:
+            for other in rules:
+                if other is rule or other.namespace != rule.namespace:
+                    continue
+                clash = duplicate_destination_rule._clash(rule, other)
+                if clash is None or not scopes_meet(export_scope(rule), export_scope(other)):
+                    continue
+                found.append((rule.name, other.name))
+                break
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DESTINATION_RULE, max_size=6))
+def test_duplicate_destination_rule_reports_what_comparing_every_pair_does(rules):
+    documents = []
+    for index, rule in enumerate(rules):
+        spec = {"host": rule["host"], "subsets": [{"name": n} for n in rule["subsets"]]}
+        if "exportTo" in rule:
+            spec["exportTo"] = rule["exportTo"]
+        metadata = {"name": f"dr{index}", "namespace": rule["namespace"]}
+        documents.append(
+            {
+                "apiVersion": "networking.istio.io/v1",
+                "kind": "DestinationRule",
+                "metadata": metadata,
+                "spec": spec,
+            }
+        )
+    mesh = _mesh(documents)
+    findings = list(duplicate_destination_rule.check(mesh, {}))
+    expected = _duplicate_rules_comparing_every_pair(mesh)
+    assert [f.resource.name for f in findings] == [name for name, _ in expected]
+    displays = [f.message.split(" also configures ")[0] for f in findings]
+    names = {r.name: r.display for r in mesh.of_type(K.DESTINATION_RULE)}
+    assert displays == [names[other] for _, other in expected]

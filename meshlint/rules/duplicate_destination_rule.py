@@ -79,9 +79,13 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if isinstance(host, str) and host and "workloadSelector" not in rule.spec:
             by_host[mesh.cluster_fqdn(host, rule.namespace).lower()].append(rule)
     for host, rules in by_host.items():
+        # Only rules of one namespace compete: each is compared with its own namespace's.
+        by_namespace: dict[str | None, list[Resource]] = defaultdict(list)
         for rule in rules:
-            for other in rules:
-                if other is rule or other.namespace != rule.namespace:
+            by_namespace[rule.namespace].append(rule)
+        for rule in rules:
+            for other in by_namespace[rule.namespace]:
+                if other is rule:
                     continue
                 reason = _clash(rule, other)
                 if reason is None or not scopes_meet(export_scope(rule), export_scope(other)):
