@@ -73,6 +73,10 @@ def _virtual_service_hosts(mesh: Mesh) -> dict[str, list[str | None]]:
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     vs_hosts: dict[str, list[str | None]] | None = None
+    # The namespaces defining each host, as a list and a set: worked out once per host, not
+    # once per Sidecar importing it (every namespace may import one shared host).
+    owners_of: dict[tuple[str, ...], tuple[list[str | None], set[str | None]]] = {}
+    known: list[str] | None = None  # defined host names, for suggestions
     domain = mesh.settings.cluster_domain
     for sidecar in mesh.of_type(K.SIDECAR):
         egress = sidecar.spec.get("egress")
@@ -88,11 +92,15 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 candidates = host_candidates(name, namespace, domain)
                 if mesh.is_known_host(candidates):
                     continue
-                owners = [d.resource.namespace for d in mesh.hosts.lookup(candidates)]
-                if vs_hosts is None:
-                    vs_hosts = _virtual_service_hosts(mesh)
-                owners += [ns for c in candidates for ns in vs_hosts.get(c, ())]
-                if (where == "*" and owners) or namespace in owners:
+                found = owners_of.get(candidates)
+                if found is None:
+                    owners = [d.resource.namespace for d in mesh.hosts.lookup(candidates)]
+                    if vs_hosts is None:
+                        vs_hosts = _virtual_service_hosts(mesh)
+                    owners += [ns for c in candidates for ns in vs_hosts.get(c, ())]
+                    found = owners_of[candidates] = (owners, set(owners))
+                owners, owning = found
+                if (where == "*" and owners) or namespace in owning:
                     continue
                 path = ("spec", "egress", index, "hosts", position)
                 if owners:
@@ -102,7 +110,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                         f"'{owners[0]}/{name}' or '*/{name}'"
                     )
                 else:
-                    known = [h for h in mesh.hosts.names() if not h.startswith("*")]
+                    if known is None:
+                        known = [h for h in mesh.hosts.names() if not h.startswith("*")]
                     hint = suggest(candidates[-1], known)
                     message = (
                         f"egress host {entry!r}: no Service, ServiceEntry or VirtualService in "
