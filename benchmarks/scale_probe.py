@@ -427,7 +427,9 @@ def same_selector(n: int) -> dict[str, str]:
 
 
 def big_gateway(n: int) -> dict[str, str]:
-    """One Gateway with N servers, one VirtualService with N hosts, N small ones bound."""
+    """One Gateway with N servers, bound by one VirtualService with N hosts and by N
+    VirtualServices with one host each (one in 25 from a namespace the hosts are not
+    exported to)."""
     servers = "".join(
         f"""\
   - port:
@@ -468,6 +470,22 @@ spec:
 """
     files = {"ns.yaml": _namespace("shop"), "gw.yaml": gateway, "vs.yaml": big}
     files["shop/unit.yaml"] = _istio_unit(0, "shop", 1, False)
+    for i in range(n):
+        ns = "team" if i % 25 == 7 else "shop"
+        files[f"{ns}/vs-{i}.yaml"] = f"""\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: vs-{i}
+  namespace: {ns}
+spec:
+  hosts: [h{i}.example.com]
+  gateways: [shop/edge]
+  http:
+  - route:
+    - destination:
+        host: a0.shop.svc.cluster.local
+"""
     return files
 
 
