@@ -106,6 +106,9 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if ref.path[:2] == ("spec", "gateways"):
             entry = (ref, _target(ref) if ref.form != "mesh" else None)
             bound.setdefault(id(ref.virtual_service), []).append(entry)
+    # The hosts a gateway serves to a namespace, worked out once for all the VirtualServices
+    # of that namespace bound to it.
+    served_by: dict[tuple[int, str | None], tuple[list[str], OverlapIndex]] = {}
     for refs in bound.values():
         vs = refs[0][0].virtual_service
         hosts = vs.spec.get("hosts")
@@ -116,8 +119,11 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         for ref, gateway in refs:
             if gateway is None:
                 continue
-            served = served_hosts(gateway, vs.namespace)
-            index = OverlapIndex(served)
+            key = (id(gateway), vs.namespace)
+            if key not in served_by:
+                served = served_hosts(gateway, vs.namespace)
+                served_by[key] = (served, OverlapIndex(served))
+            served, index = served_by[key]
             matched = {h for h in hosts if index.first_overlap(h) is not None}
             served_any |= matched
             if matched:
