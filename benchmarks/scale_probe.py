@@ -104,6 +104,7 @@ def _istio_unit(
     host = f"{app}.{ns}.svc.cluster.local"
     peer_ns = "nowhere" if wrong else ns
     subset = "v9" if wrong else "v1"
+    extra_gateway = f"\n  - {nxt_ns}/gw-{nxt}" if wrong else ""  # serves none of its hosts
     octet = (i // 250) % 250, i % 250
     docs = [
         _workload(app, ns, {"app": app, "version": "v1"}),
@@ -245,8 +246,7 @@ spec:
   - {app}.example.com
   gateways:
   - mesh
-  - {ns}/gw-{app}
-  - {nxt_ns}/gw-{nxt}
+  - {ns}/gw-{app}{extra_gateway}
   http:
   - match:
     - uri:
