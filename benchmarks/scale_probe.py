@@ -601,20 +601,27 @@ def build(shape: str, n: int, workdir: Path):
     return build_mesh(resources, sources, settings), len(resources)
 
 
-def time_rules(mesh, rules, repeat: int) -> dict[str, tuple[float, int]]:
-    """Best seconds and finding count per rule. Each repetition gets a fresh mesh memo, as
-    a run would, so per-run caches are paid for by the rule that fills them."""
-    timings: dict[str, tuple[float, int]] = {}
+def _time_rule(mesh, rule) -> tuple[float, int]:
+    """Seconds and finding count of one run of ``rule``, with a fresh mesh memo (as in a
+    run, the rule that first asks for a per-run cache pays for it)."""
+    mesh._memos.clear()
+    start = time.perf_counter()
+    count = len(list(rule.check(mesh, dict(rule.options))))
+    return time.perf_counter() - start, count
+
+
+def time_rules(meshes: list, rules, repeat: int) -> list[dict[str, tuple[float, int]]]:
+    """Best seconds and finding count per rule, for each mesh. The meshes take turns, so a
+    machine that gets busier or quieter during the probe shifts both sizes alike."""
+    timings: list[dict[str, tuple[float, int]]] = [{} for _ in meshes]
     gc.disable()
     try:
         for rule in rules:
-            best, count = float("inf"), 0
             for _ in range(repeat):
-                mesh._memos.clear()
-                start = time.perf_counter()
-                count = len(list(rule.check(mesh, dict(rule.options))))
-                best = min(best, time.perf_counter() - start)
-            timings[rule.name] = (best, count)
+                for mesh, found in zip(meshes, timings, strict=True):
+                    seconds, count = _time_rule(mesh, rule)
+                    best = found.get(rule.name, (float("inf"), 0))[0]
+                    found[rule.name] = (min(best, seconds), count)
     finally:
         gc.enable()
     return timings
@@ -635,11 +642,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="meshlint-probe-") as tmp:
         for shape in args.shape or list(SHAPES):
             small_mesh, small_count = build(shape, args.size, Path(tmp))
-            small = time_rules(small_mesh, rules, args.repeat)
-            del small_mesh
             large_mesh, large_count = build(shape, 4 * args.size, Path(tmp))
-            large = time_rules(large_mesh, rules, args.repeat)
-            del large_mesh
+            small, large = time_rules([small_mesh, large_mesh], rules, args.repeat)
+            del small_mesh, large_mesh
             print(f"== {shape}: {small_count} -> {large_count} resources")
             for name, (seconds, findings) in large.items():
                 before = small[name][0]
