@@ -428,8 +428,8 @@ def same_selector(n: int) -> dict[str, str]:
 
 def big_gateway(n: int) -> dict[str, str]:
     """One Gateway with N servers, bound by one VirtualService with N hosts and by N
-    VirtualServices with one host each (one in 25 from a namespace the hosts are not
-    exported to)."""
+    VirtualServices with one host each that match JWT claims (one in 25 from a namespace
+    the hosts are not exported to)."""
     servers = "".join(
         f"""\
   - port:
@@ -469,6 +469,27 @@ spec:
         host: a0
 """
     files = {"ns.yaml": _namespace("shop"), "gw.yaml": gateway, "vs.yaml": big}
+    files["ingress.yaml"] = (
+        _namespace("istio-system")
+        + "---\n"
+        + _workload(
+            "istio-ingressgateway", "istio-system", {"app": "ingress", "istio": "ingressgateway"}
+        )
+        + """---
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata:
+  name: ingress-jwt
+  namespace: istio-system
+spec:
+  selector:
+    matchLabels:
+      istio: ingressgateway
+  jwtRules:
+  - issuer: https://auth.example.com
+    jwksUri: https://auth.example.com/.well-known/jwks.json
+"""
+    )
     files["shop/unit.yaml"] = _istio_unit(0, "shop", 1, False)
     for i in range(n):
         ns = "team" if i % 25 == 7 else "shop"
@@ -482,7 +503,11 @@ spec:
   hosts: [h{i}.example.com]
   gateways: [shop/edge]
   http:
-  - route:
+  - match:
+    - headers:
+        "@request.auth.claims.group":
+          exact: admins
+    route:
     - destination:
         host: a0.shop.svc.cluster.local
 """
