@@ -72,10 +72,11 @@ spec:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
-from meshlint.graph import Mesh, selects
+from meshlint.graph import GatewayRef, Mesh, selects
 from meshlint.model import K, Resource, string_map
 from meshlint.rules.base import Rule, report
 from meshlint.traffic import gateway_selector, selector_targets
@@ -124,12 +125,25 @@ def _covered(mesh: Mesh, gateway: Resource) -> bool | None:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    # Each VirtualService's gateway references and each gateway's coverage are worked out
+    # once per run, not once per VirtualService that matches claims.
+    refs_of: dict[int, list[GatewayRef]] | None = None
+    covered: dict[int, bool | None] = {}
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
         claims = list(_claim_matches(vs))
         if not claims:
             continue
-        refs = [r for r in mesh.gateway_refs if r.virtual_service is vs and r.gateway]
-        uncovered = [r.gateway for r in refs if _covered(mesh, r.gateway) is False]
+        if refs_of is None:
+            refs_of = defaultdict(list)
+            for ref in mesh.gateway_refs:
+                if ref.gateway:
+                    refs_of[id(ref.virtual_service)].append(ref)
+        uncovered = []
+        for ref in refs_of.get(id(vs), ()):
+            if id(ref.gateway) not in covered:
+                covered[id(ref.gateway)] = _covered(mesh, ref.gateway)
+            if covered[id(ref.gateway)] is False:
+                uncovered.append(ref.gateway)
         if not uncovered:
             continue
         names = ", ".join(sorted({f"{g.namespace}/{g.name}" for g in uncovered}))
