@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from meshlint.findings import Finding
+from meshlint.findings import Finding, Location
 from meshlint.graph import Mesh, Workload
 from meshlint.model import Kind
 from meshlint.policies import selection, workload_name
@@ -37,6 +37,7 @@ def conflicts(
                 continue
             by_workload.setdefault(id(workload), (workload, []))[1].append(resource)
     reported: set[int] = set()
+    located: dict[int, Location] = {}  # each resource's selector, located once for all findings
     for workload, resources in by_workload.values():
         if len(resources) < 2:
             continue
@@ -50,7 +51,11 @@ def conflicts(
                 f"{quoted_list(r.name for r in others)}; only one {noun} applies to a proxy and "
                 "which one is undefined. Make the selectors disjoint or merge the resources"
             )
-            where = [related(r, selector_path[id(r)], f"also selects: {r.display}") for r in others]
+            where = []
+            for r in others:
+                if id(r) not in located:
+                    located[id(r)] = related(r, selector_path[id(r)], f"also selects: {r.display}")
+                where.append(located[id(r)])
             yield report(rule, resource, selector_path[id(resource)], message, where)
 
 
@@ -73,6 +78,9 @@ def multiple_defaults(
             continue
         if skip_namespace is not None and skip_namespace(mesh, namespace):
             continue
+        located = {
+            id(r): related(r, ("metadata", "name"), f"also default: {r.display}") for r in resources
+        }  # each resource's name, located once for all findings
         for resource in resources:
             others = [r for r in resources if r is not resource]
             message = (
@@ -80,5 +88,5 @@ def multiple_defaults(
                 f"selector (also {quoted_list(r.name for r in others)}); only one of them "
                 "applies. Merge them into one, or give the others a selector"
             )
-            where = [related(r, ("metadata", "name"), f"also default: {r.display}") for r in others]
+            where = [located[id(r)] for r in others]
             yield report(rule, resource, ("metadata", "name"), message, where)
