@@ -58,7 +58,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, Location, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Resource
 from meshlint.rules.base import Rule, related, report
@@ -133,6 +133,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 fqdn = mesh.cluster_fqdn(host, vs.namespace).lower()
                 entry = (vs, index, fqdn, scope)
                 (wildcards if fqdn.startswith("*") else exact[fqdn]).append(entry)
+    located: dict[int, Location] = {}  # each host, located once for all findings listing it
     for group in [*exact.values(), wildcards]:
         if len(group) < 2:
             continue
@@ -146,5 +147,11 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 "one VirtualService per host, chosen by creation order; merge them into one "
                 "VirtualService or separate them with exportTo"
             )
-            where = [related(o[0], ("spec", "hosts", o[1]), "also defines it") for o in others]
+            where = []
+            for other in others:
+                if id(other) not in located:
+                    located[id(other)] = related(
+                        other[0], ("spec", "hosts", other[1]), "also defines it"
+                    )
+                where.append(located[id(other)])
             yield report(RULE, vs, ("spec", "hosts", index), message, where)

@@ -69,11 +69,13 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for (host, number), ports in sorted(shared_ports(mesh).items()):
         if len({p.protocol for p in ports}) > 1:
             continue  # conflicting protocols: service-entry-protocol-conflict
+        # Each port is located once for all the findings that list it.
+        located = {
+            id(o): related(o.entry, o.path, f"also declared by {o.entry.display}") for o in ports
+        }
         for port in ports:
             others = [o for o in ports if o.entry is not port.entry]
-            where = [
-                related(o.entry, o.path, f"also declared by {o.entry.display}") for o in others
-            ]
+            where = [located[id(o)] for o in others]
             message = (
                 f"host {host!r} port {number} is also declared by "
                 f"{', '.join(o.entry.display for o in others)}; Istio keeps only one "
