@@ -12,7 +12,8 @@ workloads with the same labels, a few policies selecting them), ``same-workload`
 selecting one workload), ``same-selector`` (N policies of each kind with one selector),
 ``big-gateway`` (one Gateway with N servers, VirtualServices with N hosts), ``shared-host``
 (N namespaces routing to one shared Service, each with its own DestinationRule for it and
-its own ServiceEntry for one external host). About one unit in
+its own ServiceEntry for one external host), ``big-virtual-service`` (one VirtualService
+with N http and N tcp routes). About one unit in
 25 carries a mistake (an unknown selector, host, subset or namespace), so rules do real work.
 This is a diagnostic tool, not a test: figures vary with the machine's load.
 """
@@ -601,7 +602,53 @@ def shared_host(n: int) -> dict[str, str]:
     return files
 
 
+def big_virtual_service(n: int) -> dict[str, str]:
+    """One VirtualService with N http routes (prefix, exact and header matches, weighted
+    splits over subsets, redirects) and N tcp routes, as an API gateway's might be."""
+    routes = []
+    for i in range(n):
+        match = (
+            f"    - uri:\n        prefix: /api/v{i % 3}/r{i}\n"
+            f"    - uri:\n        exact: /api/r{i}\n"
+            f"      headers:\n        x-tenant:\n          exact: t{i % 7}\n"
+        )
+        if i % 10 == 9:
+            action = f"    redirect:\n      uri: /api/v1/r{i}\n"
+        else:
+            action = (
+                "    route:\n"
+                "    - destination:\n        host: a0\n        subset: v1\n      weight: 90\n"
+                "    - destination:\n        host: a0\n        subset: v2\n      weight: 10\n"
+            )
+        routes.append(f"  - name: r{i}\n    match:\n{match}{action}")
+    tcp = "".join(
+        f"  - match:\n    - port: {10000 + i}\n    route:\n"
+        f"    - destination:\n        host: a0\n        port:\n          number: 80\n"
+        for i in range(n)
+    )
+    vs = f"""\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: api
+  namespace: shop
+spec:
+  hosts: [a0]
+  http:
+{"".join(routes)}  - route:
+    - destination:
+        host: a0
+  tcp:
+{tcp}"""
+    files = {"ns.yaml": _namespace("shop"), "vs.yaml": vs}
+    files["shop/unit.yaml"] = _istio_unit(0, "shop", 1, False).replace(
+        "name: vs-a0", "name: vs-a0-own"
+    )
+    return files
+
+
 SHAPES: dict[str, Callable[[int], dict[str, str]]] = {
+    "big-virtual-service": big_virtual_service,
     "shared-host": shared_host,
     "one-namespace": one_namespace,
     "many-namespaces": many_namespaces,
