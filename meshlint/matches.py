@@ -98,7 +98,7 @@ def _covered_matches(vs: Resource) -> Iterator[Covered]:
         rules = vs.spec.get(section)
         if not isinstance(rules, list):
             continue
-        seen: list[tuple[int, int | None, dict]] = []  # earlier conditions
+        seen = _Earlier()  # earlier conditions
         for index, rule in enumerate(rules):
             if not isinstance(rule, dict):
                 continue
@@ -109,18 +109,108 @@ def _covered_matches(vs: Resource) -> Iterator[Covered]:
                 else []
             )
             if not conditions:
-                catch_all = next(((r, m) for r, m, c in seen if not _normal(c)), None)
+                catch_all = seen.first_catch_all
                 if catch_all is not None:
                     yield Covered(section, index, None, *catch_all, False, True, True)
-                seen.append((index, None, {}))
+                seen.add(index, None, {})
                 continue
             found = []
             for position, condition in conditions:
-                earlier = [(r, m, c) for r, m, c in seen if covers(c, condition)]
-                if earlier:
-                    r, m, c = earlier[0]
+                earlier = seen.first_covering(condition)
+                if earlier is not None:
+                    r, m, c = earlier
                     found.append((position, r, m, _normal(c) == _normal(condition), not _normal(c)))
-                seen.append((index, position, condition))
+                seen.add(index, position, condition)
             whole = len(found) == len(conditions)
             for position, r, m, duplicate, catch_all in found:
                 yield Covered(section, index, position, r, m, duplicate, whole, catch_all)
+
+
+class _Unhashable(Exception):
+    pass
+
+
+def _frozen(value: object) -> object:
+    """A hashable stand-in for ``value`` that equals another's exactly when the values are
+    equal (mappings as sets of items, lists as tagged tuples)."""
+    if isinstance(value, dict):
+        return frozenset((key, _frozen(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return ("list", tuple(_frozen(item) for item in value))
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise _Unhashable
+
+
+class _Earlier:
+    """The conditions seen so far in a section, indexed so that the first one covering a
+    new condition is found without comparing it with each: a condition that sets ``uri``
+    can only cover one that sets an equal ``uri`` or, for a lone ``prefix``, a longer one,
+    so those are looked up by value and by each prefix of the new condition's; one that
+    sets a plain ``port`` (and no ``uri``) only one with an equal port. The others are
+    compared in order. Candidates are checked with ``covers``, so the index only narrows
+    which conditions are compared, never what counts as covered."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[int, int | None, dict]] = []
+        self.by_uri: dict[object, list[int]] = {}
+        self.by_prefix: dict[str, list[int]] = {}
+        self.by_port: dict[object, list[int]] = {}
+        self.scanned: list[int] = []
+        self.catch_all: int | None = None
+
+    @property
+    def first_catch_all(self) -> tuple[int, int | None] | None:
+        """(rule, match) of the first condition that accepts every request."""
+        if self.catch_all is None:
+            return None
+        rule, match, _ = self.entries[self.catch_all]
+        return rule, match
+
+    def add(self, rule: int, match: int | None, condition: dict) -> None:
+        position = len(self.entries)
+        self.entries.append((rule, match, condition))
+        normal = _normal(condition)
+        if not normal and self.catch_all is None:
+            self.catch_all = position
+        try:
+            if "uri" in normal:
+                uri = normal["uri"]
+                self.by_uri.setdefault(_frozen(uri), []).append(position)
+                if isinstance(uri, dict) and len(uri) == 1 and isinstance(uri.get("prefix"), str):
+                    self.by_prefix.setdefault(uri["prefix"], []).append(position)
+                return
+            if "port" in normal and not isinstance(normal["port"], (dict, list)):
+                self.by_port.setdefault(_frozen(normal["port"]), []).append(position)
+                return
+        except _Unhashable:
+            pass
+        self.scanned.append(position)
+
+    def first_covering(self, condition: dict) -> tuple[int, int | None, dict] | None:
+        """The first condition seen that covers ``condition``, if any."""
+        normal = _normal(condition)
+        try:
+            pools = [self.scanned, *self._candidates(normal)]
+        except _Unhashable:
+            pools = [range(len(self.entries))]
+        best: int | None = None
+        for pool in pools:
+            for position in pool:
+                if best is not None and position >= best:
+                    break
+                if covers(self.entries[position][2], condition):
+                    best = position
+                    break
+        return self.entries[best] if best is not None else None
+
+    def _candidates(self, normal: dict) -> Iterator[list[int]]:
+        if "uri" in normal:
+            uri = normal["uri"]
+            yield self.by_uri.get(_frozen(uri), [])
+            other = uri.get("prefix", uri.get("exact")) if isinstance(uri, dict) else None
+            if isinstance(other, str) and self.by_prefix:
+                for end in range(len(other) + 1):
+                    yield self.by_prefix.get(other[:end], [])
+        if "port" in normal and not isinstance(normal["port"], (dict, list)):
+            yield self.by_port.get(_frozen(normal["port"]), [])

@@ -14,6 +14,7 @@ from meshlint.globs import glob_matcher
 from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, selects
 from meshlint.hosts import HostDef, HostTable
 from meshlint.loader import load_text
+from meshlint.matches import covered_matches
 from meshlint.model import K, extract_resources
 from meshlint.policies import peer_mode, port_modes, selection, workload_peer_modes
 from meshlint.rules import (
@@ -405,3 +406,80 @@ def test_duplicate_destination_rule_reports_what_comparing_every_pair_does(rules
     displays = [f.message.split(" also configures ")[0] for f in findings]
     names = {r.name: r.display for r in mesh.of_type(K.DESTINATION_RULE)}
     assert displays == [names[other] for _, other in expected]
+
+
+def _covered_comparing_every_pair(vs) -> list:
+    """The definition ``matches._covered_matches`` had before it was indexed."""
+    from meshlint.matches import Covered, _normal, covers
+
+    found = []
+    for section in ("http", "tcp", "tls"):
+        rules = vs.spec.get(section)
+        if not isinstance(rules, list):
+            continue
+        seen: list = []
+        for index, rule in enumerate(rules):
+            if not isinstance(rule, dict):
+                continue
+            matches = rule.get("match")
+            conditions = (
+                [(i, m) for i, m in enumerate(matches) if isinstance(m, dict)]
+                if isinstance(matches, list) and matches
+                else []
+            )
+            if not conditions:
+                catch_all = next(((r, m) for r, m, c in seen if not _normal(c)), None)
+                if catch_all is not None:
+                    found.append(Covered(section, index, None, *catch_all, False, True, True))
+                seen.append((index, None, {}))
+                continue
+            hits = []
+            for position, condition in conditions:
+                earlier = [(r, m, c) for r, m, c in seen if covers(c, condition)]
+                if earlier:
+                    r, m, c = earlier[0]
+                    hits.append((position, r, m, _normal(c) == _normal(condition), not _normal(c)))
+                seen.append((index, position, condition))
+            whole = len(hits) == len(conditions)
+            for position, r, m, duplicate, catch_all in hits:
+                found.append(Covered(section, index, position, r, m, duplicate, whole, catch_all))
+    return found
+
+
+STRING_MATCH = st.one_of(
+    st.fixed_dictionaries({"prefix": st.sampled_from(["/", "/a", "/ab", "/b", ""])}),
+    st.fixed_dictionaries({"exact": st.sampled_from(["/a", "/ab", "/abc", "/b"])}),
+    st.fixed_dictionaries({"regex": st.sampled_from(["/a.*", "/b"])}),
+    st.fixed_dictionaries({"prefix": st.just("/a"), "exact": st.just("/ab")}),
+    st.sampled_from(["/a", None, 3]),
+)
+HEADERS = st.dictionaries(st.sampled_from(["x", "y"]), STRING_MATCH, max_size=2)
+PORT_VALUE = st.one_of(st.sampled_from([80, 443, 80.0, True, "80"]), st.just([80]))
+MATCH = st.one_of(
+    st.fixed_dictionaries({"uri": STRING_MATCH}),
+    st.fixed_dictionaries({"uri": STRING_MATCH}, optional={"ignoreUriCase": st.booleans()}),
+    st.fixed_dictionaries({"uri": STRING_MATCH, "headers": HEADERS}),
+    st.fixed_dictionaries({"headers": HEADERS}, optional={"name": st.just("m")}),
+    st.fixed_dictionaries({"port": PORT_VALUE}),
+    st.fixed_dictionaries({"port": PORT_VALUE, "sniHosts": st.lists(st.sampled_from("ab"))}),
+    st.fixed_dictionaries({"method": STRING_MATCH}),
+    st.just({}),
+)
+ROUTE_RULE = st.one_of(
+    st.fixed_dictionaries({}, optional={"match": st.lists(MATCH, max_size=3)}),
+    st.just("not a rule"),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.sampled_from(["http", "tcp", "tls"]), st.lists(ROUTE_RULE, max_size=7)))
+def test_covered_matches_answers_what_comparing_every_pair_does(spec):
+    vs = {
+        "apiVersion": "networking.istio.io/v1",
+        "kind": "VirtualService",
+        "metadata": {"name": "vs", "namespace": "ns"},
+        "spec": {"hosts": ["r"], **spec},
+    }
+    mesh = _mesh([vs])
+    (resource,) = mesh.of_type(K.VIRTUAL_SERVICE)
+    assert covered_matches(mesh, resource) == _covered_comparing_every_pair(resource)
