@@ -93,6 +93,28 @@ spec:
 """
 
 
+def _destination_rule(name: str, ns: str, host: str, versions: dict[str, str]) -> str:
+    """A DestinationRule exported to its namespace, with mTLS and a subset per version."""
+    subsets = "".join(
+        f"  - name: {subset}\n    labels:\n      version: {version}\n"
+        for subset, version in versions.items()
+    )
+    return f"""\
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: {name}
+  namespace: {ns}
+spec:
+  host: {host}
+  exportTo: ["."]
+  trafficPolicy:
+    tls:
+      mode: ISTIO_MUTUAL
+  subsets:
+{subsets}"""
+
+
 def _istio_unit(
     i: int, ns: str, n: int, wrong: bool, nxt_ns: str | None = None, select: str | None = None
 ) -> str:
@@ -214,26 +236,7 @@ spec:
   resolution: DNS
   exportTo: [".", "{peer_ns}"]
 """,
-        f"""\
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: dr-{app}
-  namespace: {ns}
-spec:
-  host: {app}
-  exportTo: ["."]
-  trafficPolicy:
-    tls:
-      mode: ISTIO_MUTUAL
-  subsets:
-  - name: v1
-    labels:
-      version: v1
-  - name: v2
-    labels:
-      version: {"v3" if wrong else "v1"}
-""",
+        _destination_rule(f"dr-{app}", ns, app, {"v1": "v1", "v2": "v3" if wrong else "v1"}),
         f"""\
 apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -541,22 +544,7 @@ spec:
         port:
           number: 443
 ---
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: shared-auth
-  namespace: {ns}
-spec:
-  host: auth.shared.svc.cluster.local
-  exportTo: ["."]
-  trafficPolicy:
-    tls:
-      mode: ISTIO_MUTUAL
-  subsets:
-  - name: v1
-    labels:
-      version: v1
----
+{_destination_rule("shared-auth", ns, "auth.shared.svc.cluster.local", {"v1": "v1"})}---
 apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata:
