@@ -91,6 +91,7 @@ class _HostNames:
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
+        self.suggestions: dict[str, str] = {}
         self.by_suffix: dict[str, dict[str, str]] = defaultdict(dict)
         for name in names:
             dot = name.find(".")
@@ -99,7 +100,13 @@ class _HostNames:
                 dot = name.find(".", dot + 1)
 
     def suggestion(self, full: str) -> str:
-        """Compare only what differs: hosts of the same namespace by their first label."""
+        """Compare only what differs: hosts of the same namespace by their first label. A
+        host dangling in many routes (a copied typo) is compared once."""
+        if full not in self.suggestions:
+            self.suggestions[full] = self._suggestion(full)
+        return self.suggestions[full]
+
+    def _suggestion(self, full: str) -> str:
         first, dot, suffix = full.partition(".")
         if not dot:
             return suggest(full, self.names)
