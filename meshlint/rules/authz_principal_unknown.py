@@ -111,9 +111,13 @@ def _problem(mesh: Mesh, principal: str, accounts) -> str | None:
     known = accounts[namespace]
     if account in known:
         return None
+    # A wrong principal copied into many policies is compared with the accounts once.
+    hints = mesh.memo("authz-principal-unknown.hints")
+    if (namespace, account) not in hints:
+        hints[namespace, account] = suggest(account, known)
     return (
         f"no workload in namespace {namespace!r} runs as service account {account!r} in the "
-        f"analysed files{suggest(account, known)}, so this principal never calls; fix the "
+        f"analysed files{hints[namespace, account]}, so this principal never calls; fix the "
         "name or the workload's serviceAccountName"
     )
 
