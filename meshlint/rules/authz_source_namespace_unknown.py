@@ -64,13 +64,16 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    hints: dict[str, str] = {}  # a wrong name copied into many policies is compared once
     for policy in mesh.of_type(K.AUTHORIZATION_POLICY):
         for path, source in authz_sources(policy):
             for key in ("namespaces", "notNamespaces"):
                 for at, name in string_items(source, key):
                     if mesh.namespace_exists(name) is not False:
                         continue
-                    hint = suggest(name, mesh.namespace_names | mesh.resource_namespaces)
+                    if name not in hints:
+                        hints[name] = suggest(name, mesh.namespace_names | mesh.resource_namespaces)
+                    hint = hints[name]
                     message = (
                         f"source {key} entry {name!r} matches no namespace{hint}, so it never "
                         "matches a caller; fix the name, or declare the namespace with "

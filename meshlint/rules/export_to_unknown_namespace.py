@@ -70,6 +70,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     existing = {*declared, *mesh.settings.known_namespaces}
     existing |= {r.namespace for r in mesh.resources if r.namespace}
     kinds = (K.VIRTUAL_SERVICE, K.DESTINATION_RULE, K.SERVICE_ENTRY, K.SERVICE)
+    hints: dict[str, str] = {}
     for resource in mesh.of_type(*kinds):
         if resource.type == K.SERVICE:
             text = resource.annotations.get(ANNOTATION, "")
@@ -85,9 +86,11 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 continue
             if name in existing:
                 continue
+            if name not in hints:  # a wrong name copied into many resources: compared once
+                hints[name] = suggest(name, existing)
             message = (
                 f"exportTo names namespace {name!r}, which is not among the known namespaces"
-                f"{suggest(name, existing)}; fix the name, or declare it with "
+                f"{hints[name]}; fix the name, or declare it with "
                 "`--known-namespace` if it exists outside these files"
             )
             yield report(RULE, resource, path, message)
