@@ -46,6 +46,16 @@ def _mesh(documents: list[dict], settings: Settings = Settings()):
     return build_mesh(extract_resources([source], "default").resources, [source], settings)
 
 
+def _networking(kind: str, name: str, namespace: str, spec: dict) -> dict:
+    """A networking.istio.io/v1 resource as a document."""
+    return {
+        "apiVersion": "networking.istio.io/v1",
+        "kind": kind,
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": spec,
+    }
+
+
 def _namespace_exists_scanning(mesh, pattern: str) -> bool | None:
     known = mesh.settings.known_namespaces
     if not mesh.namespace_names and not known:
@@ -173,12 +183,12 @@ def _duplicate_hosts_comparing_every_pair(hosts: list[str]) -> list[tuple[int, i
 @settings(max_examples=300, deadline=None)
 @given(st.lists(HOST_NAME.filter(lambda h: h != "*"), max_size=8))
 def test_duplicate_virtual_service_host_reports_what_comparing_every_pair_does(hosts):
-    vs = {
-        "apiVersion": "networking.istio.io/v1",
-        "kind": "VirtualService",
-        "metadata": {"name": "vs", "namespace": "ns"},
-        "spec": {"hosts": hosts, "http": [{"route": [{"destination": {"host": "a"}}]}]},
-    }
+    vs = _networking(
+        "VirtualService",
+        "vs",
+        "ns",
+        {"hosts": hosts, "http": [{"route": [{"destination": {"host": "a"}}]}]},
+    )
     findings = list(duplicate_virtual_service_host.check(_mesh([vs]), {}))
     expected = _duplicate_hosts_comparing_every_pair(hosts)
     assert [(f.field, f.related[0].message) for f in findings] == [
@@ -203,12 +213,9 @@ SERVICE_ENTRY = st.fixed_dictionaries(
 def _service_entries(entries: list[dict]):
     return _mesh(
         [
-            {
-                "apiVersion": "networking.istio.io/v1",
-                "kind": "ServiceEntry",
-                "metadata": {"name": f"se{index}", "namespace": entry.pop("namespace")},
-                "spec": {**entry, "resolution": "DNS"},
-            }
+            _networking(
+                "ServiceEntry", f"se{index}", entry.pop("namespace"), {**entry, "resolution": "DNS"}
+            )
             for index, entry in enumerate(entries)
         ]
     )
@@ -314,12 +321,12 @@ def _mesh_host_conflicts_comparing_every_pair(mesh) -> list[tuple[str, str, str,
 def test_conflicting_mesh_hosts_reports_what_comparing_every_pair_does(services):
     mesh = _mesh(
         [
-            {
-                "apiVersion": "networking.istio.io/v1",
-                "kind": "VirtualService",
-                "metadata": {"name": f"vs{index}", "namespace": service.pop("namespace")},
-                "spec": {**service, "http": [{"route": [{"destination": {"host": "r"}}]}]},
-            }
+            _networking(
+                "VirtualService",
+                f"vs{index}",
+                service.pop("namespace"),
+                {**service, "http": [{"route": [{"destination": {"host": "r"}}]}]},
+            )
             for index, service in enumerate(services)
         ]
     )
@@ -401,15 +408,7 @@ def test_duplicate_destination_rule_reports_what_comparing_every_pair_does(rules
         spec = {"host": rule["host"], "subsets": [{"name": n} for n in rule["subsets"]]}
         if "exportTo" in rule:
             spec["exportTo"] = rule["exportTo"]
-        metadata = {"name": f"dr{index}", "namespace": rule["namespace"]}
-        documents.append(
-            {
-                "apiVersion": "networking.istio.io/v1",
-                "kind": "DestinationRule",
-                "metadata": metadata,
-                "spec": spec,
-            }
-        )
+        documents.append(_networking("DestinationRule", f"dr{index}", rule["namespace"], spec))
     mesh = _mesh(documents)
     findings = list(duplicate_destination_rule.check(mesh, {}))
     expected = _duplicate_rules_comparing_every_pair(mesh)
@@ -485,12 +484,7 @@ ROUTE_RULE = st.one_of(
 @settings(max_examples=500, deadline=None)
 @given(st.dictionaries(st.sampled_from(["http", "tcp", "tls"]), st.lists(ROUTE_RULE, max_size=7)))
 def test_covered_matches_answers_what_comparing_every_pair_does(spec):
-    vs = {
-        "apiVersion": "networking.istio.io/v1",
-        "kind": "VirtualService",
-        "metadata": {"name": "vs", "namespace": "ns"},
-        "spec": {"hosts": ["r"], **spec},
-    }
+    vs = _networking("VirtualService", "vs", "ns", {"hosts": ["r"], **spec})
     mesh = _mesh([vs])
     (resource,) = mesh.of_type(K.VIRTUAL_SERVICE)
     assert covered_matches(mesh, resource) == _covered_comparing_every_pair(resource)
@@ -540,15 +534,7 @@ def _pairwise_clashes(mesh) -> list[tuple[str, int, list[tuple[str, int, str]]]]
 @given(st.lists(GATEWAY, max_size=6))
 def test_conflicting_gateways_reports_what_comparing_every_pair_does(specs):
     mesh = _mesh(
-        [
-            {
-                "apiVersion": "networking.istio.io/v1",
-                "kind": "Gateway",
-                "metadata": {"name": f"g{index}", "namespace": "ns"},
-                "spec": spec,
-            }
-            for index, spec in enumerate(specs)
-        ]
+        [_networking("Gateway", f"g{index}", "ns", spec) for index, spec in enumerate(specs)]
     )
     expected = _pairwise_clashes(mesh)
     findings = list(conflicting_gateways.check(mesh, {}))
