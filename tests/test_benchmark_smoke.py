@@ -26,3 +26,16 @@ def test_generated_tree_yields_only_the_planted_mistakes(tmp_path, per_namespace
         "dangling-host": broken,
         "weight-sum": broken,
     }
+
+
+def test_every_scale_probe_shape_builds_a_mesh_the_rules_run_on(tmp_path):
+    from scale_probe import SHAPES, build, time_rules
+
+    from meshlint.rules import RULES
+
+    for shape in SHAPES:
+        mesh, resources = build(shape, 30, tmp_path)
+        assert resources > 0, shape
+        (timings,) = time_rules([mesh], RULES, repeat=1)
+        assert set(timings) == {rule.name for rule in RULES}
+        assert sum(count for _, count in timings.values()) > 0, shape  # its planted mistakes
