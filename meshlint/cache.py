@@ -23,14 +23,15 @@ import hashlib
 import io
 import os
 import pickle
+import secrets
 import sys
-import tempfile
 from array import _array_reconstructor as array_reconstructor
 from array import array
 from pathlib import Path
 from typing import ClassVar
 
 from meshlint import __version__
+from meshlint.cachefiles import modification_time, write_atomically
 from meshlint.statindex import StatIndex
 from meshlint.yamlpos import Limits, ParseProblem, PosDict, PosList
 
@@ -93,7 +94,9 @@ class ParseCache:
         self._salt = hashlib.blake2b(salt, digest_size=16).digest()
         # Content keys by stat signature, for runs that need keys but not contents; one index
         # per salt, since the keys it holds are salted.
-        self.stat_index = StatIndex(self.root / f"stat-index-{self._salt.hex()[:16]}.json")
+        self.stat_index = StatIndex(
+            self.root / f"stat-index-{self._salt.hex()[:16]}.json", Path(directory)
+        )
         self._entries: dict[str, tuple] | None = None
         self._packs: list[Path] = []
         self._used: set[str] = set()
@@ -107,7 +110,7 @@ class ParseCache:
         if self._entries is None:
             self._entries = {}
             try:
-                self._packs = sorted(self.root.glob("*.pack"), key=_mtime)
+                self._packs = sorted(self.root.glob("*.pack"), key=modification_time)
             except OSError:
                 self._packs = []
             for pack in self._packs:
@@ -178,38 +181,9 @@ class ParseCache:
             self._writer = None
 
     def _write(self, payload: dict) -> bool:
-        temporary = None
-        try:
-            if not self.root.is_dir():
-                self._prepare()
-            handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as stream:  # streamed: no second copy in memory
-                pickle.dump(payload, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            target = self.root / (os.path.basename(temporary).removeprefix(".tmp-") + ".pack")
-            os.replace(temporary, target)
-            temporary = None
-            return True
-        except OSError:
-            return False  # a read-only or full disk makes the cache useless, not the run wrong
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-
-    def _prepare(self) -> None:
-        top = self.root.parent
-        if not top.is_dir():
-            top.mkdir(parents=True, exist_ok=True)
-            # Keep the cache out of version control and backups, as ruff and pytest do.
-            (top / ".gitignore").write_text("# Created by meshlint\n*\n")
-            (top / "CACHEDIR.TAG").write_text(
-                "Signature: 8a477f597d28d172789f06886806bc55\n# meshlint cache\n"
-            )
-        self.root.mkdir(parents=True, exist_ok=True)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
+        pack = self.root / f"{secrets.token_hex(8)}.pack"
+        return write_atomically(
+            pack,
+            lambda stream: pickle.dump(payload, stream, protocol=pickle.HIGHEST_PROTOCOL),
+            self.root.parent,
+        )

@@ -18,11 +18,11 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 from pathlib import Path
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 from meshlint.cache import ParseCache, SafeUnpickler
+from meshlint.cachefiles import modification_time, write_atomically
 from meshlint.findings import Finding, Location, Severity, Suppression
 from meshlint.model import ResourceRef
 
@@ -88,21 +88,13 @@ def load_result(cache: ParseCache, key: str) -> dict | None:
 
 def save_result(cache: ParseCache, key: str, result: dict) -> None:
     directory = _directory(cache)
-    temporary = None
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps({**result, "key": key}, protocol=pickle.HIGHEST_PROTOCOL)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, directory / f"{key}.result")
-        temporary = None
-        stored = sorted(directory.glob("*.result"), key=lambda p: p.stat().st_mtime)
-        for old in stored[:-KEEP]:
+    stored = {**result, "key": key}
+
+    def dump(stream: BinaryIO) -> None:
+        pickle.dump(stored, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+    if not write_atomically(directory / f"{key}.result", dump, cache.root.parent):
+        return
+    with contextlib.suppress(OSError):
+        for old in sorted(directory.glob("*.result"), key=modification_time)[:-KEEP]:
             old.unlink()
-    except OSError:
-        pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)

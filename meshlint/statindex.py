@@ -15,12 +15,12 @@ writes replace the file atomically, so runs sharing a cache cannot hurt each oth
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
+
+from meshlint.cachefiles import write_atomically
 
 __all__ = ["SETTLE_NS", "StatIndex"]
 
@@ -37,8 +37,9 @@ def signature(info: os.stat_result) -> Signature:
 
 
 class StatIndex:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, top: Path) -> None:
         self.path = path
+        self.top = top  # the cache directory it lives in
         self._known: dict[str, list] | None = None
         self._changed = False
         self._used: set[str] = set()
@@ -78,14 +79,6 @@ class StatIndex:
             return
         if len(self._known) > max(MAX_ENTRIES, 4 * len(self._used)):
             self._known = {k: v for k, v in self._known.items() if k in self._used}
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "w") as out:
-                    json.dump(self._known, out, separators=(",", ":"))
-                os.replace(temporary, self.path)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        data = json.dumps(self._known, separators=(",", ":")).encode()
+        write_atomically(self.path, lambda stream: stream.write(data), self.top)
         self._changed = False

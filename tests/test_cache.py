@@ -225,6 +225,19 @@ def count_reads(monkeypatch) -> list[str]:
     return read
 
 
+def test_a_new_cache_directory_is_marked_and_an_existing_one_left_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(statindex, "SETTLE_NS", 0)  # the stat index is then the first write
+    tree, cache = tree_with(tmp_path, {"a.yaml": GOOD})
+    lint(tree, cache)
+    assert (cache / ".gitignore").read_text().strip().endswith("*")
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d1")
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    lint(tree, existing)
+    assert packs(existing)
+    assert not (existing / ".gitignore").exists()
+
+
 def test_a_settled_unchanged_tree_is_not_read_again(tmp_path, monkeypatch):
     monkeypatch.setattr(statindex, "SETTLE_NS", 0)  # the files here are seconds old at most
     broken, other = GOOD.replace("host: web}", "host: wbe}"), GOOD.replace("shop", "shop2")

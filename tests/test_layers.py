@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "meshlint"
 FORBIDDEN = {
     "yamlpos": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "fastyaml": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
+    "cachefiles": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "statindex": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "parallel": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "loader": ("model", "graph", "rules", "engine", "policy", "reporters", "cli"),
