@@ -192,7 +192,7 @@ def load_files(
             progress(len(files) - len(pending) + done, len(files))
     for index, (source, key) in zip(pending, parsed, strict=True):
         sources[index] = source
-        if cache is not None and key is not None and not _unread(source):
+        if cache is not None and key is not None:
             cache.put(key, to_cache(source), source.problems, source.text)
     if cache is not None:
         cache.flush(background=write_behind)
@@ -210,10 +210,8 @@ def read_keyed(
     """A file's content with its cache key, or the SourceFile that says why it cannot be
     read: hashed once, whoever asks first (the run's result key or the parse cache). With
     ``index``, a file whose stat signature has not changed since it was last hashed is not
-    read at all: its content is None (read it with ``read_file`` when it is needed)."""
-    if path == STDIN:
-        data = read_file(path, limits)
-        return data if isinstance(data, SourceFile) else (cache.key(data), data)
+    read at all: its content is None (read it with ``read_file`` when it is needed). Not for
+    standard input, which is read once and never cached."""
     info = _regular(path, limits)
     if isinstance(info, SourceFile):
         return info
@@ -228,10 +226,6 @@ def read_keyed(
     if index is not None:
         index.record(path, info, key)
     return key, data
-
-
-def _unread(source: SourceFile) -> bool:
-    return any(p.kind == "unreadable-file" for p in source.problems)
 
 
 def read_file(path: str, limits: Limits = Limits()) -> bytes | SourceFile:
