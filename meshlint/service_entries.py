@@ -38,17 +38,19 @@ def _visible_with_another(mesh: Mesh, items: list[SharedPort]) -> list[SharedPor
     """The items whose entry is visible together with another entry of ``items``, found by
     counting the entries each namespace sees instead of comparing every pair."""
     scopes = {id(item.entry): entry_scope(mesh, item.entry) for item in items}
-    everywhere = sum(scope is None for scope in scopes.values())
+    # An empty scope (exported only to "~") is seen nowhere: it meets no other entry.
+    visible = [scope for scope in scopes.values() if scope is None or scope]
+    everywhere = sum(scope is None for scope in visible)
     seen_in: dict[str, int] = defaultdict(int)  # namespace -> entries exported to it
-    for scope in scopes.values():
+    for scope in visible:
         for namespace in scope or ():
             seen_in[namespace] += 1
 
     def visible_with_another(item: SharedPort) -> bool:
         scope = scopes[id(item.entry)]
         if scope is None:
-            return len(scopes) > 1
-        return everywhere > 0 or any(seen_in[namespace] > 1 for namespace in scope)
+            return len(visible) > 1
+        return bool(scope) and (everywhere > 0 or any(seen_in[n] > 1 for n in scope))
 
     return [item for item in items if visible_with_another(item)]
 

@@ -155,7 +155,10 @@ def export_scope(resource: Resource) -> frozenset[str] | None:
 
 
 def scopes_meet(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
-    """Is there a namespace where both export scopes are visible?"""
+    """Is there a namespace where both export scopes are visible? An empty scope (exported
+    only to ``~``) is visible nowhere, so it meets no other, not even one exported to all."""
+    if a == frozenset() or b == frozenset():
+        return False
     if a is None or b is None:
         return True
     return bool(a & b)

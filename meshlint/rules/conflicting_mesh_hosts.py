@@ -109,10 +109,13 @@ def _meeting(group: list[Entry]) -> list[list[Entry]]:
     for position, entry in enumerate(group):
         for namespace in entry[3] or ():
             by_namespace[namespace].append(position)
+    seen = [position for position, entry in enumerate(group) if entry[3] is None or entry[3]]
     found = []
     for vs, _, _, scope in group:
         if scope is None:
-            positions: Iterable[int] = range(len(group))
+            positions: Iterable[int] = seen  # an empty scope ("~" only) is seen nowhere
+        elif not scope:
+            positions = ()
         else:
             named = (p for namespace in scope for p in by_namespace[namespace])
             positions = sorted({*everywhere, *named})
