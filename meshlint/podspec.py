@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 
 from meshlint.graph import Mesh, Workload, selects
 from meshlint.injection import is_system_namespace, namespace_revision, pod_injection
-from meshlint.model import Resource
+from meshlint.model import Resource, string_map
 
 __all__ = [
     "PROXY",
@@ -167,7 +167,7 @@ def in_mesh(mesh: Mesh, workload: Workload) -> bool:
 def meshed_controllers(mesh: Mesh) -> list[Workload]:
     """Pod templates of workload controllers that run with a sidecar, outside system
     namespaces: the workloads whose Services Istio compares (worked out once per run)."""
-    memo = mesh.memo("meshed-controllers")
+    memo = mesh.memo("podspec.meshed_controllers")
     if "all" not in memo:
         memo["all"] = [
             workload
@@ -182,7 +182,7 @@ def meshed_controllers(mesh: Mesh) -> list[Workload]:
 def services_selecting(mesh: Mesh, workload: Workload) -> list[Resource]:
     """Services in the workload's namespace whose (non-empty) selector matches its pods (the
     graph's ``selects`` edges; read once per workload and run, do not change the list)."""
-    memo = mesh.memo("services-selecting")
+    memo = mesh.memo("podspec.services_selecting")
     found = memo.get(id(workload.resource))
     if found is None:
         services: dict[int, Resource] = {}
@@ -235,15 +235,7 @@ def container_ports(template: Mapping) -> list[dict]:
 
 
 def workloads_selected(mesh: Mesh, service: Resource) -> list[Workload]:
-    """The workloads a Service's selector matches (the graph's ``selects`` edges)."""
-    memo = mesh.memo("workloads-by-resource")  # per namespace, not per Service: one pass
-    by_resource = memo.get(service.namespace)
-    if by_resource is None:
-        workloads = mesh.workloads_in(service.namespace)
-        by_resource = memo[service.namespace] = {id(w.resource): w for w in workloads}
-    found: dict[int, Workload] = {}
-    for _, target, key in mesh.graph.out_edges(service, keys=True):
-        workload = by_resource.get(id(target)) if key == "selects" else None
-        if workload is not None:
-            found.setdefault(id(workload), workload)
-    return list(found.values())
+    """The workloads a Service's (non-empty) selector matches in its namespace, as its
+    ``selects`` edges link them (a list shared for the run: do not change it)."""
+    selector = string_map(service.spec.get("selector"))
+    return mesh.workloads_selected(selector, service.namespace) if selector else []

@@ -28,11 +28,8 @@ def conflicts(
     """Findings for every resource of ``kind`` whose selector shares a workload with another
     (workloads for which ``skip`` is true do not count)."""
     by_workload: dict[int, tuple[object, list]] = {}
-    selector_path: dict[int, tuple[object, ...]] = {}  # resource -> its selector's path
     for resource in mesh.of_type(kind):
-        selected = selection(mesh, resource)
-        selector_path[id(resource)] = selected.path
-        for workload in selected.workloads:
+        for workload in selection(mesh, resource).workloads:
             if skip is not None and skip(mesh, workload):
                 continue
             by_workload.setdefault(id(workload), (workload, []))[1].append(resource)
@@ -54,9 +51,10 @@ def conflicts(
             where = []
             for r in others:
                 if id(r) not in located:
-                    located[id(r)] = related(r, selector_path[id(r)], f"also selects: {r.display}")
+                    path = selection(mesh, r).path
+                    located[id(r)] = related(r, path, f"also selects: {r.display}")
                 where.append(located[id(r)])
-            yield report(rule, resource, selector_path[id(resource)], message, where)
+            yield report(rule, resource, selection(mesh, resource).path, message, where)
 
 
 def multiple_defaults(

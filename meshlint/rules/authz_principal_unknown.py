@@ -111,25 +111,24 @@ def _problem(mesh: Mesh, principal: str, accounts) -> str | None:
     known = accounts[namespace]
     if account in known:
         return None
-    # A wrong principal copied into many policies is compared with the accounts once.
-    hints = mesh.memo("authz-principal-unknown.hints")
-    if (namespace, account) not in hints:
-        hints[namespace, account] = suggest(account, known)
     return (
         f"no workload in namespace {namespace!r} runs as service account {account!r} in the "
-        f"analysed files{hints[namespace, account]}, so this principal never calls; fix the "
+        f"analysed files{suggest(account, known)}, so this principal never calls; fix the "
         "name or the workload's serviceAccountName"
     )
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     accounts = None
+    problems: dict[str, str | None] = {}  # a principal copied into many policies: once
     for policy in mesh.of_type(K.AUTHORIZATION_POLICY):
         for path, source in authz_sources(policy):
             for at, principal in string_items(source, "principals"):
                 if accounts is None:
                     accounts = service_accounts(mesh)
-                problem = _problem(mesh, principal, accounts)
+                if principal not in problems:
+                    problems[principal] = _problem(mesh, principal, accounts)
+                problem = problems[principal]
                 if problem:
                     message = f"principal {principal!r}: {problem}"
                     yield report(RULE, policy, (*path, "principals", at), message)

@@ -138,7 +138,9 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         groups: dict[frozenset, _Group] = {}
         for index, (_, selector, server) in enumerate(servers):
             key = frozenset(selector.items())
-            groups.setdefault(key, _Group(selector)).add(index, server)
+            if key not in groups:
+                groups[key] = _Group(selector)
+            groups[key].add(index, server)
         sharing: dict[frozenset, list[_Group]] = {
             key: [g for g in groups.values() if share_proxies(group.selector, g.selector)]
             for key, group in groups.items()

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
-from meshlint.graph import Mesh, Workload, selects
+from meshlint.graph import Mesh
 from meshlint.model import EXTENSIONS, K, Kind
 from meshlint.rules.base import Rule, related, report
 
@@ -60,9 +60,6 @@ POLICY_KINDS = (K.AUTHORIZATION_POLICY, K.REQUEST_AUTHENTICATION, K.TELEMETRY, W
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    # Per namespace, its workloads that are Gateway API gateway pods: found once per run, not
-    # by scanning the namespace's workloads for each policy.
-    gateway_pods: dict[str | None, list[Workload]] = {}
     for policy in mesh.of_type(*POLICY_KINDS):
         spec = policy.spec
         if spec.get("targetRef") or spec.get("targetRefs"):
@@ -72,12 +69,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not isinstance(labels, dict) or not labels:
             continue
         wanted = {str(k): str(v) for k, v in labels.items()}
-        candidates = gateway_pods.get(policy.namespace)
-        if candidates is None:
-            candidates = gateway_pods[policy.namespace] = [
-                w for w in mesh.workloads_in(policy.namespace) if GATEWAY_NAME in w.labels
-            ]
-        pods = [w for w in candidates if selects(wanted, w.labels)]
+        selected = mesh.workloads_selected(wanted, policy.namespace)
+        pods = [w for w in selected if GATEWAY_NAME in w.labels]
         if GATEWAY_NAME not in wanted and not pods:
             continue
         gateway = wanted.get(GATEWAY_NAME) or pods[0].labels[GATEWAY_NAME]
