@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from meshlint.graph import Mesh
 from meshlint.model import K, Resource
-from meshlint.traffic import export_scope, scopes_meet
+from meshlint.traffic import export_scope
 
-__all__ = ["SharedPort", "entry_scope", "port_groups", "shared_ports", "visible_together"]
+__all__ = ["SharedPort", "entry_scope", "port_groups", "shared_ports"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,11 +18,6 @@ class SharedPort:
     entry: Resource
     path: tuple[object, ...]  # to the port mapping
     protocol: str | None
-
-
-def visible_together(a: Resource, b: Resource) -> bool:
-    """Some namespace sees both entries (their export scopes meet)."""
-    return scopes_meet(export_scope(a), export_scope(b))
 
 
 def entry_scope(mesh: Mesh, entry: Resource) -> frozenset[str] | None:

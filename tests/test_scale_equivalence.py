@@ -210,6 +210,11 @@ SERVICE_ENTRY = st.fixed_dictionaries(
 )
 
 
+def _visible_together(a, b) -> bool:
+    """Some namespace sees both entries: the definition the port index must agree with."""
+    return scopes_meet(export_scope(a), export_scope(b))
+
+
 def _service_entries(entries: list[dict]):
     return _mesh(
         [
@@ -228,8 +233,7 @@ def _shared_ports_comparing_every_pair(mesh) -> dict:
             item
             for item in items
             if any(
-                o.entry is not item.entry and service_entries.visible_together(item.entry, o.entry)
-                for o in items
+                o.entry is not item.entry and _visible_together(item.entry, o.entry) for o in items
             )
         ]
         if kept:
@@ -247,7 +251,7 @@ def _protocol_conflicts_comparing_every_pair(mesh) -> list[tuple[object, object]
                 for o in declared
                 if o.entry is not port.entry
                 and o.protocol != port.protocol
-                and service_entries.visible_together(port.entry, o.entry)
+                and _visible_together(port.entry, o.entry)
             ]
             if others:
                 found.append((port, others[0]))
