@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from meshlint.loader import SourceFile
-from meshlint.yamlpos import PosDict, locate
+from meshlint.yamlpos import locate, locate_key
 
 __all__ = [
     "CLUSTER_SCOPED",
@@ -159,18 +159,7 @@ class Resource:
     def locate_key(self, path: tuple[object, ...]) -> tuple[int, int] | None:
         """0-based position of the *key* at the end of ``path`` (not of its value), if the
         mapping holding it exists."""
-        node, _, _ = self.positioned()
-        for step in path[:-1]:
-            if isinstance(node, dict):
-                node = node.get(step)
-            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-                node = node[step]
-            else:
-                return None
-        if not isinstance(node, PosDict) or path[-1] not in node:
-            return None
-        index = list(node).index(path[-1]) * 4
-        return node.pos[index], node.pos[index + 1]
+        return locate_key(self.positioned()[0], path)
 
     def pod_template(self) -> tuple[tuple[str, ...], dict] | None:
         """``(path, template)`` for a workload controller, ``((), body)`` for a bare Pod."""

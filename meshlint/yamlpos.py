@@ -26,6 +26,7 @@ __all__ = [
     "PosDict",
     "PosList",
     "locate",
+    "locate_key",
     "parse_documents",
 ]
 
@@ -510,6 +511,23 @@ def locate(
         else:
             break
     return line, column
+
+
+def locate_key(root: object, path: tuple[object, ...]) -> tuple[int, int] | None:
+    """The 0-based (line, column) of the *key* at the end of ``path`` (not of its value), if
+    the mapping holding it exists."""
+    node = root
+    for step in path[:-1]:
+        if isinstance(node, dict):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return None
+    if not isinstance(node, PosDict) or path[-1] not in node:
+        return None
+    index = _key_index(node, path[-1]) * 4  # type: ignore[arg-type]
+    return node.pos[index], node.pos[index + 1]
 
 
 def _key_index(mapping: dict, key: str) -> int:
