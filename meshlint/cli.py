@@ -21,7 +21,7 @@ from meshlint.baseline import BaselineError, write_baseline
 from meshlint.cache import ParseCache, default_cache_dir
 from meshlint.config import ConfigError
 from meshlint.docs import rule_page
-from meshlint.engine import Report, analyse
+from meshlint.engine import Report, analyse_files
 from meshlint.findings import Severity
 from meshlint.parallel import default_jobs
 from meshlint.policy import fingerprint_key
@@ -290,8 +290,8 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except (ConfigError, BaselineError, ValueError) as error:
         raise _UsageError(f"meshlint: error: {error}") from None
     with LoadProgress(stderr) as progress:
-        report = analyse(
-            run.workspace.files,
+        report = analyse_files(
+            list(run.workspace.files),
             run.settings,
             run.rules,
             _limits(args),
@@ -299,7 +299,6 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             cache=_cache(args),
             jobs=args.jobs if args.jobs is not None else default_jobs(),
             policy=run.policy,
-            discovered=True,
         )
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, run, stderr)

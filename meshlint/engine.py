@@ -33,7 +33,7 @@ from meshlint.rules.base import report, report_at
 from meshlint.settings import Settings
 from meshlint.yamlpos import Limits
 
-__all__ = ["Report", "analyse", "analyse_sources", "select_rules"]
+__all__ = ["Report", "analyse", "analyse_files", "analyse_sources", "select_rules"]
 
 INTERNAL_ERROR = find_rule("internal-error")
 
@@ -91,12 +91,24 @@ def analyse(
     cache: ParseCache | None = None,
     jobs: int = 1,
     policy: Policy = Policy(),
-    discovered: bool = False,
 ) -> Report:
-    """Analyse the files below ``paths``; with ``discovered``, ``paths`` are already the
-    files ``discover`` found (a workspace's), so they are not looked at again."""
+    """Analyse the files below ``paths``."""
+    files = list(discover(paths))
+    return analyse_files(files, settings, rules, limits, progress, cache, jobs, policy)
+
+
+def analyse_files(
+    files: list[str],
+    settings: Settings = Settings(),
+    rules: tuple[Rule, ...] = RULES,
+    limits: Limits = Limits(),
+    progress: Progress | None = None,
+    cache: ParseCache | None = None,
+    jobs: int = 1,
+    policy: Policy = Policy(),
+) -> Report:
+    """Analyse ``files``, as ``discover`` found them (a workspace's): not looked at again."""
     with gc_paused():
-        files = list(paths) if discovered else list(discover(paths))
         # Whole-run results are stored only for runs over files (standard input is read once).
         store = cache is not None and STDIN not in files
         contents = None
