@@ -65,16 +65,27 @@ def test_split_run_reports_what_one_process_reports(tmp_path, monkeypatch):
 
 
 def test_a_rule_failing_in_the_child_is_contained(monkeypatch):
-    rule = find_rule("dangling-host")
+    parent = os.getpid()
+    signal_read, signal_write = os.pipe()
+    first, rule = find_rule("yaml-syntax"), find_rule("dangling-host")
 
-    def check(mesh, options):
+    def hold(mesh, options):  # the parent holds the first task until the child drew one
+        if os.getpid() == parent:
+            select.select([signal_read], [], [], 10)
+        return first.check(mesh, options)
+
+    def check(mesh, options):  # fails only where it runs in the child
+        if os.getpid() == parent:
+            return iter(())
+        os.write(signal_write, b"x")
         raise ValueError("boom")
 
-    broken = replace(rule, check=check)
-    rules = (find_rule("yaml-syntax"), broken, find_rule("weight-sum"))  # index 1: the child
+    rules = (replace(first, check=hold), replace(rule, check=check), find_rule("weight-sum"))
     monkeypatch.setattr(engine, "MIN_RESOURCES_TO_SPLIT", 0)
     source = load_text("a.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n")
     report = analyse_sources([source], rules=rules, jobs=2)
+    os.close(signal_read)
+    os.close(signal_write)
     assert [f.rule for f in report.findings] == ["internal-error"]
     assert "dangling-host" in report.findings[0].message
     assert report.internal_errors == 1 and "ValueError: boom" in report.tracebacks[0]

@@ -495,7 +495,7 @@ def test_covered_matches_answers_what_comparing_every_pair_does(spec):
 
 
 HOSTS = ["a.com", "A.com", "b.com", "*", "ns/b.com"]
-LABELS = st.dictionaries(st.sampled_from(["istio", "app", "zone"]), st.sampled_from("ab"))
+GATEWAY_LABELS = st.dictionaries(st.sampled_from(["istio", "app", "zone"]), st.sampled_from("ab"))
 SERVER = st.fixed_dictionaries(
     {
         "port": st.fixed_dictionaries(
@@ -507,7 +507,9 @@ SERVER = st.fixed_dictionaries(
         "hosts": st.lists(st.sampled_from(HOSTS), max_size=2),
     }
 )
-GATEWAY = st.fixed_dictionaries({"selector": LABELS, "servers": st.lists(SERVER, max_size=3)})
+GATEWAY = st.fixed_dictionaries(
+    {"selector": GATEWAY_LABELS, "servers": st.lists(SERVER, max_size=3)}
+)
 
 
 def _pairwise_clashes(mesh) -> list[tuple[str, int, list[tuple[str, int, str]]]]:
