@@ -167,7 +167,8 @@ def _check_parser() -> argparse.ArgumentParser:
         type=_size,
         default=limits.max_file_size,
         metavar="SIZE",
-        help="skip and report larger files; bytes or e.g. 20M, 1G (default: 10M)",
+        help="skip and report larger files; bytes or e.g. 20M, 1G "
+        f"(default: {limits.max_file_size // 2**20}M)",
     )
     parser.add_argument(
         "--max-documents",

@@ -7,7 +7,7 @@ faster. Positions are needed only where a finding points, so a file read this wa
 again with positions the first time a finding asks (``SourceFile.with_positions``).
 
 The two parsers resolve plain scalars by different YAML versions (1.2 against PyYAML's 1.1:
-``yes``, ``010``, ``1_000``, ``1e3``, ``12:30`` and non-string keys differ), so ``accepts``
+``yes``, ``010``, ``1_000``, ``1e3``, ``12:30`` and non-string keys differ), so ``_accepts``
 sends any text that holds such a scalar, a tag, an anchor, an alias, a merge key, a template
 action, a line break YAML 1.2 does not know, or that could exceed a limit, to the exact
 parser; ``load`` also sends text ryaml rejects, empty documents, and flow mappings with a
@@ -28,7 +28,7 @@ try:
 except ImportError:  # an optional speed-up: without it every file takes the exact parser
     ryaml = None
 
-__all__ = ["accepts", "load"]
+__all__ = ["load"]
 
 # A plain scalar follows white space or a flow indicator (the text is searched with a newline
 # in front), and ends before white space and the end of the line, a comment, a flow indicator
@@ -63,7 +63,7 @@ _REFUSED = re.compile(
 )
 
 
-def accepts(text: str, limits: Limits) -> bool:
+def _accepts(text: str, limits: Limits) -> bool:
     """Would ryaml read ``text`` exactly as ``yamlpos`` does, within ``limits``?"""
     if ryaml is None:
         return False
@@ -94,7 +94,7 @@ def _may_nest_past(text: str, depth: int) -> bool:
 def load(text: str, limits: Limits) -> list[object] | None:
     """The documents of ``text`` without positions, or None where only the exact parser
     will do (refused text, a syntax error, an empty document)."""
-    if not accepts(text, limits):
+    if not _accepts(text, limits):
         return None
     try:
         documents = ryaml.loads_all(text)

@@ -18,13 +18,19 @@ import hashlib
 import io
 import os
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import TYPE_CHECKING, BinaryIO, ClassVar
 
 from meshlint.cache import ParseCache, SafeUnpickler
 from meshlint.cachefiles import modification_time, write_atomically
 from meshlint.findings import Finding, Location, Severity, Suppression
 from meshlint.model import ResourceRef
+
+if TYPE_CHECKING:
+    from meshlint.policy import Policy
+    from meshlint.rules import Rule
+    from meshlint.settings import Settings
 
 __all__ = ["load_result", "run_key", "save_result"]
 
@@ -47,7 +53,13 @@ def _file_digest(path: str | None) -> str:
     return digest.hexdigest()
 
 
-def run_key(cache: ParseCache, inputs: list[tuple[str, str]], settings, rules, policy) -> str:
+def run_key(
+    cache: ParseCache,
+    inputs: list[tuple[str, str]],
+    settings: Settings,
+    rules: Iterable[Rule],
+    policy: Policy,
+) -> str:
     """The key of a run: ``inputs`` are (path, content key) in reading order."""
     baseline = policy.baseline
     parts = [
@@ -55,8 +67,8 @@ def run_key(cache: ParseCache, inputs: list[tuple[str, str]], settings, rules, p
         os.getcwd(),
         repr(inputs),
         repr(settings),
-        _file_digest(getattr(settings, "mesh_config_file", None)),
-        _file_digest(getattr(settings, "schemas_dir", None)),
+        _file_digest(settings.mesh_config_file),
+        _file_digest(settings.schemas_dir),
         repr([rule.code for rule in rules]),
         repr(sorted(policy.scope) if policy.scope is not None else None),
         repr(sorted((k, int(v)) for k, v in policy.severity.items())),
