@@ -41,6 +41,15 @@ def lint(path: Path, cache: Path | None, *extra: str) -> dict:
     return json.loads(out.getvalue())
 
 
+def tree_with(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
+    """A tree of manifests, and a cache directory beside it."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name, text in files.items():
+        (tree / name).write_text(text)
+    return tree, tmp_path / "cache"
+
+
 def packs(cache: Path) -> list[Path]:
     return sorted(cache.rglob("*.pack"))
 
@@ -153,9 +162,7 @@ def test_concurrent_runs_sharing_one_cache_agree(tmp_path):
 
 def test_packs_are_compacted_when_they_pile_up(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "MAX_PACKS", 3)
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    cache = tmp_path / "cache"
+    tree, cache = tree_with(tmp_path, {})
     manifest = tree / "a.yaml"
     for round_ in range(5):
         manifest.write_text(GOOD.replace("shop", f"ns{round_}"))
@@ -169,11 +176,8 @@ def results(cache: Path) -> list[Path]:
 
 
 def test_whole_run_results_are_reused_only_for_identical_input(tmp_path, monkeypatch):
-    tree = tmp_path / "tree"
-    tree.mkdir()
+    tree, cache = tree_with(tmp_path, {"a.yaml": GOOD.replace("host: web}", "host: wbe}")})
     manifest = tree / "a.yaml"
-    manifest.write_text(GOOD.replace("host: web}", "host: wbe}"))
-    cache = tmp_path / "cache"
     first = lint(tree, cache)
     assert len(results(cache)) == 1
     assert lint(tree, cache) == first and len(results(cache)) == 1
@@ -186,25 +190,13 @@ def test_whole_run_results_are_reused_only_for_identical_input(tmp_path, monkeyp
 
 
 def test_a_damaged_or_planted_result_is_ignored(tmp_path):
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    (tree / "a.yaml").write_text(GOOD.replace("host: web}", "host: wbe}"))
-    cache = tmp_path / "cache"
+    tree, cache = tree_with(tmp_path, {"a.yaml": GOOD.replace("host: web}", "host: wbe}")})
     expected = lint(tree, cache)
     (stored,) = results(cache)
     stored.write_bytes(b"garbage")
     assert lint(tree, cache) == expected
     stored.write_bytes(pickle.dumps({"key": stored.stem, "findings": [_Boom()]}))
     assert lint(tree, cache) == expected
-
-
-def tree_with(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
-    """A tree of manifests, and a cache directory beside it."""
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    for name, text in files.items():
-        (tree / name).write_text(text)
-    return tree, tmp_path / "cache"
 
 
 def lint_text(path: Path, cache: Path) -> str:
