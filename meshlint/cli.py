@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -185,6 +186,12 @@ def _check_parser() -> argparse.ArgumentParser:
         help="YAML nodes per document, counting alias expansions "
         f"(default: {limits.max_nodes_per_document})",
     )
+    parser.add_argument(
+        "--no-render",
+        action="store_true",
+        help="do not run kustomize or Helm: kustomizations and charts are reported as not "
+        "rendered and their sources are not analysed",
+    )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument(
         "--cache-dir",
@@ -258,10 +265,16 @@ def _mesh_config_file(path: str | None) -> str | None:
     return path
 
 
-def _cache(args: argparse.Namespace) -> ParseCache | None:
+def _cache_dir(args: argparse.Namespace) -> Path | None:
     if args.no_cache:
         return None
-    directory = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+    return Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+
+
+def _cache(args: argparse.Namespace) -> ParseCache | None:
+    directory = _cache_dir(args)
+    if directory is None:
+        return None
     return ParseCache(directory, _limits(args))  # the limits change what a parse yields
 
 
@@ -286,10 +299,12 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             force_exclude=args.force_exclude,
             baseline=None if args.write_baseline else args.baseline,
             settings=_setting_overrides(args),
+            layout={"render": False} if args.no_render else None,
         )
         plan = outputs.plan(args.outputs)
     except (ConfigError, BaselineError, ValueError) as error:
         raise _UsageError(f"meshlint: error: {error}") from None
+    jobs = args.jobs if args.jobs is not None else default_jobs()
     with LoadProgress(stderr) as progress:
         report = analyse_files(
             list(run.workspace.files),
@@ -298,8 +313,9 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             _limits(args),
             progress=progress,
             cache=_cache(args),
-            jobs=args.jobs if args.jobs is not None else default_jobs(),
+            jobs=jobs,
             policy=run.policy,
+            layout=replace(run.layout, cache_dir=_cache_dir(args), jobs=max(1, jobs)),
         )
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, run, stderr)

@@ -102,6 +102,22 @@ RUN_KEYS: dict[str, tuple[Mapping[str, Any], str]] = {
         {"type": "object", "additionalProperties": {"type": "object"}},
         "per-rule options: rule name -> {option: value}",
     ),
+    "meshes": (_STRINGS, "globs of directories, each match one mesh (relative to this file)"),
+    "shared": (_STRINGS, "globs of directories read as context by every mesh"),
+    "render": ({"type": "boolean"}, "render kustomizations and Helm charts (default true)"),
+    "kustomize-command": (
+        _STRING,
+        "renderer of kustomizations (default: kustomize build, else kubectl kustomize)",
+    ),
+    "helm-command": (_STRING, "renderer of Helm charts (default: helm)"),
+    "helm-values": (
+        {"type": "object", "additionalProperties": _STRINGS},
+        "chart directory -> values files passed to helm template (relative to this file)",
+    ),
+    "render-timeout": (
+        {"type": "number", "exclusiveMinimum": 0},
+        "seconds one render may take (default 60)",
+    ),
 }
 
 

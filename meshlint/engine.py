@@ -10,11 +10,12 @@ import contextlib
 import gc
 import traceback
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from meshlint.cache import ParseCache
 from meshlint.findings import Finding, Severity, Suppression
 from meshlint.graph import Mesh, build_mesh
+from meshlint.layout import LayoutOptions, MeshUnit, plan_meshes, resolve_identities
 from meshlint.loader import (
     STDIN,
     Keyed,
@@ -30,6 +31,7 @@ from meshlint.policy import Policy, apply_policy
 from meshlint.results import load_result, run_key, save_result
 from meshlint.rules import RULES, Rule, find_rule
 from meshlint.rules.base import report, report_at
+from meshlint.rules.layout_notes import notes_to_findings
 from meshlint.settings import Settings
 from meshlint.yamlpos import Limits
 
@@ -56,6 +58,7 @@ class Report:
     suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
 
     files: int = 0
+    meshes: int = 1  # mesh units analysed (environments, overlays, charts)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -91,10 +94,11 @@ def analyse(
     cache: ParseCache | None = None,
     jobs: int = 1,
     policy: Policy = Policy(),
+    layout: LayoutOptions = LayoutOptions(),
 ) -> Report:
     """Analyse the files below ``paths``."""
     files = list(discover(paths))
-    return analyse_files(files, settings, rules, limits, progress, cache, jobs, policy)
+    return analyse_files(files, settings, rules, limits, progress, cache, jobs, policy, layout)
 
 
 def analyse_files(
@@ -106,6 +110,7 @@ def analyse_files(
     cache: ParseCache | None = None,
     jobs: int = 1,
     policy: Policy = Policy(),
+    layout: LayoutOptions = LayoutOptions(),
 ) -> Report:
     """Analyse ``files``, as ``discover`` found them (a workspace's): not looked at again."""
     with gc_paused():
@@ -120,13 +125,13 @@ def analyse_files(
                 (path, "unreadable" if isinstance(item, SourceFile) else item[0])
                 for path, item in contents.items()
             ]
-            key = run_key(cache, inputs, settings, rules, policy)
+            key = run_key(cache, inputs, settings, rules, policy, layout)
             stored = load_result(cache, key)
             if stored is not None:
                 return _stored_report(stored, contents, rules, limits)
         sources = load_files(files, limits, progress, cache, contents, write_behind=True)
         try:
-            report = analyse_sources(sources, settings, rules, policy, jobs)
+            report = analyse_sources(sources, settings, rules, policy, jobs, layout)
         finally:
             if cache is not None:
                 cache.wait()
@@ -135,7 +140,7 @@ def analyse_files(
         return report
 
 
-_STORED = ("findings", "files", "resources", "skipped_documents", "suppressed")
+_STORED = ("findings", "files", "resources", "skipped_documents", "suppressed", "meshes")
 
 
 def _result_of(report: Report) -> dict:
@@ -205,19 +210,82 @@ def analyse_sources(
     rules: tuple[Rule, ...] = RULES,
     policy: Policy = Policy(),
     jobs: int = 1,
+    layout: LayoutOptions = LayoutOptions(),
 ) -> Report:
-    """Analyse parsed sources. With ``jobs`` above one and a large mesh, the rules are split
-    between this process and forked ones (``parallel.run_split``)."""
+    """Analyse parsed sources, mesh by mesh (``meshlint.layout``): each mesh unit the files
+    form is built and checked on its own, and only the meshes that cover a file in the
+    report scope are. With ``jobs`` above one and a large mesh, the rules are split between
+    this process and forked ones (``parallel.run_split``)."""
     extraction = extract_resources(sources, settings.default_namespace)
+    by_file: dict[str, list[Resource]] = {}
+    for resource in extraction.resources:
+        by_file.setdefault(resource.source.path, []).append(resource)
+    units = plan_meshes(sources, by_file, layout)
+    scope = policy.scope
+    if scope is not None:
+        units = [unit for unit in units if not unit.members.isdisjoint(scope)]
     findings: list[Finding] = []
     tracebacks: list[str] = []
+    read = {source.path for source in sources}
+    rendered = [s for unit in units for s in unit.sources if s.path not in read]
+    for unit in units:
+        unit_findings = _analyse_unit(unit, by_file, settings, rules, jobs, tracebacks)
+        if len(units) > 1 or unit.kind != "directory":
+            unit_findings = [replace(f, mesh=unit.name) for f in unit_findings]
+        findings.extend(unit_findings)
+    if len(units) > 1:  # files shared by several meshes: one finding each
+        findings = _once(findings)
+    all_sources = [*sources, *rendered]
+    everything = [*extraction.resources, *(r for s in rendered for r in by_file.get(s.path, ()))]
+    findings, suppressed = apply_policy(findings, all_sources, everything, rules, policy)
+    if scope is None:
+        files, resources, skipped = sources, extraction.resources, extraction.skipped.values()
+    else:
+        files = [s for s in sources if s.path in scope]
+        resources = [r for r in extraction.resources if r.source.path in scope]
+        skipped = [n for path, n in extraction.skipped.items() if path in scope]
+    return Report(
+        findings=findings,
+        sources=all_sources,
+        files=len(files),
+        resources=len(resources),
+        skipped_documents=sum(skipped),
+        rules=rules,
+        internal_errors=len(tracebacks),
+        tracebacks=tracebacks,
+        suppressed=suppressed,
+        meshes=len(units),
+    )
+
+
+def _analyse_unit(
+    unit: MeshUnit,
+    by_file: dict[str, list[Resource]],
+    settings: Settings,
+    rules: tuple[Rule, ...],
+    jobs: int,
+    tracebacks: list[str],
+) -> list[Finding]:
+    """One mesh's findings: its live resources (the last definition of each identity) built
+    into a graph and checked by every rule, plus the notes of its layout."""
+    resources = []
+    for source in unit.sources:
+        found = by_file.get(source.path)
+        if found is None:  # a rendered source: extracted here
+            found = by_file[source.path] = extract_resources(
+                [source], settings.default_namespace
+            ).resources
+        resources.extend(found)
+    live, duplicates = resolve_identities(resources)
+    findings: list[Finding] = []
     try:
-        mesh = build_mesh(extraction.resources, sources, settings)
+        mesh = build_mesh(live, unit.sources, settings)
     except Exception as error:  # still report what the files themselves got wrong
         tracebacks.append(traceback.format_exc())
-        findings.append(_internal_error("building the mesh", error, sources))
-        mesh = build_mesh([], sources, settings)
-    if jobs > 1 and len(extraction.resources) >= MIN_RESOURCES_TO_SPLIT:
+        findings.append(_internal_error("building the mesh", error, unit.sources))
+        mesh = build_mesh([], unit.sources, settings)
+    mesh.duplicates = duplicates
+    if jobs > 1 and len(live) >= MIN_RESOURCES_TO_SPLIT:
         from meshlint.parallel import run_split
 
         results = run_split(lambda i: run_rule(mesh, settings, rules[i]), len(rules), jobs)
@@ -227,25 +295,23 @@ def analyse_sources(
         findings.extend(rule_findings)
         if failure is not None:
             tracebacks.append(failure)
-    findings, suppressed = apply_policy(findings, sources, extraction.resources, rules, policy)
-    scope = policy.scope
-    if scope is None:
-        files, resources, skipped = sources, extraction.resources, extraction.skipped.values()
-    else:
-        files = [s for s in sources if s.path in scope]
-        resources = [r for r in extraction.resources if r.source.path in scope]
-        skipped = [n for path, n in extraction.skipped.items() if path in scope]
-    return Report(
-        findings=findings,
-        sources=sources,
-        files=len(files),
-        resources=len(resources),
-        skipped_documents=sum(skipped),
-        rules=rules,
-        internal_errors=len(tracebacks),
-        tracebacks=tracebacks,
-        suppressed=suppressed,
-    )
+    findings.extend(notes_to_findings(unit.notes, rules))
+    if unit.origins is not None:
+        findings = unit.origins.map_findings(findings)
+    return findings
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Drop repeats of a finding made in several meshes over a file they share, keeping the
+    first mesh's."""
+    seen: set[Finding] = set()
+    kept = []
+    for finding in findings:
+        key = replace(finding, mesh=None)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def _internal_error(what: str, error: Exception, sources: list[SourceFile]) -> Finding:

@@ -50,6 +50,8 @@ class Finding:
     field: str | None = None
     refs: tuple[str, ...] = ()
     related: tuple[Location, ...] = ()
+    # The mesh (environment, overlay, chart) the finding was made in; see meshlint.layout.
+    mesh: str | None = None
 
     @property
     def sort_key(self) -> tuple:

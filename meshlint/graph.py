@@ -16,6 +16,7 @@ from functools import cached_property
 
 from meshlint.globs import glob_matcher
 from meshlint.hosts import HostDef, HostTable, export_set, host_candidates, to_fqdn
+from meshlint.layout.identity import Duplicate
 from meshlint.loader import SourceFile
 from meshlint.meshconfig import MeshConfig, read_mesh_config
 from meshlint.model import K, Kind, Resource, string_map, subset_names
@@ -95,6 +96,9 @@ class Mesh:
         self._workloads_by_ns: dict[str | None, list[Workload]] = defaultdict(list)
         self._workloads_by_label: dict[tuple[str, str], list[Workload]] | None = None
         self._memos: dict[str, dict] = {}
+        # Identities defined more than once in this mesh (only the last definition is in
+        # ``resources``); see meshlint.layout.identity.
+        self.duplicates: list[Duplicate] = []
 
     def memo(self, name: str) -> dict:
         """A dict that lives as long as this mesh, for a helper several rules call to keep

@@ -16,7 +16,9 @@ from meshlint.baseline import read_baseline
 from meshlint.config import Config, build_settings, find_config, load_config
 from meshlint.engine import select_rules
 from meshlint.findings import Severity
+from meshlint.layout import LayoutOptions
 from meshlint.policy import Policy
+from meshlint.render import DEFAULT_TIMEOUT
 from meshlint.rules import Rule
 from meshlint.settings import Settings
 from meshlint.workspace import Workspace, find_repo_root, path_matcher, plan, relative_to
@@ -32,6 +34,7 @@ class Run:
     rules: tuple[Rule, ...]
     policy: Policy
     fail_on: str
+    layout: LayoutOptions = LayoutOptions()
 
 
 def prepare(
@@ -44,14 +47,18 @@ def prepare(
     force_exclude: bool = False,
     baseline: str | None = None,
     settings: Mapping[str, Any] | None = None,
+    layout: Mapping[str, Any] | None = None,
 ) -> Run:
     """Raises ``ConfigError``, ``BaselineError`` or ``ValueError`` (an unknown rule) for
     the command line to report."""
     cwd = Path.cwd()
     config = load_config(Path(config_file) if config_file else find_config(cwd))
-    root = config.root or find_repo_root(cwd) or cwd
+    repository = find_repo_root(cwd)
+    root = config.root or repository or cwd
     if paths and not any(_inside(root, p) for p in paths):
         context = []  # every path is outside the project: those paths are the whole input
+    elif paths and config.root is None and repository is None:
+        context = []  # no project at all: the named paths are the whole input
     elif config.root and "paths" in config.values:
         context = [os.path.join(config.root, p) for p in config.get("paths")]
     else:
@@ -85,6 +92,31 @@ def prepare(
         rules=rules,
         policy=policy,
         fail_on=fail_on or config.get("fail-on", "warning"),
+        layout=_layout(config, root, layout or {}),
+    )
+
+
+def _layout(config: Config, root: Path, overrides: Mapping[str, Any]) -> LayoutOptions:
+    """The config's ``meshes``, ``shared`` and render keys; command-line values (not None)
+    win. Globs and values files are relative to the config file's directory."""
+
+    def value(key: str, default: Any) -> Any:
+        given = overrides.get(key)
+        return given if given is not None else config.get(key, default)
+
+    base = config.root or root
+    values = config.get("helm-values", {})
+    return LayoutOptions(
+        root=base,
+        meshes=tuple(config.get("meshes", ())),
+        shared=tuple(config.get("shared", ())),
+        render=bool(value("render", True)),
+        kustomize_command=value("kustomize-command", None),
+        helm_command=value("helm-command", None),
+        helm_values=tuple(
+            (chart, tuple(str(base / f) for f in files)) for chart, files in values.items()
+        ),
+        render_timeout=float(value("render-timeout", DEFAULT_TIMEOUT)),
     )
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, BinaryIO, ClassVar
 from meshlint.cache import ParseCache, SafeUnpickler
 from meshlint.cachefiles import modification_time, write_atomically
 from meshlint.findings import Finding, Location, Severity, Suppression
+from meshlint.layout.plan import LayoutOptions
 from meshlint.model import ResourceRef
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def run_key(
     settings: Settings,
     rules: Iterable[Rule],
     policy: Policy,
+    layout: LayoutOptions = LayoutOptions(),
 ) -> str:
     """The key of a run: ``inputs`` are (path, content key) in reading order."""
     baseline = policy.baseline
@@ -74,6 +76,7 @@ def run_key(
         repr(sorted((k, int(v)) for k, v in policy.severity.items())),
         repr([(glob, sorted(codes)) for _, codes, glob in policy.per_file_ignores]),
         repr(sorted(baseline.counts.items()) if baseline is not None else None),
+        layout.key(),
     ]
     return hashlib.blake2b("\x00".join(parts).encode(), digest_size=20).hexdigest()
 
