@@ -59,6 +59,7 @@ class Report:
 
     files: int = 0
     meshes: int = 1  # mesh units analysed (environments, overlays, charts)
+    rendered: int = 0  # of ``sources``, how many are renderer output, not files
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -66,7 +67,7 @@ class Report:
     @property
     def context_files(self) -> int:
         """Files read only to resolve references, beyond the reported ones."""
-        return len(self.sources) - self.files
+        return len(self.sources) - self.rendered - self.files
 
 
 def _matches(rule: Rule, token: str) -> bool:
@@ -140,7 +141,15 @@ def analyse_files(
         return report
 
 
-_STORED = ("findings", "files", "resources", "skipped_documents", "suppressed", "meshes")
+_STORED = (
+    "findings",
+    "files",
+    "resources",
+    "skipped_documents",
+    "suppressed",
+    "meshes",
+    "rendered",
+)
 
 
 def _result_of(report: Report) -> dict:
@@ -255,6 +264,7 @@ def analyse_sources(
         tracebacks=tracebacks,
         suppressed=suppressed,
         meshes=len(units),
+        rendered=len(rendered),
     )
 
 

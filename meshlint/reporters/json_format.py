@@ -32,6 +32,7 @@ def finding_dict(finding: Finding) -> dict:
             "name": resource.name,
         },
         "field": finding.field,
+        "mesh": finding.mesh,
         "refs": list(finding.refs),
         "related": [
             {"file": r.file, "line": r.line, "column": r.column, "message": r.message}
@@ -47,6 +48,7 @@ def to_dict(report: Report) -> dict:
         "summary": {
             "files": report.files,
             "resources": report.resources,
+            "meshes": report.meshes,
             "errors": report.count(Severity.ERROR),
             "warnings": report.count(Severity.WARNING),
             "infos": report.count(Severity.INFO),

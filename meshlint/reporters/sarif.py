@@ -108,6 +108,8 @@ def _result(finding: Finding, rule_index: int | None, print_: str) -> dict:
         }
     if finding.field:
         properties["field"] = finding.field
+    if finding.mesh:
+        properties["mesh"] = finding.mesh
     result["properties"] = properties
     return result
 

@@ -62,6 +62,8 @@ def render(report: Report, stream: TextIO, colour: bool = False) -> None:
             line.append(" ")
             line.append(finding.code, style="bold")
             line.append(f" {finding.rule} ")
+            if report.meshes > 1 and finding.mesh:
+                line.append(f"[{finding.mesh}] ", style="bold")
             line.append(finding.message)
             console.print(line)
             for excerpt in _excerpt(finding, lines):
@@ -73,6 +75,8 @@ def render(report: Report, stream: TextIO, colour: bool = False) -> None:
     scope = f"{_plural(report.files, 'file')}, {_plural(report.resources, 'resource')}"
     if report.skipped_documents:
         scope += f", {report.skipped_documents} non-Kubernetes document(s) skipped"
+    if report.meshes > 1:
+        scope += f" in {report.meshes} meshes"
     if report.context_files:
         scope += f" ({_plural(report.context_files, 'more file')} read for context)"
     if report.findings:
