@@ -286,6 +286,19 @@ def _clean_message(message: str) -> str:
     return "\n".join(kept).strip().removeprefix("Error: ") or message
 
 
+def _without_wrapper(message: str, entry: str) -> str:
+    """Drop the outer layer of kustomize's message, which is about the wrapper (``accumulating
+    resources from '../../leaf': ... must resolve to a file': recursed accumulation of path
+    ...: ``), so it starts with what went wrong in the user's kustomization."""
+    layer = re.compile(
+        r"accumulating resources: accumulation err='accumulating resources from '"
+        + re.escape(entry)
+        + r"': '[^']*' must resolve to a file': "
+        + r"(?:recursed accumulation of path '[^']*': |couldn't make target for path '[^']*': )?"
+    )
+    return layer.sub("", message, count=1) or message
+
+
 def _refusal(whole: Closure, k: Kustomization) -> str | None:
     if k.component:
         return "a Component is rendered only by a kustomization that lists it in `components`"
@@ -333,7 +346,7 @@ def render(
     finally:
         shutil.rmtree(wrapper, ignore_errors=True)
     if error is not None:
-        message = _clean_message(error).replace(f"'{entry}'", f"'{directory}'")
+        message = _without_wrapper(_clean_message(error), entry)
         return Render(directory, None, message, base=wrapper)
     result = Render(directory, text, None, base=wrapper)
     if cache is not None and key is not None:
