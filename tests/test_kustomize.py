@@ -506,3 +506,22 @@ def test_a_failed_render_reads_from_the_users_kustomization(tmp_path, monkeypatc
         "accumulating resources: accumulation err='accumulating resources from 'gone.yaml'"
     )
     assert "run.go" not in result.error
+
+
+def test_a_component_beneath_a_remote_kustomization_is_named_not_rendered(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    files = dict(REMOTE)
+    files["remote/kustomization.yaml"] += "components: [../labels]\n"
+    files["labels/kustomization.yaml"] = COMPONENTS_AND_GENERATORS["labels/kustomization.yaml"]
+    ks = find_kustomizations(write_tree(tmp_path, files))
+    chosen, left_out = render_plan("top", ks)
+    assert chosen == ["local"]
+    assert any(m.startswith("labels/kustomization.yaml: a Component") for m in left_out)
+
+
+def test_a_missing_local_path_with_a_dot_is_not_taken_for_a_host(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    files = {"k/kustomization.yaml": "resources: [base.v2/x, gitlab.example.org/team/repo]\n"}
+    ks = find_kustomizations(write_tree(tmp_path, files))
+    assert ks["k"].remote == ("gitlab.example.org/team/repo",)
+    assert "base.v2/x" in ks["k"].problems[0]

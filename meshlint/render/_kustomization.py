@@ -22,7 +22,7 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # host name as first segment (github.com/org/repo//dir?ref=v1), with a query naming a ref.
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _GIT = re.compile(r"^(git@|git::|[\w.-]+@[\w.-]+:)")
-_HOST = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?/")
+_HOST = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(:\d+)?/")
 _QUERY = re.compile(r"\?(.*&)?(ref|version|timeout|submodules)=")
 _HELM = ("helmCharts", "helmChartInflationGenerator", "helmGlobals")
 _HELM_REFUSAL = "`{}` needs kustomize's --enable-helm (runs helm, may fetch charts): refused"

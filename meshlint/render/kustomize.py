@@ -214,8 +214,11 @@ def render_plan(leaf: str, ks: Mapping[str, Kustomization]) -> tuple[list[str], 
         if whole.renderable and not k.component:
             candidates.append(directory)
             continue
-        if k.component and directory == leaf:
-            left_out.append(f"{k.file}: a Component is rendered only by a kustomization using it")
+        if k.component:
+            why = "" if directory == leaf else ", and the one using it cannot be rendered offline"
+            left_out.append(
+                f"{k.file}: a Component is rendered only by a kustomization using it{why}"
+            )
         reasons = [f"remote {entry} (would be fetched)" for entry in k.remote] + list(k.refused)
         if reasons:
             left_out.append(f"{k.file}: not rendered: " + "; ".join(reasons))
