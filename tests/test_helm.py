@@ -4,6 +4,7 @@ documents traced back to their templates."""
 
 from __future__ import annotations
 
+import bisect
 import os
 import shutil
 import stat
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from meshlint.loader import discover
+from meshlint.loader import discover, load_text
 from meshlint.render import RenderCache
 from meshlint.render import helm as helm_module
 from meshlint.render.helm import (
@@ -96,6 +97,7 @@ def fake_helm(tmp_path: Path, output: str = RENDERED, fail: str = "") -> tuple[P
         "#!/bin/sh\n"
         f"printf '%s\\n' \"$@\" >> '{record}'\n"
         f"echo >> '{record}'\n"
+        f"echo \"$HTTPS_PROXY $HELM_PLUGINS\" > '{tmp_path / 'env.txt'}'\n"
         'if [ "$1" = version ]; then echo v3.15.4+gfake; exit 0; fi\n'
         f"{failing}\n"
     )
@@ -212,6 +214,16 @@ def test_render_runs_helm_template_offline_with_the_values_files(chart_tree, tmp
         assert not any(a.startswith(forbidden) for a in argv)
 
 
+def test_helm_runs_offline_without_plugins(chart_tree, tmp_path):
+    _, files = chart_tree
+    (chart,) = find_charts(files).values()
+    script, _ = fake_helm(tmp_path)
+    render(chart, [str(script)])
+    proxy, plugins = (tmp_path / "env.txt").read_text().split()
+    assert proxy == "http://127.0.0.1:9"
+    assert "meshlint-helm-" in plugins and not os.path.exists(plugins)
+
+
 def test_render_passes_relative_paths_so_helm_reads_them_as_local(
     chart_tree, tmp_path, monkeypatch
 ):
@@ -283,6 +295,25 @@ def test_template_sources_name_the_files_below_the_chart(chart_tree):
         (str(web / "templates" / "vs.yaml"), 21),
     ]
     assert RENDERED.split("\n")[7].startswith("# Source: web/templates/service.yaml")
+
+
+def test_each_rendered_document_falls_in_its_templates_section(chart_tree):
+    """How the caller attributes a document: the last section starting at or before it."""
+    _, files = chart_tree
+    (chart,) = find_charts(files).values()
+    sources = template_sources(RENDERED, chart)
+    documents = load_text("<helm template>", RENDERED).with_positions()
+    owners = [
+        sources[bisect.bisect_right([line for _, line in sources], d.line) - 1][0]
+        for d in documents
+    ]
+    names = [d.value["metadata"]["name"] for d in documents]
+    assert list(zip(names, [Path(o).name for o in owners], strict=True)) == [
+        ("web-db", "deployment.yaml"),
+        ("web", "service.yaml"),
+        ("web", "vs.yaml"),
+        ("web-canary", "vs.yaml"),
+    ]
 
 
 def test_an_aliased_subchart_is_found_by_its_alias(chart_tree):
