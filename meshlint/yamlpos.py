@@ -323,9 +323,9 @@ class _JoinedDocuments:
             self.problems.add(
                 "duplicate-key",
                 start,
-                f"{key!r} appears again at line {mark.line + 1}: a `---` document separator "
-                f"is probably missing before line {start.line + 1} (manifests joined without "
-                "one read as a single mapping)",
+                f"{key!r} appears again{'' if start is mark else f' at line {mark.line + 1}'}: "
+                f"a `---` document separator is probably missing before line {start.line + 1} "
+                "(manifests joined without one read as a single mapping)",
             )
             self.seen = {held for held, _ in self.held}
             self.seen.add(key)
