@@ -40,10 +40,12 @@ STDIN = "-"
 # Called after each file with (files done, files in total); the caller decides how to show it.
 Progress = Callable[[int, int], None]
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".meshlint_cache", "__pycache__"})
-# Go template actions as Helm writes them; `{{ $labels }}` in alert text is left alone.
+# Go template actions as Helm writes them, comments (`{{/* */}}`, `{{- /* */ -}}`) and
+# variable declarations included; `{{ $labels }}` in alert text is left alone.
 _HELM_ACTION = re.compile(
     r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|include\b|template\b|"
-    r"if\b|else\b|end\b|range\b|with\b|define\b|toYaml\b|tpl\b|printf\b|required\b|\.\w)"
+    r"if\b|else\b|end\b|range\b|with\b|define\b|toYaml\b|tpl\b|printf\b|required\b|\.\w|"
+    r"/\*|\$\w*\s*:=)"
 )
 
 

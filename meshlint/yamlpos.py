@@ -211,6 +211,8 @@ class _Builder:
         result.pos = pos
         merged: set[str] | None = None  # keys taken from `<<`, which explicit keys override
         order: dict[str, int] | None = None  # key -> index, built at the first duplicate
+        # A document's top mapping: repeated keys may be two manifests joined without `---`.
+        joined = _JoinedDocuments(self.problems) if depth == 0 else None
         build = self.build
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
@@ -223,16 +225,13 @@ class _Builder:
             value = build(value_node, depth + 1)
             kmark = key_node.start_mark
             vmark = value_node.start_mark
+            if joined is not None:
+                joined.key(key, kmark, key in result and not (merged and key in merged))
             if key in result:
                 if merged and key in merged:
                     merged.discard(key)
-                else:
-                    self.problems.add(
-                        "duplicate-key",
-                        kmark,
-                        f"duplicate key {key!r}: YAML forbids it and kubectl silently "
-                        "keeps the last value. Remove one of them.",
-                    )
+                elif joined is None:
+                    self.problems.add("duplicate-key", kmark, _duplicate_message(key))
                 if order is None:  # a dict, so that many duplicates stay linear
                     order = {k: i for i, k in enumerate(result)}
                 index = order[key] * 4
@@ -242,6 +241,8 @@ class _Builder:
                     order[key] = len(result)
                 pos += (kmark.line, kmark.column, vmark.line, vmark.column)
             result[key] = value
+        if joined is not None:
+            joined.close()
         result.pos = array(_POS, pos)
         return result
 
@@ -285,6 +286,58 @@ class _Builder:
             result.append(build(item, depth + 1))
         result.pos = array(_POS, pos)
         return result
+
+
+def _duplicate_message(key: str) -> str:
+    return (
+        f"duplicate key {key!r}: YAML forbids it and kubectl silently keeps the last value. "
+        "Remove one of them."
+    )
+
+
+# Keys every manifest starts with: when one repeats in a document's top mapping, the next
+# manifest most likely begins there (`cat a.yaml b.yaml`).
+_MANIFEST_KEYS = frozenset({"apiVersion", "kind"})
+
+
+class _JoinedDocuments:
+    """Duplicate keys of a document's top mapping. A repeated ``apiVersion`` or ``kind``
+    means manifests joined without ``---``: that is one problem, where the next manifest
+    starts, and the other keys it repeats are its consequences, not duplicates. The
+    repeated keys just before it (``metadata:`` written first) belong to the next manifest
+    too; any other repeated key is reported as a duplicate."""
+
+    __slots__ = ("held", "problems", "seen")
+
+    def __init__(self, problems: _Problems) -> None:
+        self.problems = problems
+        self.seen: set[str] = set()  # keys of the current manifest
+        self.held: list[tuple[str, yaml.Mark]] = []  # repeated keys just before this one
+
+    def key(self, key: str, mark: yaml.Mark, repeated: bool) -> None:
+        if not repeated or key not in self.seen:
+            self.close()
+            self.seen.add(key)
+        elif key in _MANIFEST_KEYS:
+            start = self.held[0][1] if self.held else mark
+            self.problems.add(
+                "duplicate-key",
+                start,
+                f"{key!r} appears again{'' if start is mark else f' at line {mark.line + 1}'}: "
+                f"a `---` document separator is probably missing before line {start.line + 1} "
+                "(manifests joined without one read as a single mapping)",
+            )
+            self.seen = {held for held, _ in self.held}
+            self.seen.add(key)
+            self.held = []
+        else:
+            self.held.append((key, mark))
+
+    def close(self) -> None:
+        """The held keys were not followed by a new manifest: they are duplicates."""
+        for key, mark in self.held:
+            self.problems.add("duplicate-key", mark, _duplicate_message(key))
+        self.held = []
 
 
 class _Problems:

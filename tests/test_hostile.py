@@ -252,6 +252,19 @@ def test_many_duplicates_are_capped_and_linear():
     assert "more duplicate-key problems" in source.problems[-1].message
 
 
+def test_manifests_joined_without_a_separator_are_one_problem():
+    """`cat a.yaml b.yaml`: one problem where the second manifest starts, not one per key."""
+    one = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1'}\n"
+    source = load_text("joined.yaml", one * 3)
+    assert [(p.kind, p.line) for p in source.problems] == [
+        ("duplicate-key", 4),
+        ("duplicate-key", 8),
+    ]
+    assert "`---` document separator is probably missing before line 5" in (
+        source.problems[0].message
+    )
+
+
 def test_lone_surrogates_in_text_are_a_decode_error():
     assert [p.kind for p in load_text("x.yaml", "a: \ud800\n").problems] == ["decode-error"]
 

@@ -13,6 +13,7 @@ FORBIDDEN = {
     "cachefiles": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "statindex": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "parallel": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
+    "render": ("loader", "model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "loader": ("model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "model": ("graph", "rules", "engine", "policy", "reporters", "cli"),
     "hosts": ("graph", "rules", "engine", "policy", "reporters", "cli"),

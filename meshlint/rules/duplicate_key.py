@@ -1,6 +1,10 @@
 """YAML forbids duplicate keys, but kubectl silently keeps the last one, so half of what
 the author wrote is dropped without a word. The finding points at the second key.
 
+Two manifests joined without a `---` line between them (`cat a.yaml b.yaml`) read as one
+mapping that repeats `apiVersion`, `kind` and more: that is one finding, where the second
+manifest starts, saying that the separator is probably missing.
+
 ## Bad
 
 ```yaml
