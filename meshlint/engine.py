@@ -26,7 +26,7 @@ from meshlint.loader import (
     read_file,
     read_keyed,
 )
-from meshlint.model import Resource, extract_resources
+from meshlint.model import Extraction, Resource, extract_resources
 from meshlint.policy import Policy, apply_policy
 from meshlint.results import load_result, run_key, save_result
 from meshlint.rules import RULES, Rule, find_rule
@@ -35,7 +35,14 @@ from meshlint.rules.layout_notes import notes_to_findings
 from meshlint.settings import Settings
 from meshlint.yamlpos import Limits
 
-__all__ = ["Report", "analyse", "analyse_files", "analyse_sources", "select_rules"]
+__all__ = [
+    "Report",
+    "analyse",
+    "analyse_files",
+    "analyse_sources",
+    "plan_units",
+    "select_rules",
+]
 
 INTERNAL_ERROR = find_rule("internal-error")
 
@@ -225,20 +232,24 @@ def analyse_sources(
     form is built and checked on its own, and only the meshes that cover a file in the
     report scope are. With ``jobs`` above one and a large mesh, the rules are split between
     this process and forked ones (``parallel.run_split``)."""
-    extraction = extract_resources(sources, settings.default_namespace)
-    by_file: dict[str, list[Resource]] = {}
-    for resource in extraction.resources:
-        by_file.setdefault(resource.source.path, []).append(resource)
-    units = plan_meshes(sources, by_file, layout)
+    extraction, by_file, units = plan_units(sources, settings, policy.scope, layout)
     scope = policy.scope
     if scope is not None:
-        units = [unit for unit in units if not unit.members.isdisjoint(scope)]
+        # A rendered mesh named on the command line is reported whole: its findings point
+        # into the bases and templates it was rendered from.
+        covered = [u.members for u in units if u.kind in ("kustomize", "helm")]
+        if covered:
+            policy = replace(policy, scope=scope.union(*covered))
     findings: list[Finding] = []
     tracebacks: list[str] = []
     read = {source.path for source in sources}
     rendered = [s for unit in units for s in unit.sources if s.path not in read]
+    counted = 0
     for unit in units:
-        unit_findings = _analyse_unit(unit, by_file, settings, rules, jobs, tracebacks)
+        unit_findings, live = _analyse_unit(unit, by_file, settings, rules, jobs, tracebacks)
+        counted += sum(
+            1 for r in live if scope is None or r.source.path in scope or r.source.path not in read
+        )
         if len(units) > 1 or unit.kind != "directory":
             unit_findings = [replace(f, mesh=unit.name) for f in unit_findings]
         findings.extend(unit_findings)
@@ -247,17 +258,19 @@ def analyse_sources(
     all_sources = [*sources, *rendered]
     everything = [*extraction.resources, *(r for s in rendered for r in by_file.get(s.path, ()))]
     findings, suppressed = apply_policy(findings, all_sources, everything, rules, policy)
-    if scope is None:
-        files, resources, skipped = sources, extraction.resources, extraction.skipped.values()
-    else:
-        files = [s for s in sources if s.path in scope]
-        resources = [r for r in extraction.resources if r.source.path in scope]
-        skipped = [n for path, n in extraction.skipped.items() if path in scope]
+    files = [s for s in sources if scope is None or s.path in scope]
+    # Documents skipped in files analysed as they are (a kustomization file is no manifest).
+    plain = {s.path for unit in units for s in unit.sources if s.path in read}
+    skipped = [
+        n
+        for path, n in extraction.skipped.items()
+        if path in plain and (not scope or path in scope)
+    ]
     return Report(
         findings=findings,
         sources=all_sources,
         files=len(files),
-        resources=len(resources),
+        resources=counted,
         skipped_documents=sum(skipped),
         rules=rules,
         internal_errors=len(tracebacks),
@@ -268,6 +281,24 @@ def analyse_sources(
     )
 
 
+def plan_units(
+    sources: list[SourceFile],
+    settings: Settings,
+    scope: frozenset[str] | None,
+    layout: LayoutOptions,
+) -> tuple[Extraction, dict[str, list[Resource]], list[MeshUnit]]:
+    """The resources of ``sources`` (all, and by file) and the mesh units they form; with a
+    ``scope``, only the units that cover a file in it."""
+    extraction = extract_resources(sources, settings.default_namespace)
+    by_file: dict[str, list[Resource]] = {}
+    for resource in extraction.resources:
+        by_file.setdefault(resource.source.path, []).append(resource)
+    units = plan_meshes(sources, by_file, layout)
+    if scope is not None:
+        units = [unit for unit in units if not unit.members.isdisjoint(scope)]
+    return extraction, by_file, units
+
+
 def _analyse_unit(
     unit: MeshUnit,
     by_file: dict[str, list[Resource]],
@@ -275,8 +306,8 @@ def _analyse_unit(
     rules: tuple[Rule, ...],
     jobs: int,
     tracebacks: list[str],
-) -> list[Finding]:
-    """One mesh's findings: its live resources (the last definition of each identity) built
+) -> tuple[list[Finding], list[Resource]]:
+    """One mesh's findings and live resources (the last definition of each identity): built
     into a graph and checked by every rule, plus the notes of its layout."""
     resources = []
     for source in unit.sources:
@@ -308,7 +339,7 @@ def _analyse_unit(
     findings.extend(notes_to_findings(unit.notes, rules))
     if unit.origins is not None:
         findings = unit.origins.map_findings(findings)
-    return findings
+    return findings, live
 
 
 def _once(findings: list[Finding]) -> list[Finding]:

@@ -124,7 +124,7 @@ def _walk(root: str) -> Iterator[str]:
         seen.add(identity)
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for name in sorted(filenames):
-            if name.endswith(MANIFEST_SUFFIXES):
+            if name.endswith(MANIFEST_SUFFIXES) or name == "Kustomization":
                 yield os.path.join(dirpath, name)
 
 

@@ -7,7 +7,8 @@ resolves resource identity inside each (the last definition of an identity wins)
 """
 
 from meshlint.layout.identity import Duplicate, resolve_identities
-from meshlint.layout.plan import LayoutOptions, MeshUnit, Note, plan_meshes
+from meshlint.layout.plan import plan_meshes
+from meshlint.layout.units import LayoutOptions, MeshUnit, Note
 
 __all__ = [
     "Duplicate",

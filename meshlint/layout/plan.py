@@ -4,82 +4,20 @@ Helm charts, each a unit of analysis with the files it covers and why it was for
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from meshlint.globs import glob_matcher
 from meshlint.layout.detect import Dir, group_files
 from meshlint.layout.identity import Identity, apply_order
+from meshlint.layout.rendered import render_units
+from meshlint.layout.units import LayoutOptions, MeshUnit, Note
 from meshlint.loader import SourceFile
 from meshlint.model import Resource
-from meshlint.render import DEFAULT_TIMEOUT
 
 __all__ = ["LayoutOptions", "MeshUnit", "Note", "plan_meshes"]
 
 STDIN_NAME = "<stdin>"
-
-
-@dataclass(frozen=True, slots=True)
-class LayoutOptions:
-    """What the config says about the repository's meshes and how to render."""
-
-    root: Path = Path(".")  # where the ``meshes`` and ``shared`` globs start
-    meshes: tuple[str, ...] = ()  # globs of directories, each match one mesh
-    shared: tuple[str, ...] = ()  # globs of directories read as context by every mesh
-    render: bool = True  # run kustomize and Helm
-    kustomize_command: str | None = None  # default: kustomize build, else kubectl kustomize
-    helm_command: str | None = None  # default: helm
-    helm_values: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (chart glob, values files)
-    render_timeout: float = DEFAULT_TIMEOUT
-    cache_dir: Path | None = None  # where renders are kept
-    jobs: int = 1
-
-    def key(self) -> str:
-        """What a stored whole-run result depends on: these options, and which renderers
-        are on ``PATH`` (a run where kubectl appeared renders what the last one could not)."""
-        found = [shutil.which(name) for name in ("kustomize", "kubectl", "helm")]
-        return repr(
-            (
-                self.root.resolve(),
-                self.meshes,
-                self.shared,
-                self.render,
-                self.kustomize_command,
-                self.helm_command,
-                self.helm_values,
-                self.render_timeout,
-                found,
-            )
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """A problem of the layout itself (a render that failed, one that was not attempted),
-    reported under the rule ``rule`` at a 0-based position."""
-
-    rule: str
-    file: str
-    line: int
-    column: int
-    message: str
-
-
-@dataclass(slots=True)
-class MeshUnit:
-    """One mesh: the sources its resources come from (in apply order), the files it covers
-    (sources, plus the inputs of a render), and why it is one."""
-
-    name: str
-    kind: str  # "directory", "configured", "kustomize", "helm", "stdin"
-    sources: list[SourceFile]
-    members: frozenset[str]  # every file this mesh covers, for the report scope
-    reason: str
-    notes: list[Note] = field(default_factory=list)
-    # A rendered unit maps findings in its rendered text back to the source files.
-    origins: object | None = None
 
 
 def plan_meshes(
@@ -87,18 +25,23 @@ def plan_meshes(
     resources: Mapping[str, list[Resource]],
     options: LayoutOptions,
 ) -> list[MeshUnit]:
-    """The mesh units of a run over ``sources`` (``resources`` are theirs, by file)."""
+    """The mesh units of a run over ``sources`` (``resources`` are theirs, by file): each
+    rendered kustomization and chart, the configured mesh directories, and the detected
+    ones. Files a render reads belong to no plain mesh; ``shared`` files to every mesh."""
     if len(sources) == 1 and sources[0].path == STDIN_NAME:
         return [MeshUnit(STDIN_NAME, "stdin", sources, frozenset([STDIN_NAME]), "standard input")]
-    plain = sources
-    units: list[MeshUnit] = []
+    by_path = {source.path: source for source in sources}
+    rendered = render_units(by_path, options, lambda d: _relative(options.root, d))
+    plain = [s for s in sources if s.path not in rendered.inputs]
     shared = _shared(plain, options)
     plain = [s for s in plain if s.path not in shared]
-    units.extend(_plain_units(plain, resources, options))
+    units = [*_plain_units(plain, resources, options), *rendered.units]
     if shared:
-        extra = [s for s in sources if s.path in shared]
+        extra = [by_path[path] for path in sorted(shared)]
         for unit in units:
-            unit.sources = _ordered([*unit.sources, *extra])
+            if unit.sources:
+                unit.sources = _ordered([*unit.sources, *extra])
+                unit.members = unit.members | shared
         if not units:
             units.append(_unit(".", "configured", extra, "shared context only"))
     return units

@@ -41,7 +41,7 @@ class Render:
 
 def offline_environment() -> dict[str, str]:
     """The environment a renderer runs in: the user's, with every proxy pointed at a closed
-    local port, git restricted to local files and Helm's plugin and cache homes emptied, so
+    local port and git restricted to local files (helm.render also empties Helm's homes), so
     that nothing a manifest names is fetched even if a check before the call missed it."""
     env = dict(os.environ)
     dead = "http://127.0.0.1:9"

@@ -43,6 +43,7 @@ __all__ = [
     "render_plan",
     "renderer_command",
     "strip_build_annotations",
+    "transformers",
 ]
 
 ORIGIN = "config.kubernetes.io/origin"
@@ -420,6 +421,23 @@ def origin(body: Mapping, render: Render) -> tuple[str | None, str | None]:
                 last = _spelled(path, render.base)
                 break
     return source, last
+
+
+def transformers(body: Mapping, render: Render) -> list[str]:
+    """Every kustomization file that transformed the document (patched it, set its
+    namespace...), innermost first, spelled like the input names."""
+    metadata = body.get("metadata") if isinstance(body, Mapping) else None
+    annotations = metadata.get("annotations") if isinstance(metadata, Mapping) else None
+    text = annotations.get(TRANSFORMATIONS) if isinstance(annotations, Mapping) else None
+    found = _parse_annotation(text) if isinstance(text, str) and render.base else None
+    if not isinstance(found, list):
+        return []
+    files = []
+    for step in found:
+        path = step.get("configuredIn") if isinstance(step, Mapping) else None
+        if isinstance(path, str) and path:
+            files.append(_spelled(path, render.base))
+    return list(dict.fromkeys(files))
 
 
 def strip_build_annotations(body: dict) -> None:

@@ -75,6 +75,7 @@ from meshlint.rules import (
     invalid_regex,
     jwks_fetch_unrestricted,
     jwt_claim_route_without_authn,
+    kustomize_list_replaced,
     mesh_wildcard_host,
     mtls_client_without_server,
     mtls_mutual_to_disabled,
@@ -155,6 +156,7 @@ _MODULES = (
     duplicate_resource,
     render_failed,
     not_rendered,
+    kustomize_list_replaced,
     # ML1xx: references between resources
     dangling_host,
     dangling_subset,

@@ -1,0 +1,208 @@
+"""Mesh units made by rendering: each leaf kustomization and each Helm chart is a mesh of its
+own, analysed as what its renderer prints, with findings moved back to the source files.
+The files a render reads are never analysed as live resources themselves; what cannot be
+rendered here is said once (``not-rendered``, ``render-failed``), never guessed at."""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from meshlint.globs import glob_matcher
+from meshlint.layout.origins import DocumentOrigin, Origins
+from meshlint.layout.patches import replaced_lists
+from meshlint.layout.units import LayoutOptions, MeshUnit, Note
+from meshlint.loader import SourceFile, load_text
+from meshlint.render import Render, RenderCache, helm, kustomize
+
+__all__ = ["Rendered", "render_units"]
+
+KUSTOMIZE_BUILD = "<kustomize build>"
+HELM_TEMPLATE = "<helm template>"
+
+Namer = Callable[[str], str]
+
+
+@dataclass(slots=True)
+class Rendered:
+    """What the renderers made of a run's files."""
+
+    units: list[MeshUnit] = field(default_factory=list)
+    inputs: set[str] = field(default_factory=set)  # files never analysed as live resources
+
+
+def render_units(
+    sources: Mapping[str, SourceFile], options: LayoutOptions, name_of: Namer
+) -> Rendered:
+    """Find kustomizations and charts among ``sources`` (path -> source), render what can
+    be rendered offline, and say what was not. ``name_of(directory)`` names a mesh."""
+    result = Rendered()
+    cache = RenderCache(options.cache_dir) if options.cache_dir is not None else None
+    _kustomize(sources, options, name_of, cache, result)
+    _helm(sources, options, name_of, cache, result)
+    return result
+
+
+def _line_of(source: SourceFile | None, text: str) -> int:
+    """The 0-based line where ``text`` first appears in ``source`` (0 when it does not)."""
+    if source is not None and text:
+        for number, line in enumerate(source.lines):
+            if text in line:
+                return number
+    return 0
+
+
+def _unrendered(name: str, kind: str, members, reason: str, notes: list[Note]) -> MeshUnit:
+    return MeshUnit(name, kind, [], frozenset(members), reason, notes)
+
+
+def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> None:
+    found = kustomize.find_kustomizations(sources)
+    if not found:
+        return
+    for directory in found:
+        result.inputs.update(kustomize.closure(directory, found).files)
+    command = kustomize.renderer_command(options.kustomize_command) if options.render else None
+    planned: dict[str, list[Note]] = {}
+    for leaf in kustomize.leaves(found):
+        k = found[leaf]
+        files = kustomize.closure(leaf, found).files
+        reason = f"kustomization {k.file}"
+        if command is None:
+            why = (
+                "rendering is off (--no-render)"
+                if not options.render
+                else "neither kustomize nor kubectl is on PATH"
+            )
+            message = (
+                f"kustomization {leaf} was not rendered: {why}; its {len(files)} files are "
+                f"not analysed. Render it for meshlint: `kubectl kustomize {leaf} | meshlint -`"
+            )
+            note = Note("not-rendered", k.file, 0, 0, message)
+            result.units.append(_unrendered(name_of(leaf), "kustomize", files, reason, [note]))
+            continue
+        chosen, left_out = kustomize.render_plan(leaf, found)
+        notes = [_left_out(message, leaf, k, found, sources) for message in left_out]
+        if not chosen:
+            result.units.append(_unrendered(name_of(leaf), "kustomize", files, reason, notes))
+        for index, directory in enumerate(chosen):
+            planned[directory] = [*planned.get(directory, ()), *(notes if index == 0 else ())]
+    if not planned:
+        return
+    renders = kustomize.render_many(
+        planned, command, found, options.render_timeout, cache, options.jobs
+    )
+    for directory, notes in planned.items():
+        render, k = renders[directory], found[directory]
+        members = set(kustomize.closure(directory, found).files)
+        reason = f"kustomization {k.file}"
+        if render.text is None:
+            failed = Note(
+                "render-failed",
+                k.file,
+                0,
+                0,
+                f"`{' '.join(command)} {directory}` failed: {render.error}",
+            )
+            result.units.append(
+                _unrendered(name_of(directory), "kustomize", members, reason, [*notes, failed])
+            )
+            continue
+        rendered, origins, replaced = _kustomize_source(render, directory, sources, found)
+        members.add(rendered.path)
+        result.units.append(
+            MeshUnit(
+                name_of(directory),
+                "kustomize",
+                [rendered],
+                frozenset(members),
+                reason,
+                [*notes, *replaced],
+                origins,
+            )
+        )
+
+
+def _left_out(message: str, leaf: str, k, found, sources) -> Note:
+    """A ``render_plan`` message (``file: detail``) as a note at the remote entry's line."""
+    file, _, detail = message.partition(": ")
+    owner = next((c for c in found.values() if c.file == file), k)
+    entry = next((e for e in owner.remote if e in detail), "")
+    return Note(
+        "not-rendered",
+        owner.file,
+        _line_of(sources.get(owner.file), entry),
+        0,
+        f"{detail}; meshlint fetches nothing. Render it where that is allowed and lint the "
+        f"output: `kustomize build {leaf} | meshlint -`",
+    )
+
+
+def _kustomize_source(render: Render, directory: str, sources, found):
+    """The rendered text as a source, each document's origin, and the notes of patches that
+    replaced lists."""
+    rendered = load_text(os.path.join(directory, KUSTOMIZE_BUILD), render.text or "")
+    by_file = {k.file: k for k in found.values()}
+    documents, notes = [], []
+    for document in rendered.documents:
+        body = document.value
+        origin, _ = kustomize.origin(body, render)
+        chain = kustomize.transformers(body, render)
+        patches = tuple(p for f in reversed(chain) if f in by_file for p in by_file[f].patch_files)
+        documents.append(DocumentOrigin(origin, patches))
+        notes.extend(replaced_lists(body, origin, patches, sources, directory))
+        kustomize.strip_build_annotations(body)
+    return rendered, Origins(rendered, documents, sources), notes
+
+
+def _helm(sources, options: LayoutOptions, name_of: Namer, cache, result: Rendered) -> None:
+    charts = helm.find_charts(sources)
+    if not charts:
+        return
+    for chart in charts.values():
+        result.inputs.update(chart.files)
+    command = helm.helm_command(options.helm_command) if options.render else None
+    for directory, chart in sorted(charts.items()):
+        chart_file = os.path.join(directory, "Chart.yaml")
+        name, reason = name_of(directory), f"Helm chart {chart.name}"
+        if command is None:
+            why = "rendering is off (--no-render)" if not options.render else "helm is not on PATH"
+            message = (
+                f"Helm chart {chart.name!r} was not rendered: {why}; its {len(chart.files)} "
+                "files are not analysed. Render it for meshlint: "
+                f"`helm template {helm.release_name(chart.name)} {directory} | meshlint -`"
+            )
+            note = Note("not-rendered", chart_file, 0, 0, message)
+            result.units.append(_unrendered(name, "helm", chart.files, reason, [note]))
+            continue
+        render = helm.render(
+            chart, command, _values_for(directory, options), options.render_timeout, cache
+        )
+        if render.text is None:
+            message = f"`helm template` of chart {chart.name!r} failed: {render.error}"
+            note = Note("render-failed", chart_file, 0, 0, message)
+            result.units.append(_unrendered(name, "helm", chart.files, reason, [note]))
+            continue
+        rendered = load_text(os.path.join(directory, HELM_TEMPLATE), render.text)
+        sections = helm.template_sources(render.text, chart)
+        starts = [line for _, line in sections]
+        documents = []
+        for document in rendered.with_positions():
+            index = bisect.bisect_right(starts, document.line) - 1
+            documents.append(DocumentOrigin(sections[index][0] if index >= 0 else None, (), True))
+        members = frozenset([*chart.files, rendered.path])
+        origins = Origins(rendered, documents, sources)
+        result.units.append(MeshUnit(name, "helm", [rendered], members, reason, [], origins))
+
+
+def _values_for(directory: str, options: LayoutOptions) -> list[str]:
+    """The values files the ``helm-values`` setting names for this chart directory."""
+    relative = os.path.relpath(os.path.abspath(directory), os.path.abspath(options.root))
+    relative = relative.replace(os.sep, "/")
+    chosen: list[str] = []
+    for pattern, files in options.helm_values:
+        if glob_matcher((pattern.rstrip("/"),))(relative):
+            chosen.extend(files)
+    return chosen
