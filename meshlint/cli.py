@@ -55,6 +55,7 @@ def _check_parser() -> argparse.ArgumentParser:
         prog="meshlint",
         description="Lint Istio service-mesh configuration. Subcommands: "
         "`meshlint rules` lists the rules, `meshlint explain RULE` documents one, "
+        "`meshlint meshes` lists the meshes (environments, overlays, charts) found, "
         "`meshlint schemas import CRD.yaml...` converts CRDs to JSON Schemas.",
     )
     parser.add_argument(
@@ -406,6 +407,10 @@ def main(
             return _rules(argv[1:], stdout)
         if argv and argv[0] == "explain":
             return _explain(argv[1:], stdout)
+        if argv and argv[0] == "meshes":
+            from meshlint.meshes_command import meshes_command
+
+            return meshes_command(argv[1:], stdout, _Parser)
         if argv and argv[0] == "schemas":
             from meshlint.schemas.command import schemas_command
 

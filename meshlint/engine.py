@@ -244,6 +244,7 @@ def analyse_sources(
     tracebacks: list[str] = []
     read = {source.path for source in sources}
     rendered = [s for unit in units for s in unit.sources if s.path not in read]
+    mapped = [s for unit in units for s in unit.context]
     counted = 0
     for unit in units:
         unit_findings, live = _analyse_unit(unit, by_file, settings, rules, jobs, tracebacks)
@@ -255,16 +256,17 @@ def analyse_sources(
         findings.extend(unit_findings)
     if len(units) > 1:  # files shared by several meshes: one finding each
         findings = _once(findings)
-    all_sources = [*sources, *rendered]
+    all_sources = [*sources, *mapped, *rendered]
     everything = [*extraction.resources, *(r for s in rendered for r in by_file.get(s.path, ()))]
     findings, suppressed = apply_policy(findings, all_sources, everything, rules, policy)
-    files = [s for s in sources if scope is None or s.path in scope]
+    covers = policy.scope  # the scope with the rendered meshes it names
+    files = [s for s in (*sources, *mapped) if covers is None or s.path in covers]
     # Documents skipped in files analysed as they are (a kustomization file is no manifest).
     plain = {s.path for unit in units for s in unit.sources if s.path in read}
     skipped = [
         n
         for path, n in extraction.skipped.items()
-        if path in plain and (not scope or path in scope)
+        if path in plain and (covers is None or path in covers)
     ]
     return Report(
         findings=findings,

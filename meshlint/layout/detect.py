@@ -72,28 +72,51 @@ def group_files(
     return sorted(groups.values(), key=lambda g: g.directory)
 
 
-def _splits(identities: Mapping[str, Iterable[Identity]]) -> dict[Dir, list[str]]:
-    """Directories where two trees part that define one identity, with example identities
-    (``Kind namespace/name in a and b``)."""
+@dataclass(slots=True)
+class _Split:
+    """Why a directory is split: the subdirectories that define the same identities."""
+
+    parts: set[str] = field(default_factory=set)
+    identities: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def explain(self) -> str:
+        parts = sorted(self.parts)
+        trees = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+        more = self.count - len(self.identities)
+        shown = ", ".join(self.identities) + (f" and {more} more" if more > 0 else "")
+        return f"{trees} define the same resources ({shown})"
+
+
+def _splits(identities: Mapping[str, Iterable[Identity]]) -> dict[Dir, _Split]:
+    """Directories where two trees part that define one identity, with what they share."""
     defined_in: dict[Identity, set[Dir]] = {}
     for file, defined in identities.items():
         directory = _directory(file)
         for key in defined:
             if key[1] not in _NEVER_SPLIT_KINDS:
                 defined_in.setdefault(key, set()).add(directory)
-    splits: dict[Dir, list[str]] = {}
+    splits: dict[Dir, _Split] = {}
     for key, directories in defined_in.items():
         if len(directories) < 2:
             continue
         ordered = sorted(directories)
+        counted: set[Dir] = set()
         for index, first in enumerate(ordered):
             for second in ordered[index + 1 :]:
                 common = _common(first, second)
                 if common in (first, second):
                     continue  # one contains the other: one mesh, a duplicate
-                examples = splits.setdefault(common, [])
-                if len(examples) < _EXAMPLES:
-                    examples.append(_example(key, first, second, common))
+                split = splits.setdefault(common, _Split())
+                split.parts.update(d[len(common)] for d in (first, second))
+                if common not in counted:
+                    counted.add(common)
+                    split.count += 1
+                    if len(split.identities) < _EXAMPLES:
+                        _, kind, namespace, name = key
+                        split.identities.append(
+                            f"{kind} {namespace + '/' if namespace else ''}{name}"
+                        )
     return splits
 
 
@@ -106,13 +129,7 @@ def _common(first: Dir, second: Dir) -> Dir:
     return first[:end]
 
 
-def _example(key: Identity, first: Dir, second: Dir, common: Dir) -> str:
-    _, kind, namespace, name = key
-    where = " and ".join("/".join(d[len(common) :]) for d in (first, second))
-    return f"{kind} {namespace + '/' if namespace else ''}{name} in {where}"
-
-
-def _mesh_directory(directory: Dir, splits: Mapping[Dir, list[str]], top: Dir) -> Dir:
+def _mesh_directory(directory: Dir, splits: Mapping[Dir, _Split], top: Dir) -> Dir:
     """The mesh a file in ``directory`` belongs to: below the deepest split directory
     containing it, the subdirectory it is in (or the split directory itself for files
     directly in it); without a split above it, the top (the root the run started from)."""
@@ -123,10 +140,10 @@ def _mesh_directory(directory: Dir, splits: Mapping[Dir, list[str]], top: Dir) -
     return top
 
 
-def _reason(directory: Dir, splits: Mapping[Dir, list[str]]) -> str:
+def _reason(directory: Dir, splits: Mapping[Dir, _Split]) -> str:
     if directory in splits:
         return "the files directly in a directory whose subdirectories are separate meshes"
     parent = directory[:-1]
     if parent in splits:
-        return "its sibling directories define the same resources: " + "; ".join(splits[parent])
+        return "a separate mesh: " + splits[parent].explain()
     return "one mesh: no resource is defined in two separate directory trees"

@@ -31,7 +31,7 @@ def plan_meshes(
     if len(sources) == 1 and sources[0].path == STDIN_NAME:
         return [MeshUnit(STDIN_NAME, "stdin", sources, frozenset([STDIN_NAME]), "standard input")]
     by_path = {source.path: source for source in sources}
-    rendered = render_units(by_path, options, lambda d: _relative(options.root, d))
+    rendered = render_units(by_path, options, _display)
     plain = [s for s in sources if s.path not in rendered.inputs]
     shared = _shared(plain, options)
     plain = [s for s in plain if s.path not in shared]
@@ -63,6 +63,12 @@ def _relative(root: Path, path: str) -> str:
     return Path(relative).as_posix()
 
 
+def _display(directory: str) -> str:
+    """A mesh's name: its directory spelled as the run spells files (relative to the working
+    directory when below it)."""
+    return _relative(Path.cwd(), directory)
+
+
 def _shared(sources: list[SourceFile], options: LayoutOptions) -> set[str]:
     if not options.shared:
         return set()
@@ -89,7 +95,7 @@ def _plain_units(
     by_path = {s.path: s for s in sources}
     units = []
     for group in groups:
-        name = _relative(options.root, os.sep.join(group.directory) or os.sep)
+        name = _display(os.sep.join(group.directory) or os.sep)
         kind = "configured" if group.reason.startswith("configured") else "directory"
         units.append(_unit(name, kind, [by_path[f] for f in group.files], group.reason))
     return units

@@ -14,7 +14,7 @@ from meshlint.globs import glob_matcher
 from meshlint.layout.origins import DocumentOrigin, Origins
 from meshlint.layout.patches import replaced_lists
 from meshlint.layout.units import LayoutOptions, MeshUnit, Note
-from meshlint.loader import SourceFile, load_text
+from meshlint.loader import SourceFile, load_file, load_text
 from meshlint.render import Render, RenderCache, helm, kustomize
 
 __all__ = ["Rendered", "render_units"]
@@ -110,6 +110,7 @@ def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> Non
                 _unrendered(name_of(directory), "kustomize", members, reason, [*notes, failed])
             )
             continue
+        context = _read_missing(members, sources)
         rendered, origins, replaced = _kustomize_source(render, directory, sources, found)
         members.add(rendered.path)
         result.units.append(
@@ -121,8 +122,20 @@ def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> Non
                 reason,
                 [*notes, *replaced],
                 origins,
+                context,
             )
         )
+
+
+def _read_missing(files, sources: dict[str, SourceFile]) -> list[SourceFile]:
+    """Read the inputs of a render that the run did not (a base outside the named paths), so
+    findings can point into them; they are added to ``sources``."""
+    read = []
+    for file in sorted(files):
+        if file not in sources and os.path.isfile(file):
+            source = sources[file] = load_file(file)
+            read.append(source)
+    return read
 
 
 def _left_out(message: str, leaf: str, k, found, sources) -> Note:
@@ -193,8 +206,11 @@ def _helm(sources, options: LayoutOptions, name_of: Namer, cache, result: Render
             index = bisect.bisect_right(starts, document.line) - 1
             documents.append(DocumentOrigin(sections[index][0] if index >= 0 else None, (), True))
         members = frozenset([*chart.files, rendered.path])
+        context = _read_missing(chart.files, sources)
         origins = Origins(rendered, documents, sources)
-        result.units.append(MeshUnit(name, "helm", [rendered], members, reason, [], origins))
+        result.units.append(
+            MeshUnit(name, "helm", [rendered], members, reason, [], origins, context)
+        )
 
 
 def _values_for(directory: str, options: LayoutOptions) -> list[str]:

@@ -72,3 +72,5 @@ class MeshUnit:
     notes: list[Note] = field(default_factory=list)
     # A rendered unit maps findings in its rendered text back to the source files.
     origins: object | None = None
+    # Files read only to map findings back (a base outside the named paths): not analysed.
+    context: list[SourceFile] = field(default_factory=list)
