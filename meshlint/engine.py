@@ -251,7 +251,7 @@ def analyse_sources(
         counted += sum(
             1 for r in live if scope is None or r.source.path in scope or r.source.path not in read
         )
-        if len(units) > 1 or unit.kind != "directory":
+        if unit.named:
             unit_findings = [replace(f, mesh=unit.name) for f in unit_findings]
         findings.extend(unit_findings)
     if len(units) > 1:  # files shared by several meshes: one finding each
@@ -290,12 +290,16 @@ def plan_units(
     layout: LayoutOptions,
 ) -> tuple[Extraction, dict[str, list[Resource]], list[MeshUnit]]:
     """The resources of ``sources`` (all, and by file) and the mesh units they form; with a
-    ``scope``, only the units that cover a file in it."""
+    ``scope``, only the units that cover a file in it. Units are ``named`` (their findings
+    carry the mesh) when the files form more than one mesh, or a rendered one."""
     extraction = extract_resources(sources, settings.default_namespace)
     by_file: dict[str, list[Resource]] = {}
     for resource in extraction.resources:
         by_file.setdefault(resource.source.path, []).append(resource)
     units = plan_meshes(sources, by_file, layout)
+    if len(units) > 1 or any(unit.kind != "directory" for unit in units):
+        for unit in units:
+            unit.named = True
     if scope is not None:
         units = [unit for unit in units if not unit.members.isdisjoint(scope)]
     return extraction, by_file, units

@@ -111,6 +111,7 @@ def test_json_contract(tmp_path):
     assert data["summary"] == {
         "files": 1,
         "resources": 2,
+        "meshes": 1,
         "errors": 1,
         "warnings": 1,
         "infos": 0,
@@ -131,6 +132,7 @@ def test_json_contract(tmp_path):
             "name": "web",
         },
         "field": "spec.http[0].route[0].destination.host",
+        "mesh": None,  # one mesh: no name needed
         "refs": ["IST0101", "KIA1101"],
         "related": [],
     }

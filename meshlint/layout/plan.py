@@ -95,6 +95,8 @@ def _plain_units(
     by_path = {s.path: s for s in sources}
     units = []
     for group in groups:
+        if not any(resources.get(f) or by_path[f].problems for f in group.files):
+            continue  # nothing to analyse (a config file, other YAML): no mesh of its own
         name = _display(os.sep.join(group.directory) or os.sep)
         kind = "configured" if group.reason.startswith("configured") else "directory"
         units.append(_unit(name, kind, [by_path[f] for f in group.files], group.reason))

@@ -74,3 +74,4 @@ class MeshUnit:
     origins: object | None = None
     # Files read only to map findings back (a base outside the named paths): not analysed.
     context: list[SourceFile] = field(default_factory=list)
+    named: bool = False  # findings carry the mesh's name (there is more than one mesh)
