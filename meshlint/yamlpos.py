@@ -114,19 +114,28 @@ class Limits:
 
     max_nodes_per_document: int = 1_000_000
     max_documents_per_file: int = 10_000
-    max_depth: int = 400
+    max_depth: int = 400  # kept below libyaml's own limit, see _LIBYAML_MAX_NESTING
     max_file_size: int = 10 * 1024 * 1024  # bytes
     # Problems of one kind (tags, duplicate keys) recorded per file before the rest are counted.
     max_problems_per_kind: int = 100
 
 
-# libyaml's C composer recurses once per nesting level and overflows the C stack (a crash,
-# not an exception) somewhere past 25,000 levels on an 8 MiB stack (about 330 bytes a level).
-# Text that could nest deeper than this, or is large enough to exhaust memory while
-# composing, is first scanned event by event, which uses no recursion and keeps nothing.
-# Each level takes at least one character, so shorter text (most manifests) skips the check.
-_COMPOSE_SAFE_DEPTH = 4_000
+# Nesting is bounded by two things below meshlint's own limit, and text that could reach either
+# is first walked event by event (no recursion, nothing kept) so that meshlint's limit is what
+# refuses it, the same way on every libyaml build:
+# - libyaml's C composer recurses once per level and overflows the C stack (a crash, not an
+#   exception) somewhere past 25,000 levels on an 8 MiB stack (about 330 bytes a level);
+# - libyaml 0.2.6 (bundled with PyYAML 6.0.4) refuses 1,000 levels and more ("exceeded maximum
+#   nesting depth", MAX_NESTING_LEVEL, checked in its scanner too); 0.2.5 has no such limit.
+#   Its scanner looks up to 1024 characters ahead for a simple key, so on one line of brackets
+#   it refuses before the parser has passed meshlint's limit: see ``_prescan``.
+# Text under ``_PRESCAN_DEPTH`` characters cannot nest that deep (each level takes at least one
+# character), nor can most manifests by the bound of ``_may_exceed``; big text is walked anyway,
+# to count its nodes before they are built.
+_LIBYAML_MAX_NESTING = 1_000
+_PRESCAN_DEPTH = _LIBYAML_MAX_NESTING - 100  # a margin for how a libyaml build counts levels
 _PRESCAN_SIZE = 1024 * 1024
+_NESTING_REFUSED = "exceeded maximum nesting depth"
 
 
 class _TooLarge(Exception):
@@ -391,19 +400,19 @@ def _reader_position(error: yaml.reader.ReaderError, text: str) -> tuple[int, in
 
 
 def _may_exceed(text: str) -> bool:
-    """Could this text nest deeper than the composer can take, or be big enough to need its
-    nodes counted before they are built? An upper bound on nesting: one flow bracket per
-    flow level, and block levels need a deeper column at least every second level."""
+    """Could this text nest deeper than libyaml can take, or be big enough to need its nodes
+    counted before they are built? An upper bound on nesting: one flow bracket per flow level,
+    and block levels need a deeper column at least every second level."""
     size = len(text)
-    if size <= _COMPOSE_SAFE_DEPTH:
+    if size <= _PRESCAN_DEPTH:
         return False
     if size > _PRESCAN_SIZE:
         return True
     brackets = text.count("[") + text.count("{")
-    if brackets > _COMPOSE_SAFE_DEPTH:
+    if brackets > _PRESCAN_DEPTH:
         return True
     widest = max(map(len, text.split("\n")))
-    return brackets + 2 * widest + 2 > _COMPOSE_SAFE_DEPTH
+    return brackets + 2 * widest + 2 > _PRESCAN_DEPTH
 
 
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
@@ -411,14 +420,45 @@ _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _LEAF = (yaml.ScalarEvent, yaml.AliasEvent)
 
 
+class _NestingRefused(Exception):
+    """libyaml's own nesting limit, met in ``document`` (its index) at ``mark``."""
+
+    def __init__(self, mark: yaml.Mark, document: int) -> None:
+        self.mark = mark
+        self.document = document
+
+
+def _is_nesting_refusal(error: yaml.YAMLError) -> bool:
+    return isinstance(error, yaml.MarkedYAMLError) and error.problem == _NESTING_REFUSED
+
+
 def _prescan(text: str, problems: _Problems, limits: Limits) -> int | None:
     """Walk the events (no recursion, nothing kept); return the index of the first document
     that nests too deep or has too many nodes, after reporting it, else None.
 
-    Syntax errors are left for the composer to report with the documents before them."""
+    Syntax errors are left for the composer to report with the documents before them. Where
+    libyaml refuses the nesting itself, it may do so while its scanner looks ahead, before the
+    events have passed meshlint's limit: the text before that point (which nests less than
+    libyaml's limit, so it is not refused) is walked again to find where they do, as on a
+    libyaml without the limit."""
+    try:
+        return _walk(text, problems, limits)
+    except _NestingRefused as refused:
+        try:
+            stop = _walk(text[: refused.mark.index], problems, limits)
+        except _NestingRefused:  # not expected: the text before it nests less deep
+            stop = None
+        if stop is None:  # meshlint's limit is not below libyaml's
+            problems.add("yaml-limit", refused.mark, _too_deep_for_libyaml())
+            return refused.document
+        return stop
+
+
+def _walk(text: str, problems: _Problems, limits: Limits) -> int | None:
     parser = yaml.CSafeLoader(text)
     document = depth = -1
     nodes = 0
+    in_document = False
     max_depth, max_nodes = limits.max_depth, limits.max_nodes_per_document
     try:
         while True:
@@ -439,10 +479,18 @@ def _prescan(text: str, problems: _Problems, limits: Limits) -> int | None:
             elif cls is yaml.DocumentStartEvent:
                 document += 1
                 depth, nodes = -1, 0
+                in_document = True
+            elif cls is yaml.DocumentEndEvent:
+                in_document = False
             if nodes > max_nodes:
                 problems.add("yaml-limit", event.start_mark, _too_many_nodes(limits))
                 return document
-    except (yaml.YAMLError, ValueError):
+    except yaml.YAMLError as error:
+        if _is_nesting_refusal(error):
+            mark = error.problem_mark or error.context_mark
+            raise _NestingRefused(mark, document if in_document else document + 1) from None
+        return None
+    except ValueError:
         return None
     finally:
         parser.dispose()
@@ -450,6 +498,13 @@ def _prescan(text: str, problems: _Problems, limits: Limits) -> int | None:
 
 def _too_deep(limits: Limits, rest: str = "this document and the rest of the file are") -> str:
     return f"YAML nests deeper than {limits.max_depth} levels here; {rest} not analysed"
+
+
+def _too_deep_for_libyaml() -> str:
+    return (
+        f"YAML reaches libyaml's nesting limit of {_LIBYAML_MAX_NESTING} levels here; this "
+        "document and the rest of the file are not analysed"
+    )
 
 
 def _too_many_nodes(limits: Limits) -> str:
@@ -492,6 +547,11 @@ def _documents(text: str, problems: _Problems, limits: Limits) -> Iterator[tuple
                     return
                 node = loader.get_node()
             except yaml.MarkedYAMLError as error:
+                if _is_nesting_refusal(error):  # not expected: _may_exceed sends such text
+                    problems.add(  # to _prescan, which reports meshlint's own limit
+                        "yaml-limit", error.problem_mark, _too_deep_for_libyaml()
+                    )
+                    return
                 problems.add(
                     "yaml-syntax",
                     error.problem_mark or error.context_mark,

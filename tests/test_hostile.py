@@ -16,6 +16,7 @@ from pathlib import Path
 import hostile
 import pytest
 
+from meshlint import yamlpos
 from meshlint.cli import main
 from meshlint.engine import analyse_sources
 from meshlint.loader import load_file, load_text
@@ -122,6 +123,36 @@ def test_nesting_under_the_limit_still_parses():
     text = "spec: " + "[" * 300 + "]" * 300
     source = load_text("ok.yaml", text)
     assert not source.problems and source.documents
+
+
+_GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # Past libyaml 0.2.6's own limit (1,000 levels), whose scanner refuses a line of
+        # brackets while looking ahead, before the parser reaches meshlint's limit.
+        ("a: " + "[" * 10_000 + "]" * 10_000, (0, 403)),
+        ("[" * 1_001 + "]" * 1_001, (0, 401)),  # short enough to skip the old composer guard
+        (_GOOD + "---\n" + "[" * 1_001 + "]" * 1_001 + "\n---\n" + _GOOD, (4, 401)),
+        ("- " * 300 + "[" * 800 + "]" * 800, (0, 701)),
+        ("".join(" " * i + "k:\n" for i in range(1_200)), (401, 401)),  # block levels
+    ],
+)
+def test_nesting_is_refused_at_meshlints_limit_whatever_libyamls_limit(text, where):
+    """The same finding with PyYAML 6.0.3 (libyaml 0.2.5, no limit of its own) and 6.0.4
+    (libyaml 0.2.6, which refuses 1,000 levels): where the 401st level starts."""
+    source = load_text("deep.yaml", text)
+    assert [(p.kind, (p.line, p.column)) for p in source.problems] == [("yaml-limit", where)]
+    assert len(source.documents) == text.startswith(_GOOD)
+
+
+def test_libyamls_own_nesting_refusal_is_a_limit_not_a_syntax_error(monkeypatch):
+    """Should text reach the composer that libyaml refuses as too deep, it is a yaml-limit."""
+    monkeypatch.setattr(yamlpos, "_may_exceed", lambda text: False)
+    source = load_text("deep.yaml", "a: " + "[" * 1_200 + "]" * 1_200)
+    assert [p.kind for p in source.problems] == ["yaml-limit"]
 
 
 def test_alias_bomb_is_refused_quickly_without_expanding():
