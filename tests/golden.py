@@ -1,18 +1,22 @@
 """Golden cases: ``rules/<rule-name>.yaml`` files of named cases (sqlfluff style).
 
 Each case has ``files`` (name -> manifest text), optional ``settings`` (fields of
-``meshlint.settings.Settings``) and ``expect``: the findings of that rule as
-``"file:line:column"``. An empty ``expect`` is a passing case.
+``meshlint.settings.Settings``), optional ``layout`` (fields of
+``meshlint.layout.LayoutOptions``, e.g. ``render: false``), optional ``requires`` (``kustomize``
+or ``helm``: the real renderer the case runs; see tests/renderers.py) and ``expect``: the
+findings of that rule as ``"file:line:column"``. An empty ``expect`` is a passing case.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
+from renderers import need_helm, need_kustomize
 
 from meshlint.engine import analyse, select_rules
+from meshlint.layout import LayoutOptions
 from meshlint.settings import Settings, parse_istio_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +30,8 @@ class Case:
     files: dict[str, str]
     settings: dict
     expect: list[str]
+    layout: dict = field(default_factory=dict)
+    requires: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -44,6 +50,8 @@ def load_cases() -> list[Case]:
                     files=case["files"],
                     settings=case.get("settings") or {},
                     expect=sorted(case.get("expect") or []),
+                    layout=case.get("layout") or {},
+                    requires=tuple(case.get("requires") or ()),
                 )
             )
     return cases
@@ -69,7 +77,14 @@ def run_case(case: Case, tmp_path: Path) -> list[str]:
         target = tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
-    report = analyse([str(tmp_path)], make_settings(case.settings), select_rules([case.rule]))
+    for tool in case.requires:
+        {"kustomize": need_kustomize, "helm": need_helm}[tool]()
+    report = analyse(
+        [str(tmp_path)],
+        make_settings(case.settings),
+        select_rules([case.rule]),
+        layout=LayoutOptions(**case.layout),
+    )
     prefix = str(tmp_path) + "/"
     return sorted(
         f"{f.file.removeprefix(prefix)}:{f.line}:{f.column}"

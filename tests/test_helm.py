@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from renderers import need_helm
 
 from meshlint.loader import discover, load_text
 from meshlint.render import RenderCache
@@ -342,9 +343,7 @@ def test_template_sources_are_spelled_like_the_inputs(chart_tree, monkeypatch):
 
 
 def test_real_helm_renders_a_chart(tmp_path):
-    command = helm_command()
-    if command is None:
-        pytest.skip("helm is not installed: the real `helm template` is not exercised")
+    command = need_helm()
     files = write_tree(tmp_path, {k: v for k, v in CHART.items() if k != "loose.yaml"})
     (chart,) = find_charts(files).values()
     result = render(chart, command)

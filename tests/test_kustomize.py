@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from renderers import need_kustomize
 
 from meshlint.render import Render, RenderCache
 from meshlint.render.kustomize import (
@@ -72,10 +73,7 @@ def write_tree(root: Path, files: dict[str, str]) -> list[str]:
 
 def real_renderer() -> list[str]:
     """The real renderer, or a skip that says why the test could not run."""
-    command = renderer_command()
-    if command is None:
-        pytest.skip("neither `kustomize` nor `kubectl` is on PATH: the real renderer is needed")
-    return command
+    return need_kustomize()
 
 
 def fake_renderer(directory: Path, body: str, name: str = "fake-renderer") -> list[str]:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from renderers import need_kustomize
 
 from meshlint.cli import main
 
@@ -250,8 +251,7 @@ def test_standard_input_is_one_mesh_with_identity(monkeypatch):
 def test_the_bundled_gitops_example_reports_each_planted_mistake_in_its_environment(
     tmp_path, monkeypatch
 ):
-    if not (shutil.which("kustomize") or shutil.which("kubectl")):
-        pytest.skip("neither kustomize nor kubectl is on PATH: the overlays cannot be rendered")
+    need_kustomize()
     tree = tmp_path / "gitops"
     shutil.copytree(EXAMPLES, tree)
     (tree / ".git").mkdir()

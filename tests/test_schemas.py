@@ -14,6 +14,7 @@ from meshlint.cli import main
 from meshlint.engine import analyse, analyse_sources, select_rules
 from meshlint.loader import load_paths, load_text
 from meshlint.model import K, extract_resources
+from meshlint.render.kustomize import closure, find_kustomizations
 from meshlint.rules import RULES
 from meshlint.rules.schema_base import ISTIO_KINDS, shipped_kinds
 from meshlint.rules.unknown_kind import known_groups, served_versions
@@ -209,9 +210,15 @@ def test_shipped_schemas_are_compact_and_sorted():
 
 
 def _good_examples() -> list[tuple[str, str]]:
+    """Rules' good examples and the bundled examples' manifests; kustomize inputs (a patch
+    is not a resource) and kustomization files are checked rendered, in tests/test_layout.py."""
     examples = [(f"{r.name}-good.yaml", r.examples["good"]) for r in RULES if r.examples_run]
-    for path in sorted((ROOT / "examples").rglob("*.y*ml")) if (ROOT / "examples").is_dir() else ():
-        examples.append((str(path), path.read_text(encoding="utf-8")))
+    files = sorted((ROOT / "examples").rglob("*.y*ml")) if (ROOT / "examples").is_dir() else []
+    found = find_kustomizations([str(p) for p in files])
+    inputs = {f for d in found for f in closure(d, found).files}
+    for path in files:
+        if str(path) not in inputs:
+            examples.append((str(path), path.read_text(encoding="utf-8")))
     return examples
 
 

@@ -95,12 +95,24 @@ def _plain_units(
     by_path = {s.path: s for s in sources}
     units = []
     for group in groups:
-        if not any(resources.get(f) or by_path[f].problems for f in group.files):
+        if all(_inert(by_path[f], resources) for f in group.files):
             continue  # nothing to analyse (a config file, other YAML): no mesh of its own
         name = _display(os.sep.join(group.directory) or os.sep)
         kind = "configured" if group.reason.startswith("configured") else "directory"
         units.append(_unit(name, kind, [by_path[f] for f in group.files], group.reason))
     return units
+
+
+def _inert(source: SourceFile, resources: Mapping[str, list[Resource]]) -> bool:
+    """A file with nothing for a rule to see: no resource, no reading problem, and only
+    documents that are other YAML (neither ``apiVersion`` nor ``kind``)."""
+    if resources.get(source.path) or source.problems:
+        return False
+    return all(
+        document.value is None
+        or (isinstance(document.value, dict) and not {"apiVersion", "kind"} & document.value.keys())
+        for document in source.documents
+    )
 
 
 def _configured(options: LayoutOptions):
