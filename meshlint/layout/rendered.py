@@ -65,7 +65,8 @@ def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> Non
     for directory in found:
         result.inputs.update(kustomize.closure(directory, found).files)
     command = kustomize.renderer_command(options.kustomize_command) if options.render else None
-    planned: dict[str, list[Note]] = {}
+    planned: dict[str, None] = {}  # directories to render, in order, each once
+    fallback: dict[str, None] = {}  # local kustomizations beneath leaves that cannot render
     for leaf in kustomize.leaves(found):
         k = found[leaf]
         files = kustomize.closure(leaf, found).files
@@ -84,17 +85,22 @@ def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> Non
             result.units.append(_unrendered(name_of(leaf), "kustomize", files, reason, [note]))
             continue
         chosen, left_out = kustomize.render_plan(leaf, found)
-        notes = [_left_out(message, leaf, k, found, sources) for message in left_out]
-        if not chosen:
+        if left_out:  # the leaf as a whole is not analysed: say so in its own name
+            notes = [_left_out(message, leaf, k, found, sources) for message in left_out]
             result.units.append(_unrendered(name_of(leaf), "kustomize", files, reason, notes))
-        for index, directory in enumerate(chosen):
-            planned[directory] = [*planned.get(directory, ()), *(notes if index == 0 else ())]
+        if left_out:
+            fallback.update(dict.fromkeys(chosen))
+        else:
+            planned.update(dict.fromkeys(chosen))
+    # What a blocked leaf falls back to is rendered only where no rendered leaf covers it.
+    covered = {d for p in planned for d in kustomize.closure(p, found).directories}
+    planned.update(dict.fromkeys(d for d in fallback if d not in covered))
     if not planned:
         return
     renders = kustomize.render_many(
         planned, command, found, options.render_timeout, cache, options.jobs
     )
-    for directory, notes in planned.items():
+    for directory in planned:
         render, k = renders[directory], found[directory]
         members = set(kustomize.closure(directory, found).files)
         reason = f"kustomization {k.file}"
@@ -107,7 +113,7 @@ def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> Non
                 f"`{' '.join(command)} {directory}` failed: {render.error}",
             )
             result.units.append(
-                _unrendered(name_of(directory), "kustomize", members, reason, [*notes, failed])
+                _unrendered(name_of(directory), "kustomize", members, reason, [failed])
             )
             continue
         context = _read_missing(members, sources)
@@ -120,7 +126,7 @@ def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> Non
                 [rendered],
                 frozenset(members),
                 reason,
-                [*notes, *replaced],
+                replaced,
                 origins,
                 context,
             )
