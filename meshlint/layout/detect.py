@@ -39,8 +39,9 @@ class Group:
     reason: str = ""
 
 
-def _directory(path: str) -> Dir:
-    return tuple(os.path.dirname(os.path.abspath(path)).split(os.sep))
+def _directory(path: str, cwd: str) -> Dir:
+    absolute = os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
+    return tuple(os.path.dirname(absolute).split(os.sep))
 
 
 def group_files(
@@ -61,10 +62,12 @@ def group_files(
             continue
         group = groups.setdefault(directory, Group(directory, reason=configured_reason))
         group.files.append(file)
-    splits = _splits(detected)
+    cwd = os.getcwd()
+    directories = {file: _directory(file, cwd) for file in detected}
+    splits = _splits(detected, directories)
     top = tuple(os.path.abspath(root).split(os.sep))
     for file in detected:
-        directory = _mesh_directory(_directory(file), splits, top)
+        directory = _mesh_directory(directories[file], splits, top)
         group = groups.get(directory)
         if group is None:
             group = groups[directory] = Group(directory, reason=_reason(directory, splits))
@@ -88,11 +91,13 @@ class _Split:
         return f"{trees} define the same resources ({shown})"
 
 
-def _splits(identities: Mapping[str, Iterable[Identity]]) -> dict[Dir, _Split]:
+def _splits(
+    identities: Mapping[str, Iterable[Identity]], directories: Mapping[str, Dir]
+) -> dict[Dir, _Split]:
     """Directories where two trees part that define one identity, with what they share."""
     defined_in: dict[Identity, set[Dir]] = {}
     for file, defined in identities.items():
-        directory = _directory(file)
+        directory = directories[file]
         for key in defined:
             if key[1] not in _NEVER_SPLIT_KINDS:
                 defined_in.setdefault(key, set()).add(directory)

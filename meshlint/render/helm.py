@@ -56,12 +56,14 @@ def find_charts(files: Iterable[str]) -> dict[str, Chart]:
     directory. A chart inside another (a subchart under ``charts/``) is part of the outer one;
     every file below a chart directory belongs to that chart."""
     files = list(files)
-    spelled = {_norm(name): name for name in files}
     roots: dict[str, str] = {}  # normalised chart directory -> as spelled
     for name in files:
-        if os.path.basename(name) == CHART_FILE:
+        if name.endswith(CHART_FILE) and os.path.basename(name) == CHART_FILE:
             directory = os.path.dirname(name)
             roots[_norm(directory)] = directory or "."
+    if not roots:  # most trees hold no chart: look at nothing else
+        return {}
+    spelled = {_norm(name): name for name in files}
     outermost = {norm for norm in roots if _parent_in(norm, roots) is None}
     members: dict[str, list[str]] = {norm: [] for norm in outermost}
     for name in files:
