@@ -80,7 +80,7 @@ def replaced_lists(
             rendered, original = node_at(body, path), node_at(base[0], path)
             if not isinstance(original, list) or rendered != items:
                 continue
-            dropped = [item for item in original if item not in items]
+            dropped = _dropped(original, items)
             if not dropped:
                 continue
             line, column = locate_key(patch, path) or (found[1])
@@ -94,6 +94,22 @@ def replaced_lists(
                 )
             )
     return notes
+
+
+def _dropped(original: list, replacement: list) -> list:
+    """Items of ``original`` the replacement lacks: by ``name`` where items are named (a
+    subset changed in place is not dropped), else by value."""
+    names = {_name(item) for item in replacement} - {None}
+    return [
+        item
+        for item in original
+        if (item not in replacement if _name(item) is None else _name(item) not in names)
+    ]
+
+
+def _name(item: object) -> str | None:
+    name = item.get("name") if isinstance(item, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def _lists(node: object, path: tuple) -> Iterator[tuple[tuple, list]]:
