@@ -67,6 +67,7 @@ class Report:
     files: int = 0
     meshes: int = 1  # mesh units analysed (environments, overlays, charts)
     rendered: int = 0  # of ``sources``, how many are renderer output, not files
+    renders: int = 0  # renders run or taken from the render cache, failed ones included
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -143,7 +144,9 @@ def analyse_files(
         finally:
             if cache is not None:
                 cache.wait()
-        if store and not report.internal_errors:
+        # A render reads files the run key does not cover (a base outside the named paths,
+        # a chart's helpers): such runs are not stored whole; their renders are cached.
+        if store and not report.internal_errors and not report.renders:
             save_result(cache, key, _result_of(report))
         return report
 
@@ -244,6 +247,11 @@ def analyse_sources(
     tracebacks: list[str] = []
     read = {source.path for source in sources}
     rendered = [s for unit in units for s in unit.sources if s.path not in read]
+    rendered += [  # a render that failed read files too
+        SourceFile(unit.name)
+        for unit in units
+        if any(n.rule == "render-failed" for n in unit.notes)
+    ]
     mapped = [s for unit in units for s in unit.context]
     counted = 0
     for unit in units:
@@ -280,6 +288,12 @@ def analyse_sources(
         suppressed=suppressed,
         meshes=len(units),
         rendered=len(rendered),
+        renders=sum(
+            1
+            for unit in units
+            if unit.kind in ("kustomize", "helm")
+            and (unit.sources or any(n.rule == "render-failed" for n in unit.notes))
+        ),
     )
 
 

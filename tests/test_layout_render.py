@@ -189,3 +189,19 @@ def test_a_warm_run_renders_nothing(overlays, tmp_path_factory):
     assert again[:2] == renders and len(again) == 3
     assert "overlays/staging" in again[2] or "kustomize" in again[2]
     assert not [f for f in fixed["findings"] if f["mesh"] == "overlays/staging"]
+
+
+def test_a_change_outside_the_named_paths_reaches_the_next_run(overlays, tmp_path_factory):
+    """Outside a repository the context is the named overlay, but its render reads the base:
+    a run that rendered is never stored whole, so an edit of the base is seen."""
+    need_kustomize()
+    (overlays / ".git").rmdir()
+    cache = str(tmp_path_factory.mktemp("cache"))
+    first = lint("--cache-dir", cache, "overlays/dev")
+    assert first["findings"] == []
+    base = overlays / "base/reviews.yaml"
+    base.write_text(base.read_text().replace("subset: v1}", "subset: v7}"))
+    second = lint("--cache-dir", cache, "overlays/dev")
+    assert [(f["rule"], f["file"]) for f in second["findings"]] == [
+        ("dangling-subset", "base/reviews.yaml")
+    ]

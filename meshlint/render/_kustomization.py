@@ -80,15 +80,22 @@ class _Reader:
             self.problems.append(f"`{where}`: {value!r} is not a path")
         return None
 
-    def file_entry(self, value: object, where: str, patch: bool = False) -> str | None:
-        """A local file the kustomization reads (a patch, a generator's source, ...)."""
+    def local(self, value: object, where: str) -> tuple[str, str] | None:
+        """``(entry, path)`` of an entry naming something local; a remote one is noted."""
         entry = self.entry(value, where)
         if entry is None:
             return None
         if _is_remote(entry):
             self.remote.append(entry)
             return None
-        path = self.path(entry)
+        return entry, self.path(entry)
+
+    def file_entry(self, value: object, where: str, patch: bool = False) -> str | None:
+        """A local file the kustomization reads (a patch, a generator's source, ...)."""
+        local = self.local(value, where)
+        if local is None:
+            return None
+        entry, path = local
         if os.path.isfile(path):
             self.inputs.append(path)
             if patch:
@@ -100,13 +107,10 @@ class _Reader:
 
     def resource_entry(self, value: object, where: str) -> str | None:
         """A file, a directory holding a kustomization, or something remote."""
-        entry = self.entry(value, where)
-        if entry is None:
+        local = self.local(value, where)
+        if local is None:
             return None
-        if _is_remote(entry):
-            self.remote.append(entry)
-            return None
-        path = self.path(entry)
+        entry, path = local
         if os.path.isdir(path):
             if kustomization_files_in(path):
                 spelled = self.spelling.setdefault(os.path.abspath(path), path)
