@@ -205,3 +205,93 @@ def test_a_change_outside_the_named_paths_reaches_the_next_run(overlays, tmp_pat
     assert [(f["rule"], f["file"]) for f in second["findings"]] == [
         ("dangling-subset", "base/reviews.yaml")
     ]
+
+
+CHART = {
+    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    "charts/web/values.yaml": "host: reviews\n",
+    "charts/web/templates/_helpers.tpl": '{{- define "web.name" -}}web{{- end }}\n',
+    "charts/web/templates/virtual-service.yaml": """\
+{{/* routes of the web chart */}}
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: {{ include "web.name" . }}
+spec:
+  hosts: [{{ .Values.host }}]
+  http:
+  - route:
+    - destination:
+        host: {{ .Values.host }}
+        subset: v1
+""",
+}
+
+# What `helm template web charts/web` prints for CHART: each document after `---` and a
+# `# Source:` comment (helm's pkg/action); the route's subset is defined nowhere.
+RENDERED = """\
+---
+# Source: web/templates/virtual-service.yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: web
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v1
+"""
+
+
+def fake_helm(directory: Path, output: str) -> str:
+    """A stand-in for helm (none is installed here): prints ``output`` for `template`."""
+    (directory / "rendered.yaml").write_text(output)
+    script = directory / "helm"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> {directory / "calls"}\n'
+        'if [ "$1" = version ]; then echo v3.16.0; exit 0; fi\n'
+        f"cat {directory / 'rendered.yaml'}\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script)
+
+
+def test_a_chart_is_rendered_and_findings_point_at_its_templates(tmp_path, monkeypatch):
+    repo, bin_dir = tmp_path / "repo", tmp_path / "bin"
+    (repo / ".git").mkdir(parents=True)
+    bin_dir.mkdir()
+    for name, text in CHART.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    command = fake_helm(bin_dir, RENDERED)
+    (repo / ".meshlint.yaml").write_text(
+        f"helm-command: {command}\nhelm-values:\n  charts/web: [prod-values.yaml]\n"
+    )
+    (repo / "prod-values.yaml").write_text("host: reviews\n")
+    monkeypatch.chdir(repo)
+    report = lint("--no-cache", "charts")
+    # the unrendered template is never linted (no helm-template, no yaml-syntax); the rendered
+    # route is, at the template that made it
+    assert summary(report) == [
+        ("dangling-host", "charts/web/templates/virtual-service.yaml", 11, "charts/web"),
+        ("dangling-subset", "charts/web/templates/virtual-service.yaml", 12, "charts/web"),
+    ]
+    calls = (bin_dir / "calls").read_text().splitlines()
+    template = [c for c in calls if c.startswith("template")]
+    assert template == [f"template web ./charts/web --values {repo}/prod-values.yaml"]
+
+
+def test_a_chart_without_helm_is_one_info(tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    for name, text in CHART.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
+    report = lint("--no-cache", ".")
+    assert summary(report) == [("not-rendered", "charts/web/Chart.yaml", 1, "charts/web")]
+    assert "`helm template web charts/web | meshlint -`" in report["findings"][0]["message"]
