@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import TextIO
 
+from meshlint.config import ConfigError
 from meshlint.engine import plan_units
 from meshlint.layout import MeshUnit
 from meshlint.loader import load_files
@@ -33,9 +34,14 @@ def meshes_command(
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--no-render", action="store_true", help="do not run kustomize or Helm")
     args = parser.parse_args(argv)
-    run = prepare(
-        args.paths, config_file=args.config, layout={"render": False} if args.no_render else None
-    )
+    try:
+        run = prepare(
+            args.paths,
+            config_file=args.config,
+            layout={"render": False} if args.no_render else None,
+        )
+    except (ConfigError, ValueError) as error:
+        parser.error(str(error))
     sources = load_files(list(run.workspace.files), Limits())
     _, _, units = plan_units(sources, run.settings, run.policy.scope, run.layout)
     if args.format == "json":

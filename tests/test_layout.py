@@ -272,3 +272,37 @@ def test_the_bundled_gitops_example_reports_each_planted_mistake_in_its_environm
         ("trace-sampling-production", "clusters/prod/bookinfo.yaml", "clusters/prod"),
         ("weight-sum", "clusters/prod/bookinfo.yaml", "clusters/prod"),
     ]
+
+
+def test_a_namespace_declared_by_several_applications_does_not_split(tmp_path, monkeypatch):
+    """Applications of one cluster often each declare the namespace they live in: that is a
+    duplicate, not two environments, and the route between them resolves."""
+    (tmp_path / ".git").mkdir()
+    namespace = (
+        "apiVersion: v1\nkind: Namespace\n"
+        "metadata: {name: shop, labels: {istio-injection: enabled}}\n---\n"
+    )
+    service = env_tree("dev", ["v1"], "v1", 1).split("---\n")[1]
+    route = """\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: checkout, namespace: shop}
+spec:
+  hosts: [checkout]
+  http: [{route: [{destination: {host: reviews.bookinfo.svc.cluster.local}}]}]
+"""
+    for app, text in (("reviews", service), ("checkout", route)):
+        (tmp_path / "apps" / app).mkdir(parents=True)
+        (tmp_path / "apps" / app / "app.yaml").write_text(namespace + text)
+    monkeypatch.chdir(tmp_path)
+    _code, report = lint(".")
+    assert report["summary"]["meshes"] == 1
+    assert [f["rule"] for f in report["findings"]] == ["duplicate-resource"]
+    assert "Namespace shop is defined 2 times" in report["findings"][0]["message"]
+
+
+def test_meshes_command_reports_a_bad_config_as_a_usage_error(gitops):
+    (gitops / ".meshlint.yaml").write_text("meshs: [clusters/*]\n")
+    err = io.StringIO()
+    assert main(["meshes"], io.StringIO(), err) == 2
+    assert "did you mean 'meshes'" in err.getvalue()
