@@ -68,7 +68,9 @@ def _accepts(text: str, limits: Limits) -> bool:
     if ryaml is None:
         return False
     size = len(text)
-    if size + 2 > limits.max_nodes_per_document:  # a node takes at least a character
+    if size + 2 > limits.max_nodes_per_document and (  # a node takes at least a character
+        max(map(len, _DOCUMENT_START.split(text))) + 2 > limits.max_nodes_per_document
+    ):  # of its own document (a rendered overlay is many documents)
         return False
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
         return False  # line breaks to YAML 1.1 only (and to the exact parser's libyaml)
@@ -78,6 +80,7 @@ def _accepts(text: str, limits: Limits) -> bool:
 
 
 _INDENT = re.compile(r"^[ \t\-]+", re.MULTILINE)
+_DOCUMENT_START = re.compile(r"^---", re.MULTILINE)
 
 
 def _may_nest_past(text: str, depth: int) -> bool:

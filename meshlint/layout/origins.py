@@ -1,17 +1,18 @@
 """Findings made in rendered text, moved back to the files the text came from.
 
-A rendered document knows its origin (kustomize's ``config.kubernetes.io/origin``, Helm's
-``# Source:`` comments). A finding's position in the rendered text names a node (a path of
-keys and indexes); the same path is looked up in the files that could have set it: the
-patches of the kustomizations that transformed the document, outermost first, where the
-value there is the value rendered, then the origin file, where the path is located as deep as
-it exists. What cannot be traced stays in the rendered text, which the report can show.
+Rendered text is analysed a document per source, so positions are worked out for the one
+document a finding points into. A rendered document knows its origin (kustomize's
+``config.kubernetes.io/origin``, Helm's ``# Source:`` comments). A finding's position names a
+node (a path of keys and indexes); the same path is looked up in the files that could have
+set it: the patches of the kustomizations that transformed the document, outermost first,
+where the value there is the value rendered, then the origin file, where the path is located
+as deep as it exists. What cannot be traced stays in the rendered document, which the report
+can show.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from meshlint.findings import Finding, Location
@@ -34,48 +35,44 @@ class DocumentOrigin:
 
 
 class Origins:
-    """Maps positions in one rendered source back to the files it was made from."""
+    """Maps positions in rendered sources (one document each) back to the files they were
+    made from."""
 
     def __init__(
-        self,
-        rendered: SourceFile,
-        documents: Sequence[DocumentOrigin],
-        files: Mapping[str, SourceFile],
+        self, documents: Mapping[str, tuple[SourceFile, DocumentOrigin]], files: Mapping
     ) -> None:
-        self.rendered = rendered
-        self.documents = documents
+        self.documents = documents  # rendered source path -> (source, origin)
         self.files = files
 
     def map_findings(self, findings: Iterable[Finding]) -> list[Finding]:
         out = []
         for finding in findings:
-            if finding.file == self.rendered.path:
-                file, line, column = self.map(finding.line - 1, finding.column - 1)
+            if finding.file in self.documents:
+                file, line, column = self.map(finding.file, finding.line - 1, finding.column - 1)
                 finding = replace(finding, file=file, line=line + 1, column=column + 1)
-            if any(r.file == self.rendered.path for r in finding.related):
+            if any(r.file in self.documents for r in finding.related):
                 finding = replace(finding, related=tuple(self._related(finding.related)))
             out.append(finding)
         return out
 
     def _related(self, locations: Iterable[Location]) -> Iterable[Location]:
         for location in locations:
-            if location.file == self.rendered.path:
-                file, line, column = self.map(location.line - 1, location.column - 1)
+            if location.file in self.documents:
+                file, line, column = self.map(location.file, location.line - 1, location.column - 1)
                 location = replace(location, file=file, line=line + 1, column=column + 1)
             yield location
 
-    def map(self, line: int, column: int) -> tuple[str, int, int]:
-        """The source file and 0-based position of a 0-based rendered position."""
-        documents = self.rendered.with_positions()
-        starts = [d.line for d in documents]
-        index = bisect.bisect_right(starts, line) - 1
-        if index < 0 or index >= len(self.documents):
-            return self.rendered.path, line, column
-        origin = self.documents[index]
-        body = documents[index].value
+    def map(self, rendered: str, line: int, column: int) -> tuple[str, int, int]:
+        """The source file and 0-based position of a 0-based position in a rendered source;
+        the rendered position itself where it cannot be traced."""
+        source, origin = self.documents[rendered]
+        documents = source.with_positions()
+        if not documents or origin.file is None:
+            return rendered, line, column
+        body = documents[0].value
         path = path_at(body, line, column)
-        if path is None or origin.file is None:
-            return self.rendered.path, line, column
+        if path is None:
+            return rendered, line, column
         kind, name = _kind_and_name(body)
         rendered_value = node_at(body, path)
         for patch in origin.patches:
@@ -86,7 +83,7 @@ class Origins:
             return (origin.file, *_search_template(self.files.get(origin.file), path))
         found = self._find(origin.file, kind, name)
         if found is None:
-            return self.rendered.path, line, column
+            return rendered, line, column
         return (origin.file, *locate(found[0], path, found[1]))
 
     def _find(self, file: str, kind: str, name: str) -> tuple[object, tuple[int, int]] | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -118,12 +119,12 @@ def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> Non
             continue
         context = _read_missing(members, sources)
         rendered, origins, replaced = _kustomize_source(render, directory, sources, found)
-        members.add(rendered.path)
+        members.update(source.path for source in rendered)
         result.units.append(
             MeshUnit(
                 name_of(directory),
                 "kustomize",
-                [rendered],
+                rendered,
                 frozenset(members),
                 reason,
                 replaced,
@@ -160,20 +161,44 @@ def _left_out(message: str, leaf: str, k, found, sources) -> Note:
 
 
 def _kustomize_source(render: Render, directory: str, sources, found):
-    """The rendered text as a source, each document's origin, and the notes of patches that
+    """The rendered documents as sources, each one's origin, and the notes of patches that
     replaced lists."""
-    rendered = load_text(os.path.join(directory, KUSTOMIZE_BUILD), render.text or "")
     by_file = {k.file: k for k in found.values()}
-    documents, notes = [], []
-    for document in rendered.documents:
-        body = document.value
+    documents, notes = {}, []
+    for rendered, _ in _documents(render.text or "", directory, KUSTOMIZE_BUILD):
+        body = rendered.documents[0].value
         origin, _ = kustomize.origin(body, render)
         chain = kustomize.transformers(body, render)
         patches = tuple(p for f in reversed(chain) if f in by_file for p in by_file[f].patch_files)
-        documents.append(DocumentOrigin(origin, patches))
+        documents[rendered.path] = (rendered, DocumentOrigin(origin, patches))
         notes.extend(replaced_lists(body, origin, patches, sources, directory))
         kustomize.strip_build_annotations(body)
-    return rendered, Origins(rendered, documents, sources), notes
+    rendered = [source for source, _ in documents.values()]
+    return rendered, Origins(documents, sources), notes
+
+
+_SEPARATOR = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+def _documents(text: str, directory: str, label: str) -> list[tuple[SourceFile, int]]:
+    """Renderer output split at its ``---`` lines, a source per document (positions are then
+    parsed for the documents findings point into, not the whole output), with the line each
+    starts at. Parts holding no document (comments only) are left out."""
+    parts, starts, last, line = [], [], 0, 0
+    for match in _SEPARATOR.finditer(text):
+        part = text[last : match.start()]
+        parts.append(part)
+        starts.append(line)
+        line += part.count("\n") + 1
+        last = match.end() + 1
+    parts.append(text[last:])
+    starts.append(line)
+    out = []
+    for part, start in zip(parts, starts, strict=True):
+        source = load_text(os.path.join(directory, f"{label[:-1]} #{len(out) + 1}>"), part)
+        if source.documents and source.documents[0].value is not None:
+            out.append((source, start))
+    return out
 
 
 def _helm(sources, options: LayoutOptions, name_of: Namer, cache, result: Rendered) -> None:
@@ -204,18 +229,19 @@ def _helm(sources, options: LayoutOptions, name_of: Namer, cache, result: Render
             note = Note("render-failed", chart_file, 0, 0, message)
             result.units.append(_unrendered(name, "helm", chart.files, reason, [note]))
             continue
-        rendered = load_text(os.path.join(directory, HELM_TEMPLATE), render.text)
         sections = helm.template_sources(render.text, chart)
         starts = [line for _, line in sections]
-        documents = []
-        for document in rendered.with_positions():
-            index = bisect.bisect_right(starts, document.line) - 1
-            documents.append(DocumentOrigin(sections[index][0] if index >= 0 else None, (), True))
-        members = frozenset([*chart.files, rendered.path])
+        documents = {}
+        for rendered, start in _documents(render.text, directory, HELM_TEMPLATE):
+            index = bisect.bisect_right(starts, start) - 1
+            origin = sections[index][0] if index >= 0 else None
+            documents[rendered.path] = (rendered, DocumentOrigin(origin, (), True))
+        members = frozenset([*chart.files, *documents])
         context = _read_missing(chart.files, sources)
-        origins = Origins(rendered, documents, sources)
+        origins = Origins(documents, sources)
+        rendered_sources = [source for source, _ in documents.values()]
         result.units.append(
-            MeshUnit(name, "helm", [rendered], members, reason, [], origins, context)
+            MeshUnit(name, "helm", rendered_sources, members, reason, [], origins, context)
         )
 
 

@@ -390,8 +390,15 @@ def _parse_annotation(text: str) -> object:
 def _spelled(path: str, base: str) -> str:
     """``path`` (relative to ``base``) as the run spells files: relative to the working
     directory when below it, absolute otherwise."""
+    return _spelled_from(path, base, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _spelled_from(path: str, base: str, cwd: str) -> str:
+    """``_spelled`` for one working directory: every document of a render names the same
+    few files."""
     resolved = os.path.normpath(os.path.join(base, path))
-    relative = os.path.relpath(resolved, os.getcwd())
+    relative = os.path.relpath(resolved, cwd)
     if relative == ".." or relative.startswith(".." + os.sep):
         return resolved
     return relative
