@@ -247,11 +247,6 @@ def analyse_sources(
     tracebacks: list[str] = []
     read = {source.path for source in sources}
     rendered = [s for unit in units for s in unit.sources if s.path not in read]
-    rendered += [  # a render that failed read files too
-        SourceFile(unit.name)
-        for unit in units
-        if any(n.rule == "render-failed" for n in unit.notes)
-    ]
     mapped = [s for unit in units for s in unit.context]
     counted = 0
     for unit in units:
@@ -288,12 +283,7 @@ def analyse_sources(
         suppressed=suppressed,
         meshes=len(units),
         rendered=len(rendered),
-        renders=sum(
-            1
-            for unit in units
-            if unit.kind in ("kustomize", "helm")
-            and (unit.sources or any(n.rule == "render-failed" for n in unit.notes))
-        ),
+        renders=sum(1 for unit in units if unit.rendered),
     )
 
 

@@ -17,6 +17,7 @@ FORBIDDEN = {
     "loader": ("model", "graph", "rules", "engine", "policy", "reporters", "cli"),
     "model": ("graph", "rules", "engine", "policy", "reporters", "cli"),
     "hosts": ("graph", "rules", "engine", "policy", "reporters", "cli"),
+    "layout": ("graph", "rules", "engine", "policy", "reporters", "cli", "outputs"),
     "graph": ("rules", "engine", "policy", "reporters", "cli", "outputs"),
     "rules": ("engine", "policy", "reporters", "cli", "outputs", "config", "project"),
     "reporters": ("yamlpos", "loader", "model", "graph", "cli", "config", "project"),

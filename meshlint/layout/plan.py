@@ -11,11 +11,11 @@ from meshlint.globs import glob_matcher
 from meshlint.layout.detect import Dir, group_files
 from meshlint.layout.identity import Identity, apply_order
 from meshlint.layout.rendered import render_units
-from meshlint.layout.units import LayoutOptions, MeshUnit, Note
+from meshlint.layout.units import LayoutOptions, MeshUnit
 from meshlint.loader import SourceFile
 from meshlint.model import Resource
 
-__all__ = ["LayoutOptions", "MeshUnit", "Note", "plan_meshes"]
+__all__ = ["plan_meshes"]
 
 STDIN_NAME = "<stdin>"
 
@@ -57,7 +57,7 @@ def _unit(name: str, kind: str, sources: list[SourceFile], reason: str) -> MeshU
 
 
 def _relative(root: Path, path: str) -> str:
-    relative = os.path.relpath(os.path.abspath(path), root.resolve())
+    relative = os.path.relpath(os.path.abspath(path), root)
     if relative == ".." or relative.startswith(".." + os.sep):
         return Path(os.path.abspath(path)).as_posix()
     return Path(relative).as_posix()
@@ -73,9 +73,10 @@ def _shared(sources: list[SourceFile], options: LayoutOptions) -> set[str]:
     if not options.shared:
         return set()
     matches = glob_matcher(tuple(p.rstrip("/") for p in options.shared))
+    root = options.root.resolve()
     shared = set()
     for source in sources:
-        parts = _relative(options.root, source.path).split("/")[:-1]
+        parts = _relative(root, source.path).split("/")[:-1]
         if any(matches("/".join(parts[:end])) for end in range(1, len(parts) + 1)):
             shared.add(source.path)
     return shared
@@ -119,15 +120,15 @@ def _configured(options: LayoutOptions):
     if not options.meshes:
         return lambda file: None
     matches = glob_matcher(tuple(p.rstrip("/") for p in options.meshes))
-    root = os.path.abspath(options.root)
+    root = options.root.resolve()
 
     def mesh_of(file: str) -> Dir | None:
-        parts = _relative(options.root, file).split("/")[:-1]
+        parts = _relative(root, file).split("/")[:-1]
         if parts[:1] == [""] or os.path.isabs(parts[0] if parts else ""):
             return None
         for end in range(1, len(parts) + 1):
             if matches("/".join(parts[:end])):
-                return tuple(os.path.join(root, *parts[:end]).split(os.sep))
+                return tuple(os.path.join(str(root), *parts[:end]).split(os.sep))
         return None
 
     return mesh_of

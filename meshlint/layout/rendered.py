@@ -16,7 +16,7 @@ from meshlint.layout.origins import DocumentOrigin, Origins
 from meshlint.layout.patches import replaced_lists
 from meshlint.layout.units import LayoutOptions, MeshUnit, Note
 from meshlint.loader import SourceFile, load_file, load_text
-from meshlint.render import Render, RenderCache, helm, kustomize
+from meshlint.render import CHART_FILE, KUSTOMIZATION_NAMES, Render, RenderCache
 
 __all__ = ["Rendered", "render_units"]
 
@@ -41,8 +41,12 @@ def render_units(
     be rendered offline, and say what was not. ``name_of(directory)`` names a mesh."""
     result = Rendered()
     cache = RenderCache(options.cache_dir) if options.cache_dir is not None else None
-    _kustomize(sources, options, name_of, cache, result)
-    _helm(sources, options, name_of, cache, result)
+    names = {os.path.basename(path) for path in sources}
+    # The renderers' modules are imported only for trees that need them (startup time).
+    if not names.isdisjoint(KUSTOMIZATION_NAMES):
+        _kustomize(sources, options, name_of, cache, result)
+    if CHART_FILE in names:
+        _helm(sources, options, name_of, cache, result)
     return result
 
 
@@ -60,6 +64,8 @@ def _unrendered(name: str, kind: str, members, reason: str, notes: list[Note]) -
 
 
 def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> None:
+    from meshlint.render import kustomize
+
     found = kustomize.find_kustomizations(sources)
     if not found:
         return
@@ -163,6 +169,8 @@ def _left_out(message: str, leaf: str, k, found, sources) -> Note:
 def _kustomize_source(render: Render, directory: str, sources, found):
     """The rendered documents as sources, each one's origin, and the notes of patches that
     replaced lists."""
+    from meshlint.render import kustomize
+
     by_file = {k.file: k for k in found.values()}
     documents, notes = {}, []
     for rendered, _ in _documents(render.text or "", directory, KUSTOMIZE_BUILD):
@@ -202,6 +210,8 @@ def _documents(text: str, directory: str, label: str) -> list[tuple[SourceFile, 
 
 
 def _helm(sources, options: LayoutOptions, name_of: Namer, cache, result: Rendered) -> None:
+    from meshlint.render import helm
+
     charts = helm.find_charts(sources)
     if not charts:
         return

@@ -12,14 +12,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from meshlint.cachefiles import write_atomically
 
-__all__ = ["DEFAULT_TIMEOUT", "Render", "RenderCache", "offline_environment", "run_renderer"]
+__all__ = [
+    "CHART_FILE",
+    "DEFAULT_TIMEOUT",
+    "KUSTOMIZATION_NAMES",
+    "Render",
+    "RenderCache",
+    "offline_environment",
+    "run_renderer",
+]
+
+# The files that make a directory a kustomize root, and a Helm chart.
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+CHART_FILE = "Chart.yaml"
 
 # Seconds one render may take before it is stopped and reported.
 DEFAULT_TIMEOUT = 60.0
@@ -60,6 +71,8 @@ def run_renderer(
 ) -> tuple[str | None, str | None]:
     """``(stdout, None)`` when the command succeeded, else ``(None, message)``. Never raises:
     a missing command, a time-out and a failure are all messages."""
+    import subprocess  # only runs that render pay for it
+
     try:
         done = subprocess.run(
             list(argv),

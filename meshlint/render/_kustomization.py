@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from meshlint.render import KUSTOMIZATION_NAMES
+
 __all__ = ["KUSTOMIZATION_NAMES", "Kustomization", "read_all"]
 
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Forms kustomize takes for a remote target: a URL, git's scp form, a go-getter prefix, or a

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import yaml
 
 from meshlint.render import (
+    CHART_FILE,
     DEFAULT_TIMEOUT,
     Render,
     RenderCache,
@@ -28,7 +29,6 @@ from meshlint.render import (
 
 __all__ = ["Chart", "find_charts", "helm_command", "render", "template_sources"]
 
-CHART_FILE = "Chart.yaml"
 # Files and directories below a chart that are never part of it (as helm's own loader skips
 # VCS directories; .helmignore is left to helm).
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
