@@ -7,9 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from renderers import need_kustomize
 
 from meshlint.cli import main
+from meshlint.layout.detect import _splits
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "gitops"
 
@@ -306,3 +309,38 @@ def test_meshes_command_reports_a_bad_config_as_a_usage_error(gitops):
     err = io.StringIO()
     assert main(["meshes"], io.StringIO(), err) == 2
     assert "did you mean 'meshes'" in err.getvalue()
+
+
+def test_sarif_results_carry_the_mesh(gitops):
+    out = io.StringIO()
+    main(["--no-cache", "--format", "sarif", "."], out, io.StringIO())
+    results = json.loads(out.getvalue())["runs"][0]["results"]
+    dangling = [r for r in results if r["properties"]["rule"] == "dangling-subset"]
+    assert [r["properties"]["mesh"] for r in dangling] == ["clusters/prod"]
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "a-b", "b", "x"]), min_size=0, max_size=3),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_splits_from_neighbours_are_the_splits_from_every_pair(paths):
+    """Detection compares each directory with its neighbour in sorted order only; the
+    directories where some two definitions part must be the same as over every pair."""
+    files = {
+        "/".join(["", "r", *parts, f"f{i}.yaml"]): [("", "Service", "ns", "reviews")]
+        for i, parts in enumerate(paths)
+    }
+    directories = {f: tuple(f.split("/")[:-1]) for f in files}
+    expected = set()
+    dirs = sorted(set(directories.values()))
+    for i, first in enumerate(dirs):
+        for second in dirs[i + 1 :]:
+            end = 0
+            while end < min(len(first), len(second)) and first[end] == second[end]:
+                end += 1
+            if end not in (len(first), len(second)):
+                expected.add(first[:end])
+    assert set(_splits(files, directories)) == expected

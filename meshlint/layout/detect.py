@@ -14,6 +14,7 @@ namespace they live in. Where detection guesses wrong, the ``meshes`` setting ta
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -105,23 +106,22 @@ def _splits(
     for key, directories in defined_in.items():
         if len(directories) < 2:
             continue
+        # Neighbours in sorted order are enough: the directories where any two of them part
+        # are the directories where two neighbours part (the walk order of a tree).
         ordered = sorted(directories)
         counted: set[Dir] = set()
-        for index, first in enumerate(ordered):
-            for second in ordered[index + 1 :]:
-                common = _common(first, second)
-                if common in (first, second):
-                    continue  # one contains the other: one mesh, a duplicate
-                split = splits.setdefault(common, _Split())
-                split.parts.update(d[len(common)] for d in (first, second))
-                if common not in counted:
-                    counted.add(common)
-                    split.count += 1
-                    if len(split.identities) < _EXAMPLES:
-                        _, kind, namespace, name = key
-                        split.identities.append(
-                            f"{kind} {namespace + '/' if namespace else ''}{name}"
-                        )
+        for first, second in itertools.pairwise(ordered):
+            common = _common(first, second)
+            if common in (first, second):
+                continue  # one contains the other: one mesh, a duplicate
+            split = splits.setdefault(common, _Split())
+            split.parts.update(d[len(common)] for d in (first, second))
+            if common not in counted:
+                counted.add(common)
+                split.count += 1
+                if len(split.identities) < _EXAMPLES:
+                    _, kind, namespace, name = key
+                    split.identities.append(f"{kind} {namespace + '/' if namespace else ''}{name}")
     return splits
 
 
