@@ -151,7 +151,7 @@ def _place_verdict(mesh: Mesh, place: Place, paths: dict[str, list[str]]) -> Ver
     )
 
 
-def _finding(source: SamplingSource, why: str, threshold: float) -> Finding | None:
+def _finding(source: SamplingSource, why: str, threshold: float) -> Finding:
     resource: Resource = source.resource
     message = (
         f"{source.where} samples {_value(source.value)}% of requests (threshold "
