@@ -63,7 +63,7 @@ def _version(value: Any) -> tuple[int, int]:
 SETTINGS_KEYS: dict[str, Key] = {
     "env": Key("env", _STRING, "treat every resource as this environment", str),
     "env-label-keys": Key("env_label_keys", _STRINGS, "labels that name the environment"),
-    "production-values": Key("production_values", _STRINGS, "label values meaning production"),
+    "production-values": Key("production_values", _STRINGS, "values meaning production"),
     "nonproduction-values": Key("nonproduction_values", _STRINGS, "values meaning not prod"),
     "production-paths": Key("production_paths", _STRINGS, "path globs of production files"),
     "istio-version": Key("istio_version", _STRING, "Istio release the mesh runs", _version),

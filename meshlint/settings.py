@@ -32,6 +32,7 @@ class Settings:
     # Production detection: an explicit environment wins over everything else.
     env: str | None = None
     env_label_keys: tuple[str, ...] = ("env", "environment", "stage", "tier")
+    # The one list of production values: --env, env labels and namespace-name tokens.
     production_values: tuple[str, ...] = ("prod", "production", "prd", "live")
     nonproduction_values: tuple[str, ...] = (
         "dev",
