@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from meshlint.embedded import parse_embedded
-from meshlint.graph import Mesh, Workload, selects
+from meshlint.graph import Mesh, Workload
 from meshlint.model import K, Resource, string_map
 
 __all__ = ["Place", "SamplingSource", "effective_sampling", "percent"]
@@ -209,6 +209,22 @@ class _Resolver:
             if _selector(t) or t.spec.get("targetRefs")
         ]
 
+    def _owners(self, targeted: list[Resource], namespace: str) -> dict[int, Resource]:
+        """The first workload Telemetry (in file order) selecting each workload, by the
+        workload's id: through the mesh's cached selections, each selector once, so that
+        many Telemetries or workloads sharing a selector cost no more than one."""
+        owner: dict[int, Resource] = {}
+        seen: set[frozenset] = set()
+        for telemetry in targeted:
+            selector = _selector(telemetry)
+            key = frozenset(selector.items())
+            if not selector or key in seen:
+                continue
+            seen.add(key)
+            for workload in self.mesh.workloads_selected(selector, namespace):
+                owner.setdefault(id(workload), telemetry)
+        return owner
+
     def places(self) -> Iterator[tuple[Place, list[Resource]]]:
         """Every place of the mesh with the Telemetries that apply there, in order."""
         mesh = self.mesh
@@ -219,11 +235,10 @@ class _Resolver:
             chain = [t for t in chain if t is not None]
             targeted = self.targeted(namespace)
             workloads = mesh.workloads_in(namespace)
-            matched: set[int] = set()
+            owner = self._owners(targeted, namespace)
+            matched = {id(t) for t in owner.values()}
             for workload in workloads:
-                own = next((t for t in targeted if _selects(t, workload.labels)), None)
-                if own is not None:
-                    matched.add(id(own))
+                own = owner.get(id(workload))
                 yield Place(namespace, workload), chain + ([own] if own else [])
             for telemetry in targeted:
                 if id(telemetry) not in matched:
@@ -284,11 +299,6 @@ class _Spec:
 
 def _selector(telemetry: Resource) -> dict[str, str]:
     return string_map(_dig(telemetry.spec, ("selector", "matchLabels")))
-
-
-def _selects(telemetry: Resource, labels: dict[str, str]) -> bool:
-    selector = _selector(telemetry)
-    return bool(selector) and selects(selector, labels)
 
 
 def effective_sampling(mesh: Mesh) -> list[tuple[Place, SamplingSource]]:
