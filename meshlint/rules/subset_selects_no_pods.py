@@ -147,7 +147,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not string_map(service.spec.get("selector")):
             continue
         workloads = workloads_selected(mesh, service)
-        if not workloads:
+        if not workloads and not mesh.settings.whole_cluster:
             continue  # deployed from elsewhere: their labels are unknown
         routed = None
         for index, subset in enumerate(subsets):
@@ -158,8 +158,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 routed = _routed_subsets(mesh, rule)
             name = subset.get("name")
             where = (
-                f"subset {name!r} selects {selector_text(labels)}, but none of the "
-                f"{len(workloads)} workloads of {service.display} carries these labels"
+                f"subset {name!r} selects {selector_text(labels)}, but no workload of "
+                f"{service.display} ({len(workloads)} in the files) carries these labels"
             )
             path = ("spec", "subsets", index, "labels")
             if name in routed:
