@@ -127,6 +127,12 @@ def _check_parser() -> argparse.ArgumentParser:
         help="Kubernetes cluster domain (default: cluster.local)",
     )
     parser.add_argument(
+        "--whole-cluster",
+        action="store_true",
+        default=None,
+        help="the files are everything the cluster holds: report what they lack",
+    )
+    parser.add_argument(
         "--known-host",
         action="append",
         metavar="GLOB",
@@ -249,6 +255,7 @@ def _setting_overrides(args: argparse.Namespace) -> dict[str, object]:
         "istio-version": args.istio_version,
         "namespace": args.namespace,
         "cluster-domain": args.cluster_domain,
+        "whole-cluster": args.whole_cluster,
         "known-hosts": _split(args.known_host) or None,
         "known-gateways": _split(args.known_gateway) or None,
         "schemas": args.schemas,

@@ -77,6 +77,9 @@ SETTINGS_KEYS: dict[str, Key] = {
     "known-workloads": Key(
         "known_workloads", _STRINGS, "workloads outside these files (namespace/label=value,...)"
     ),
+    "whole-cluster": Key(
+        "whole_cluster", {"type": "boolean"}, "the files are the whole cluster", bool
+    ),
     "mesh-config": Key("mesh_config_file", _STRING, "Istio mesh config file", str),
     "schemas": Key("schemas_dir", _STRING, "JSON Schemas overriding the built-in ones", str),
 }

@@ -185,7 +185,7 @@ def _keys(finding: Finding, code: str, default_ns: str) -> list[Key]:
 
 
 def score_case(suite: Path, case: dict, codes: dict[str, frozenset[str]]) -> CaseResult:
-    settings = Settings()
+    settings = Settings(whole_cluster=True)  # Istio's cases hold the whole cluster
     report = analyse_sources(_sources(suite, case), settings)
     expected: Counter[Key] = Counter(
         (e["code"], e["kind"], e["namespace"], e["name"]) for e in case["expected"]

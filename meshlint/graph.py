@@ -162,13 +162,52 @@ class Mesh:
         return to_fqdn(host, namespace, self.settings.cluster_domain)
 
     def is_known_host(self, candidates: Iterable[str]) -> bool:
-        """Declared in the settings as existing outside the analysed files."""
+        """Declared in the settings as existing outside the analysed files, or istiod's own
+        Service (``istiod.istio-system``, revisioned ``istiod-<rev>``: the istio-discovery
+        chart's service.yaml), which exists wherever Istio runs, unless the files hold
+        istio-system's Services themselves (they render the control plane)."""
+        candidates = tuple(candidates)
+        if any(self._is_istiod(c) for c in candidates):
+            return True
         patterns = self.settings.known_hosts
         return bool(patterns) and any(map(glob_matcher(patterns), candidates))
+
+    def _is_istiod(self, name: str) -> bool:
+        first, _, rest = name.lower().partition(".")
+        in_system = rest == f"istio-system.svc.{self.settings.cluster_domain}"
+        if self.settings.whole_cluster or "istio-system" in self._service_names[0]:
+            return False
+        return in_system and (first == "istiod" or first.startswith("istiod-"))
+
+    def manages_host(self, candidates: Iterable[str]) -> bool:
+        """Do the analysed files show they manage what would define one of these names? A
+        manifests tree is rarely the whole cluster, so a name counts as managed when the files
+        hold a Service of its namespace (``x.<ns>...``) or a Service of its first label in
+        another namespace (a wrong namespace), and a name outside the cluster domain when
+        they hold a ServiceEntry. Otherwise the definition may well be applied from
+        elsewhere: Istio's bookinfo tutorial applies its routes and its Services from
+        different files. With ``whole-cluster`` every name is managed."""
+        if self.settings.whole_cluster:
+            return True
+        cluster = f".svc.{self.settings.cluster_domain}"
+        namespaces, names = self._service_names
+        for name in candidates:
+            first, _, rest = name.lower().partition(".")
+            if first in names or rest.partition(".")[0] in namespaces:
+                return True
+            if not name.endswith(cluster) and self.of_type(K.SERVICE_ENTRY):
+                return True
+        return False
 
     def is_known_gateway(self, namespace: str, name: str) -> bool:
         patterns = self.settings.known_gateways
         return bool(patterns) and glob_matcher(patterns)(f"{namespace}/{name}")
+
+    @cached_property
+    def _service_names(self) -> tuple[frozenset[str | None], frozenset[str]]:
+        """The namespaces and the names of the Kubernetes Services in the analysed files."""
+        services = self.of_type(K.SERVICE)
+        return frozenset(r.namespace for r in services), frozenset(r.name for r in services)
 
     # -- mesh config, namespaces, selectors ------------------------------------------------
     @cached_property

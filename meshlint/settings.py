@@ -61,6 +61,10 @@ class Settings:
     # What exists outside the analysed files (globs): "reviews.shop.svc.cluster.local",
     # "*.example.com"; gateways as "namespace/name".
     known_hosts: tuple[str, ...] = ()
+    # The analysed files are everything the cluster holds (a `kubectl get -A -o yaml` dump, or
+    # Istio's analyzer tests): what they lack is missing. Otherwise a missing Service or pod is
+    # reported only where the files show they manage such things.
+    whole_cluster: bool = False
     known_gateways: tuple[str, ...] = ()
     # Namespaces that exist outside the analysed files (globs).
     known_namespaces: tuple[str, ...] = ()

@@ -4,7 +4,9 @@ Each case has ``files`` (name -> manifest text), optional ``settings`` (fields o
 ``meshlint.settings.Settings``), optional ``layout`` (fields of
 ``meshlint.layout.LayoutOptions``, e.g. ``render: false``), optional ``requires`` (``kustomize``
 or ``helm``: the real renderer the case runs; see tests/renderers.py) and ``expect``: the
-findings of that rule as ``"file:line:column"``. An empty ``expect`` is a passing case.
+findings of that rule as ``"file:line:column"``, or ``"file:line:column severity"`` where the
+case is about the severity (a rule that reports some findings as info). An empty ``expect`` is
+a passing case.
 """
 
 from __future__ import annotations
@@ -86,8 +88,11 @@ def run_case(case: Case, tmp_path: Path) -> list[str]:
         layout=LayoutOptions(**case.layout),
     )
     prefix = str(tmp_path) + "/"
-    return sorted(
-        f"{f.file.removeprefix(prefix)}:{f.line}:{f.column}"
-        for f in report.findings
-        if f.rule == case.rule
-    )
+    with_severity = {e.partition(" ")[0] for e in case.expect if " " in e}
+    found = []
+    for f in report.findings:
+        if f.rule != case.rule:
+            continue
+        where = f"{f.file.removeprefix(prefix)}:{f.line}:{f.column}"
+        found.append(f"{where} {f.severity.name.lower()}" if where in with_severity else where)
+    return sorted(found)

@@ -37,7 +37,8 @@ spec:
     spec: {containers: [{name: reviews, image: reviews:1}]}
 """
 
-# A host nobody defines, unless `known-hosts` says it exists outside the files.
+# A host nobody defines, unless `known-hosts` says it exists outside the files (which show, by
+# their ServiceEntry, that they manage external hosts).
 VS_TO_EXTERNAL = """\
 apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -47,4 +48,12 @@ spec:
   http:
   - route:
     - destination: {host: payments.corp.example.com}
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: mail, namespace: shop}
+spec:
+  hosts: [mail.corp.example.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
 """

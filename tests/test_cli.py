@@ -28,6 +28,7 @@ kind: Namespace
 metadata:
   name: shop
 """
+# A route to a Service that the files, which manage shop's Services, do not hold.
 ERROR = """\
 apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -37,6 +38,11 @@ spec:
   http:
   - route:
     - destination: {host: web}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec: {selector: {app: api}, ports: [{name: http, port: 80}]}
 """
 
 
@@ -110,7 +116,7 @@ def test_json_contract(tmp_path):
     assert data["version"] == 1
     assert data["summary"] == {
         "files": 1,
-        "resources": 2,
+        "resources": 3,
         "meshes": 1,
         "errors": 1,
         "warnings": 1,
@@ -149,7 +155,7 @@ def test_text_format_lines_excerpt_and_summary_without_colour(tmp_path):
     assert lines[0].startswith(f"{path}:8:27 error ML101 dangling-host destination host 'web'")
     assert lines[1] == "   8 |     - destination: {host: web}"
     assert lines[2] == "     | " + " " * 26 + "^^^"
-    assert lines[-1] == "Found 1 problem (1 error, 0 warnings, 0 infos) in 1 file, 1 resource."
+    assert lines[-1] == "Found 1 problem (1 error, 0 warnings, 0 infos) in 1 file, 2 resources."
     assert "\x1b[" not in out
 
 
@@ -163,7 +169,7 @@ def test_text_output_is_grouped_by_file(tmp_path):
 
 def test_stdin_with_kubectl_list_output(monkeypatch):
     listing = "apiVersion: v1\nkind: List\nitems:\n" + "".join(
-        "- " + doc.replace("\n", "\n  ").rstrip() + "\n" for doc in (ERROR, CLEAN)
+        "- " + doc.replace("\n", "\n  ").rstrip() + "\n" for doc in (*ERROR.split("---\n"), CLEAN)
     )
     code, out, _ = run("-", "--format", "json", stdin=listing, monkeypatch=monkeypatch)
     data = json.loads(out)
@@ -171,7 +177,7 @@ def test_stdin_with_kubectl_list_output(monkeypatch):
     assert [(f["file"], f["line"], f["rule"]) for f in data["findings"]] == [
         ("<stdin>", 11, "dangling-host")
     ]
-    assert data["summary"]["resources"] == 2
+    assert data["summary"]["resources"] == 3
 
 
 def test_namespace_option_sets_the_default_namespace(tmp_path):

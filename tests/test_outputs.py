@@ -22,7 +22,9 @@ class FakeTerminal(io.StringIO):
 @pytest.fixture
 def manifests(tmp_path, monkeypatch):
     """A directory with two findings (a dangling subset and its missing host); cwd is it."""
-    (tmp_path / "vs.yaml").write_text(find_rule("dangling-subset").examples["bad"])
+    # a Service of the namespace shows the files manage its Services, so the host is missing
+    service = "---\napiVersion: v1\nkind: Service\nmetadata: {name: other, namespace: shop}\n"
+    (tmp_path / "vs.yaml").write_text(find_rule("dangling-subset").examples["bad"] + service)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)
     return tmp_path

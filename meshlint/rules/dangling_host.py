@@ -12,7 +12,10 @@ wildcards (`*.example.com`) included; `exportTo` and the Service annotation
 `networking.istio.io/exportTo` limit where a host is visible, and the host must be visible
 wherever the VirtualService itself applies (its namespace, or the namespaces its own
 `exportTo` names). Hosts that live outside the analysed files can be declared with the
-`known-hosts` setting.
+`known-hosts` setting. A host is reported only where the files show they manage such hosts
+(a Service of its namespace or of its name, or for names outside the cluster a
+ServiceEntry): routes are often applied apart from their Services. istiod's Service
+(`istiod.istio-system`, `istiod-<rev>`) exists wherever Istio runs.
 
 ## Bad
 
@@ -151,6 +154,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             where = [related(hidden.resource, hidden.path, "the host is defined here")]
             yield report(RULE, vs, path, message, where)
             continue
+        if not mesh.manages_host(candidates):
+            continue  # the Services are applied from elsewhere: absence of evidence
         full = destination.candidates[-1]
         if host_names is None:
             host_names = _HostNames(mesh.hosts.names())

@@ -6,7 +6,8 @@ load balancing, connection pool, outlier detection and TLS settings apply to not
 nobody notices until the protection they were meant to give is needed. Hosts are resolved as
 for routes (`reviews` means `reviews.<namespace>.svc.cluster.local`); wildcard hosts and hosts
 declared in `known-hosts` are not reported, since the other end may live outside the
-analysed files.
+analysed files; so are hosts of namespaces whose Services the files do not manage (see
+`dangling-host`) and istiod's own Service.
 
 ## Bad
 
@@ -78,6 +79,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         candidates = host_candidates(host, rule.namespace, domain)
         if mesh.hosts.lookup(candidates) or mesh.is_known_host(candidates):
             continue
+        if not mesh.manages_host(candidates):
+            continue  # the Services are applied from elsewhere: absence of evidence
         full = candidates[-1]
         message = (
             f"host {host!r} (resolved as {full!r}) matches no Service or ServiceEntry"

@@ -4,9 +4,13 @@ A subset is the set of the Service's pods that carry its labels. When no pod tem
 Service carries them (`version: v3` after v3 was retired, `version: V1` vs `v1`), the subset's
 Envoy cluster has no endpoints and every request routed to it fails with 503 (`UH`). Node
 topology labels (`topology.kubernetes.io/region`, `zone`) are matched against the pod's
-Node when the Node is in the analysed files; an empty value matches nothing. When none of the
-Service's workloads are in the analysed files the message says so, since they may be
-deployed from elsewhere.
+Node when the Node is in the analysed files; an empty value matches nothing.
+
+Only a subset some VirtualService route (or mirror) sends traffic to is a warning: a subset no
+route uses yet costs nothing at runtime (Istio's bookinfo sample defines `v2-mysql` long
+before anything runs it), so it is an info and says nothing of 503s. When none of the
+Service's workloads are in the analysed files, nothing is reported: the pods are deployed
+from elsewhere and their labels are unknown.
 
 ## Bad
 
@@ -36,6 +40,15 @@ spec:
     metadata: {labels: {app: reviews, version: v1}}
     spec:
       containers: [{name: reviews, image: reviews:1}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v3}
 ```
 
 ## Good
@@ -72,11 +85,12 @@ spec:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh, Workload, selects
 from meshlint.hosts import host_candidates
-from meshlint.model import K, Kind, string_map
+from meshlint.model import K, Kind, Resource, string_map
 from meshlint.podspec import workloads_selected
 from meshlint.policies import selector_text
 from meshlint.rules.base import Rule, report
@@ -133,20 +147,42 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not string_map(service.spec.get("selector")):
             continue
         workloads = workloads_selected(mesh, service)
+        if not workloads and not mesh.settings.whole_cluster:
+            continue  # deployed from elsewhere: their labels are unknown
+        routed = None
         for index, subset in enumerate(subsets):
             labels = string_map(subset.get("labels")) if isinstance(subset, dict) else {}
             if not labels or any(_matches(mesh, labels, w) for w in workloads):
                 continue
-            if workloads:
-                where = f"none of the {len(workloads)} workloads of {service.display}"
-            else:
-                where = (
-                    f"no workload of {service.display} in the analysed files (they may be "
-                    "deployed from elsewhere)"
-                )
-            message = (
-                f"subset {subset.get('name')!r} selects {selector_text(labels)}, but {where} "
-                "carries these labels, so the subset has no endpoints and requests routed to "
-                "it get 503; fix the labels or deploy the version"
+            if routed is None:
+                routed = _routed_subsets(mesh, rule)
+            name = subset.get("name")
+            where = (
+                f"subset {name!r} selects {selector_text(labels)}, but no workload of "
+                f"{service.display} ({len(workloads)} in the files) carries these labels"
             )
-            yield report(RULE, rule, ("spec", "subsets", index, "labels"), message)
+            path = ("spec", "subsets", index, "labels")
+            if name in routed:
+                message = (
+                    f"{where}, so the subset has no endpoints and requests routed to it get "
+                    "503; fix the labels or deploy the version"
+                )
+                yield report(RULE, rule, path, message)
+            else:
+                message = (
+                    f"{where}; no route sends traffic to it, so this costs nothing today, but "
+                    "deploy the version before routing to it"
+                )
+                yield replace(report(RULE, rule, path, message), severity=Severity.INFO)
+
+
+def _routed_subsets(mesh: Mesh, rule: Resource) -> set[str]:
+    """Subset names that some route or mirror sends to with ``rule`` as its DestinationRule."""
+    return {
+        d.subset
+        for d in mesh.destinations
+        if d.subset is not None
+        and any(
+            r is rule for r in mesh.destination_rules_for(d.candidates, d.virtual_service.namespace)
+        )
+    }
