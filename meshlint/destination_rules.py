@@ -278,13 +278,15 @@ def client_namespaces(
     ``also``) and ``ANY_OTHER_NAMESPACE`` for the rest."""
     if exported_to is not None:
         return sorted(exported_to)
-    indexes = _indexes(mesh)
-    names = set(indexes.local) | set(indexes.exported) | {indexes.root}
-    for rule in mesh.of_type(K.DESTINATION_RULE):
-        names |= export_set(rule.spec.get("exportTo")) or frozenset()
-    names |= {n for n in also if n}
-    names -= {"*", ".", "~"}
-    return [*sorted(names), ANY_OTHER_NAMESPACE]
+    memo = mesh.memo("destination_rules")
+    names = memo.get("namespaces")
+    if names is None:
+        indexes = _indexes(mesh)
+        names = set(indexes.local) | set(indexes.exported) | {indexes.root}
+        for rule in mesh.of_type(K.DESTINATION_RULE):
+            names |= export_set(rule.spec.get("exportTo")) or frozenset()
+        names = memo["namespaces"] = frozenset(names - {"*", ".", "~"})
+    return [*sorted(names | {n for n in also if n}), ANY_OTHER_NAMESPACE]
 
 
 def naming(mesh: Mesh, host: str) -> list[Resource]:
