@@ -89,7 +89,6 @@ class Mesh:
         self._by_type: dict[Kind, list[Resource]] = defaultdict(list)
         self._by_name: dict[tuple[Kind, str | None, str], Resource] = {}
         self.hosts = HostTable()
-        self.destination_rule_hosts = HostTable()
         self.destinations: list[Destination] = []
         self.gateway_refs: list[GatewayRef] = []
         self.workloads: list[Workload] = []
@@ -147,16 +146,6 @@ class Mesh:
 
     def host_definitions(self, destination: Destination) -> list[HostDef]:
         return self.hosts.lookup(destination.candidates)
-
-    def destination_rules_for(
-        self, candidates: Iterable[str], from_namespace: str | None
-    ) -> list[Resource]:
-        """DestinationRules whose host covers any candidate name and that are visible in
-        ``from_namespace``, in a stable order."""
-        seen: dict[int, Resource] = {}
-        for definition in self.destination_rule_hosts.visible_lookup(candidates, from_namespace):
-            seen.setdefault(id(definition.resource), definition.resource)
-        return list(seen.values())
 
     def cluster_fqdn(self, host: str, namespace: str | None) -> str:
         return to_fqdn(host, namespace, self.settings.cluster_domain)
@@ -350,9 +339,8 @@ def _add_destination_rule(mesh: Mesh, rule: Resource) -> None:
     host = rule.spec.get("host")
     if not isinstance(host, str) or not host:
         return
+    # Which rule applies to a host, for which clients: meshlint.destination_rules.
     fqdn = mesh.cluster_fqdn(host, rule.namespace)
-    export_to = export_set(rule.spec.get("exportTo"))
-    mesh.destination_rule_hosts.add(HostDef(fqdn, rule, export_to, ("spec", "host")))
     mesh.link(rule, ("host", fqdn), "configures")
     for name in subset_names(rule):
         mesh.link(rule, ("subset", fqdn, name), "defines_subset")

@@ -157,9 +157,10 @@ def test_paths_outside_the_repository_are_read_alone(repo, tmp_path_factory):
 
 def test_a_destination_rule_hidden_by_export_to_fails_on_the_virtual_service(repo):
     (repo / "mesh" / "dr.yaml").write_text(
-        DR_REVIEWS_V1.replace("namespace: shop", "namespace: data")
-        .replace("host: reviews", "host: reviews.shop.svc.cluster.local\n  exportTo: [.]")
-        .replace("name: v1", "name: v2")
+        # The service's own namespace exports it nowhere else: clients elsewhere find no rule.
+        DR_REVIEWS_V1.replace(
+            "host: reviews", "host: reviews.shop.svc.cluster.local\n  exportTo: [.]"
+        ).replace("name: v1", "name: v2")
     )
     code, findings = lint("mesh/dr.yaml")
     assert code == 1

@@ -2,8 +2,18 @@
 
 Istio builds one Envoy cluster per subset. A subset nobody defines has no cluster, and every
 request routed to it fails with a 503 (`NR`). It happens after a DestinationRule is renamed,
-when a subset is spelled differently (`v1` vs `version-1`), or when the DestinationRule lives
-in a namespace whose `exportTo` hides it from the VirtualService.
+when a subset is spelled differently (`v1` vs `version-1`), or when the DestinationRule that
+defines it is not the one that applies.
+
+Which DestinationRule applies is decided for each namespace whose clients see the route (the
+VirtualService's `exportTo`), as Istio's `PushContext.destinationRule` does
+(`meshlint/destination_rules.py`): the most specific host among the client namespace's own
+rules, else among those the service's namespace exports to it, else among those the root
+namespace exports; rules for one host in one namespace are merged. So a namespace-wide
+`*.local` rule in the client's namespace hides the subsets of the service's rule there, an
+exact host beats a wildcard, a rule in any other namespace never applies, and a rule with a
+`workloadSelector` or `exportTo: ["."]` applies in its own namespace only. The finding names
+the namespaces whose clients get 503.
 
 ## Bad
 
@@ -66,19 +76,47 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.destination_rules import (
+    MergedRule,
+    applicable,
+    client_namespaces,
+    describe_namespaces,
+    destination_service,
+    effective,
+    naming,
+)
 from meshlint.findings import Finding, Severity
-from meshlint.graph import Mesh
-from meshlint.model import subset_names
+from meshlint.graph import Destination, Mesh
 from meshlint.rules.base import Rule, quoted_list, related, report, suggest
+from meshlint.traffic import export_scope
 
 RULE = Rule(
     code="ML102",
     name="dangling-subset",
     severity=Severity.ERROR,
-    summary="A destination subset that no visible DestinationRule for that host defines.",
+    summary="A destination subset that the DestinationRule applying to its clients lacks.",
     kinds=("VirtualService", "DestinationRule"),
     refs=("IST0101", "KIA1107"),
 )
+
+
+def _missing(
+    mesh: Mesh, destination: Destination
+) -> tuple[dict[tuple, tuple[MergedRule | None, list[str]]], bool]:
+    """The client namespaces where the destination's subset is undefined, grouped by the
+    DestinationRules that apply there (none: an empty key), and whether that is every
+    namespace the route is visible in."""
+    vs = destination.virtual_service
+    failing: dict[tuple, tuple[MergedRule | None, list[str]]] = {}
+    namespaces = client_namespaces(mesh, export_scope(vs), vs.namespace)
+    for namespace in namespaces:
+        host, service_namespace = destination_service(mesh, destination, namespace)
+        entry = effective(applicable(mesh, host, service_namespace, namespace), namespace)
+        if entry is None or destination.subset not in entry.subsets:
+            key = tuple(map(id, entry.rules)) if entry else ()
+            failing.setdefault(key, (entry, []))[1].append(namespace)
+    everywhere = sum(len(n) for _, n in failing.values()) == len(namespaces)
+    return failing, everywhere
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
@@ -86,33 +124,78 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         subset = destination.subset
         if subset is None:
             continue
+        failing, everywhere = _missing(mesh, destination)
+        if not failing:
+            continue
         vs = destination.virtual_service
-        rules = mesh.destination_rules_for(destination.candidates, vs.namespace)
-        names = [name for rule in rules for name in subset_names(rule)]
-        if subset in names:
-            continue
         path = (*destination.path, "subset")
-        if not rules:
-            message = (
-                f"subset {subset!r} of host {destination.host!r} is not defined: no "
-                f"DestinationRule visible in namespace {vs.namespace!r} has that host; add a "
-                f"DestinationRule for {destination.host!r} with subset {subset!r}"
-            )
-            # A DestinationRule whose exportTo hides it is the other end of this finding.
-            hidden = {
-                d.resource: None for d in mesh.destination_rule_hosts.lookup(destination.candidates)
-            }
-            where = [
-                related(r, ("spec", "exportTo"), f"{r.display} is not exported here")
-                for r in hidden
-            ]
-            yield report(RULE, vs, path, message, where)
+        if everywhere and len(failing) == 1:
+            entry, _ = next(iter(failing.values()))
+            yield report(RULE, vs, path, *_everywhere(mesh, destination, entry))
             continue
-        where = [related(r, ("spec", "subsets"), f"subsets of {r.display}") for r in rules]
-        defined = quoted_list(names) if names else "none"
+        clauses, where, names = [], [], []
+        for entry, namespaces in failing.values():
+            who = f"clients in {describe_namespaces(namespaces)}"
+            if entry is None:
+                clauses.append(f"{who} find no DestinationRule for {destination.host!r}")
+                where += _not_applying(mesh, destination)
+                continue
+            names += entry.subsets
+            defined = quoted_list(entry.subsets) if entry.subsets else "none"
+            rules = ", ".join(r.display for r in entry.rules)
+            clauses.append(f"for {who} the one that applies is {rules} (subsets: {defined})")
+            where += [related(r, ("spec", "host"), f"applies for {who}") for r in entry.rules]
         message = (
-            f"subset {subset!r} is not defined by the DestinationRule for host "
-            f"{destination.host!r} ({', '.join(r.display for r in rules)}; subsets: {defined})"
-            f"{suggest(subset, names)}; fix the name or add the subset there"
+            f"subset {subset!r} of host {destination.host!r} is not defined by the "
+            f"DestinationRule that applies in some namespaces: {'; '.join(clauses)}"
+            f"{suggest(subset, names)}; their requests get 503; fix the name or define the "
+            "subset in the DestinationRule that applies there"
         )
         yield report(RULE, vs, path, message, where)
+
+
+def _not_applying(mesh: Mesh, destination: Destination) -> list:
+    """The DestinationRules for the host that apply nowhere the route is used, and why."""
+    host, service_namespace = destination_service(
+        mesh, destination, destination.virtual_service.namespace
+    )
+    found = []
+    for rule in naming(mesh, host):
+        if "workloadSelector" in rule.spec:
+            why = f"{rule.display} has a workloadSelector: it applies in its own namespace only"
+            path: tuple = ("spec", "workloadSelector")
+        elif "exportTo" in rule.spec and rule.namespace in (
+            service_namespace,
+            mesh.mesh_config.root_namespace,
+        ):
+            why = f"{rule.display} is not exported to these clients"
+            path = ("spec", "exportTo")
+        else:
+            why = (
+                f"{rule.display} is in neither the clients', the service's nor the root "
+                "namespace, so it applies to clients in its own namespace only"
+            )
+            path = ("spec", "host")
+        found.append(related(rule, path, why))
+    return found
+
+
+def _everywhere(mesh: Mesh, destination: Destination, entry: MergedRule | None) -> tuple:
+    """The message and related locations when every client gets the same answer."""
+    subset, host = destination.subset or "", destination.host
+    if entry is None:
+        message = (
+            f"subset {subset!r} of host {host!r} is not defined: no DestinationRule for "
+            f"{host!r} applies to the clients of this route; add a DestinationRule for "
+            f"{host!r} with subset {subset!r}"
+        )
+        return message, _not_applying(mesh, destination)
+    defined = quoted_list(entry.subsets) if entry.subsets else "none"
+    message = (
+        f"subset {subset!r} is not defined by the DestinationRule for host {host!r} "
+        f"({', '.join(r.display for r in entry.rules)}; subsets: {defined})"
+        f"{suggest(subset, entry.subsets)}; fix the name or add the subset there"
+    )
+    return message, [
+        related(r, ("spec", "subsets"), f"subsets of {r.display}") for r in entry.rules
+    ]
