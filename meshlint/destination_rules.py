@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from meshlint.graph import Destination, Mesh
 from meshlint.hosts import export_set
 from meshlint.model import K, Resource, string_map, subset_names
+from meshlint.traffic import export_scope
 
 __all__ = [
     "ANY_OTHER_NAMESPACE",
@@ -48,6 +49,7 @@ __all__ = [
     "destination_service",
     "effective",
     "naming",
+    "serving",
 ]
 
 # A client namespace with no DestinationRules of its own and named in no exportTo: every
@@ -287,6 +289,19 @@ def client_namespaces(
             names |= export_set(rule.spec.get("exportTo")) or frozenset()
         names = memo["namespaces"] = frozenset(names - {"*", ".", "~"})
     return [*sorted(names | {n for n in also if n}), ANY_OTHER_NAMESPACE]
+
+
+def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule | None]]:
+    """For each namespace whose clients see the destination's VirtualService, the entry
+    their requests to it get (None: no DestinationRule applies there)."""
+    vs = destination.virtual_service
+    found = []
+    for namespace in client_namespaces(mesh, export_scope(vs), vs.namespace):
+        host, service_namespace = destination_service(mesh, destination, namespace)
+        found.append(
+            (namespace, effective(applicable(mesh, host, service_namespace, namespace), namespace))
+        )
+    return found
 
 
 def naming(mesh: Mesh, host: str) -> list[Resource]:

@@ -78,17 +78,14 @@ from collections.abc import Iterator
 
 from meshlint.destination_rules import (
     MergedRule,
-    applicable,
-    client_namespaces,
     describe_namespaces,
     destination_service,
-    effective,
     naming,
+    serving,
 )
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Destination, Mesh
 from meshlint.rules.base import Rule, quoted_list, related, report, suggest
-from meshlint.traffic import export_scope
 
 RULE = Rule(
     code="ML102",
@@ -106,16 +103,13 @@ def _missing(
     """The client namespaces where the destination's subset is undefined, grouped by the
     DestinationRules that apply there (none: an empty key), and whether that is every
     namespace the route is visible in."""
-    vs = destination.virtual_service
     failing: dict[tuple, tuple[MergedRule | None, list[str]]] = {}
-    namespaces = client_namespaces(mesh, export_scope(vs), vs.namespace)
-    for namespace in namespaces:
-        host, service_namespace = destination_service(mesh, destination, namespace)
-        entry = effective(applicable(mesh, host, service_namespace, namespace), namespace)
+    served = serving(mesh, destination)
+    for namespace, entry in served:
         if entry is None or destination.subset not in entry.subsets:
             key = tuple(map(id, entry.rules)) if entry else ()
             failing.setdefault(key, (entry, []))[1].append(namespace)
-    everywhere = sum(len(n) for _, n in failing.values()) == len(namespaces)
+    everywhere = sum(len(n) for _, n in failing.values()) == len(served)
     return failing, everywhere
 
 

@@ -87,6 +87,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from meshlint.destination_rules import serving
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh, Workload, selects
 from meshlint.hosts import host_candidates
@@ -182,7 +183,5 @@ def _routed_subsets(mesh: Mesh, rule: Resource) -> set[str]:
         d.subset
         for d in mesh.destinations
         if d.subset is not None
-        and any(
-            r is rule for r in mesh.destination_rules_for(d.candidates, d.virtual_service.namespace)
-        )
+        and any(entry is not None and rule in entry.rules for _, entry in serving(mesh, d))
     }
