@@ -30,3 +30,21 @@ spec:
     (message,) = messages(tmp_path, text, "weight-sum")
     assert "rejects" in message and "total destination weight = 0" in message
     assert "sends no traffic" not in message
+
+
+def test_conflicting_gateways_says_a_server_is_skipped(tmp_path):
+    """pilot/pkg/model/gateway.go mergeGateways: a TCP server cannot merge with another."""
+    gateway = """\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {{name: {name}, namespace: istio-system}}
+spec:
+  selector: {{istio: ingressgateway}}
+  servers:
+  - port: {{number: 5432, name: tcp, protocol: TCP}}
+    hosts: ["*"]
+"""
+    text = gateway.format(name="a") + "---\n" + gateway.format(name="b")
+    found = messages(tmp_path, text, "conflicting-gateways")
+    assert len(found) == 2
+    assert all("skips the other" in m and "only one of the servers" not in m for m in found)
