@@ -103,18 +103,18 @@ def _is_tls_server(server: Server) -> bool:
 
 def _clash(a: Server, b: Server) -> str | None:
     """Why Istio's mergeGateways skips one of two servers on one port, or None."""
-    if a.bind != b.bind:
-        return None
+    if a.bind != b.bind or not a.protocol or not b.protocol:
+        return None  # no protocol: validateServerPort refuses the server (schema rules)
     a_tls, b_tls = _is_tls_server(a), _is_tls_server(b)
     if not a_tls and not b_tls:
         if a.protocol in HTTP_FAMILY and b.protocol in HTTP_FAMILY:
             return None
         if a.protocol == b.protocol:
-            return f"two plain {a.protocol or 'TCP'} servers cannot share a port"
-        return f"plain-text {a.protocol or '?'} and {b.protocol or '?'} cannot share a port"
+            return f"two plain {a.protocol} servers cannot share a port"
+        return f"plain-text {a.protocol} and {b.protocol} cannot share a port"
     if a_tls != b_tls:
         plain, tls = (b, a) if a_tls else (a, b)
-        return f"plain-text {plain.protocol or '?'} next to TLS {tls.protocol or '?'}"
+        return f"plain-text {plain.protocol} next to TLS {tls.protocol}"
     common = {h.lower() for _, h in a.hosts} & {h.lower() for _, h in b.hosts}
     if common:
         return f"host {sorted(common)[0]!r} on two TLS servers: SNI cannot tell them apart"
@@ -131,11 +131,14 @@ class _Group:
         self.members: list[int] = []
         self.by_protocol: dict[str, list[int]] = defaultdict(list)
         self.by_host: dict[str, list[int]] = defaultdict(list)
+        self.plain_by_protocol: dict[str, list[int]] = defaultdict(list)
 
     def add(self, index: int, server: Server) -> None:
         self.members.append(index)
         if server.protocol:
             self.by_protocol[server.protocol].append(index)
+            if not _is_tls_server(server):
+                self.plain_by_protocol[server.protocol].append(index)
         for _, host in server.hosts:
             self.by_host[host.lower()].append(index)
 
@@ -144,7 +147,9 @@ class _Group:
         if server.protocol == "TCP":
             return self.members
         found = set(self.by_protocol.get("TCP", ()))
-        if not _is_tls_server(server) and server.protocol not in HTTP_FAMILY:
+        if _is_tls_server(server):
+            found.update(self.plain_by_protocol.get(server.protocol, ()))
+        elif server.protocol not in HTTP_FAMILY:
             found.update(self.by_protocol.get(server.protocol, ()))
         if server.protocol:
             for protocol, members in self.by_protocol.items():
