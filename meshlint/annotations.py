@@ -121,40 +121,59 @@ def _bool(value: str) -> str | None:
     return None if value in ok else "expected a boolean (true or false)"
 
 
+def _parse_uint(text: str, bits: int) -> int | None:
+    """Go's ``strconv.ParseUint(text, 10, bits)``: ASCII digits only, no sign, no spaces."""
+    if not text.isascii() or not text.isdigit() or int(text) >= 2**bits:
+        return None
+    return int(text)
+
+
 def _uint32(value: str) -> str | None:
-    if value.isdigit() and int(value) < 2**32:
+    if _parse_uint(value, 32) is not None:
         return None
     return "expected a whole number of seconds or attempts (0 or more)"
 
 
 def _port(value: str) -> str | None:
-    if value.isdigit() and 0 < int(value) <= 65535:
+    # parsePort: ParseUint(TrimSpace(v), 10, 16); 0 disables the status port.
+    if _parse_uint(value.strip(), 16) is not None:
         return None
-    return "expected a port number between 1 and 65535"
+    return "expected a port number between 0 and 65535"
 
 
 def _ports(value: str, star: bool = False) -> str | None:
-    if star and value.strip() == "*":
+    # parsePorts: the trimmed list, split on ",", each item through parsePort; "" is no ports.
+    if star and value == "*":
         return None
-    for item in value.split(","):
-        item = item.strip()
-        if item and not (item.isdigit() and int(item) <= 65535):
+    value = value.strip()
+    for item in value.split(",") if value else ():
+        if _parse_uint(item.strip(), 16) is None:
             return f"{item!r} is not a port number; expected a comma-separated list of ports"
     return None
 
 
 def _cidrs(value: str, star: bool = False) -> str | None:
-    if star and value.strip() == "*":
+    # validateCIDRList: split on ",", each item through netip.ParsePrefix, untrimmed.
+    if star and value == "*":
         return None
-    for item in value.split(","):
-        item = item.strip()
-        if not item:
-            continue
-        try:
-            ipaddress.ip_network(item, strict=False)
-        except ValueError:
+    for item in value.split(",") if value else ():
+        if not _is_prefix(item):
             return f"{item!r} is not an IP range; expected a comma-separated list of CIDRs"
     return None
+
+
+def _is_prefix(text: str) -> bool:
+    """Go's ``netip.ParsePrefix``: an address, "/" and decimal bits; no spaces, no zone."""
+    address, slash, bits = text.partition("/")
+    if not slash or not bits.isascii() or not bits.isdigit() or "%" in address:
+        return False
+    if len(bits) > 1 and bits.startswith("0"):
+        return False
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return int(bits) <= parsed.max_prefixlen
 
 
 def _interception(value: str) -> str | None:

@@ -1,4 +1,9 @@
-"""How a namespace asks for the data plane: the labels Istio reads, in one place."""
+"""How a namespace asks for the data plane: the labels Istio reads, in one place.
+
+An empty ``istio.io/rev`` names no revision: Istio's injector webhooks match ``istio.io/rev`` In
+[<revision>] or require it to be absent (istio-discovery ``templates/mutatingwebhook.yaml``), so
+such a namespace gets no sidecars, and no pod in it can opt in either.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,6 @@ __all__ = [
     "is_system_namespace",
     "namespace_revision",
     "pod_injection",
-    "pod_opts_in",
 ]
 
 LEGACY = "istio-injection"
@@ -27,7 +31,7 @@ def injection_labels(labels: Mapping[str, str]) -> list[str]:
     """The labels that select a data plane: ``istio-injection=enabled``, ``istio.io/rev``,
     ``istio.io/dataplane-mode=ambient``. ``istio-injection=disabled`` selects none."""
     found = [LEGACY] if labels.get(LEGACY) == "enabled" else []
-    if REVISION in labels:
+    if labels.get(REVISION):
         found.append(REVISION)
     if labels.get(DATAPLANE) == "ambient":
         found.append(DATAPLANE)
@@ -36,12 +40,12 @@ def injection_labels(labels: Mapping[str, str]) -> list[str]:
 
 def namespace_revision(labels: Mapping[str, str]) -> tuple[bool, str | None]:
     """(injected, revision) of a namespace: ``istio-injection`` wins when present (``enabled``
-    injects the default revision), else ``istio.io/rev`` injects that revision."""
+    injects the default revision), else a non-empty ``istio.io/rev`` injects that revision."""
     legacy = labels.get(LEGACY)
     if legacy is not None:
         return legacy == "enabled", None
-    revision = labels.get(REVISION)
-    return revision is not None, revision or None
+    revision = labels.get(REVISION) or None
+    return revision is not None, revision
 
 
 def is_system_namespace(name: str, settings: Settings) -> bool:
@@ -53,9 +57,3 @@ def pod_injection(labels: Mapping[str, str], annotations: Mapping[str, str]) -> 
     older annotation; None when the pod leaves it to its namespace."""
     value = labels.get(POD_INJECT)
     return annotations.get(POD_INJECT) if value is None else value
-
-
-def pod_opts_in(labels: Mapping[str, str], annotations: Mapping[str, str]) -> bool:
-    """A pod template that asks for a sidecar itself (label, or the older annotation)."""
-    value = pod_injection(labels, annotations) or ""
-    return value.lower() == "true" or REVISION in labels

@@ -6,17 +6,20 @@ the analysed files, Istio's default install is assumed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from meshlint.ambient import workload_is_ambient
 from meshlint.graph import Mesh, Workload
 from meshlint.injection import LEGACY, POD_INJECT, REVISION
 from meshlint.model import K, Kind, Resource
-from meshlint.podspec import match_selector
+from meshlint.podspec import auto_image, has_proxy, match_selector
 
 __all__ = [
     "MUTATING_WEBHOOK",
     "InjectorValues",
+    "in_data_plane",
+    "injection_advice",
     "injector_values",
     "injector_webhooks",
     "istio_hooks",
@@ -94,40 +97,80 @@ class Webhook:
     object_selector: object
 
 
-# Istio's default injector webhooks (the istiod chart, default revision).
+# Istio's default injector webhooks: istio-discovery templates/mutatingwebhook.yaml, whose
+# selectors revision-tags-mwc.yaml keeps in sync. `rev.namespace.` and `rev.object.` exist once
+# per installed revision; the files rarely show which, so any non-empty revision is taken as
+# installed (Exists + NotIn [""] is "a non-empty value").
+_NO_OPT_OUT = {"key": POD_INJECT, "operator": "NotIn", "values": ["false"]}
+_SOME_REVISION = [
+    {"key": REVISION, "operator": "Exists"},
+    {"key": REVISION, "operator": "NotIn", "values": [""]},
+]
+_NO_NAMESPACE_LABEL = [
+    {"key": LEGACY, "operator": "DoesNotExist"},
+    {"key": REVISION, "operator": "DoesNotExist"},
+]
 DEFAULT_WEBHOOKS = (
+    # rev.namespace.: the namespace names a revision and has no istio-injection label.
+    Webhook(
+        {"matchExpressions": [*_SOME_REVISION, {"key": LEGACY, "operator": "DoesNotExist"}]},
+        {"matchExpressions": [_NO_OPT_OUT]},
+    ),
+    # rev.object.: an unlabelled namespace, the pod names a revision.
+    Webhook(
+        {"matchExpressions": _NO_NAMESPACE_LABEL},
+        {"matchExpressions": [_NO_OPT_OUT, *_SOME_REVISION]},
+    ),
+    # namespace.: istio-injection=enabled.
     Webhook(
         {"matchExpressions": [{"key": LEGACY, "operator": "In", "values": ["enabled"]}]},
-        {"matchExpressions": [{"key": POD_INJECT, "operator": "NotIn", "values": ["false"]}]},
+        {"matchExpressions": [_NO_OPT_OUT]},
     ),
+    # object.: an unlabelled namespace, the pod label sidecar.istio.io/inject: "true".
     Webhook(
+        {"matchExpressions": _NO_NAMESPACE_LABEL},
         {
             "matchExpressions": [
-                {"key": LEGACY, "operator": "DoesNotExist"},
-                {"key": REVISION, "operator": "Exists"},
-            ]
-        },
-        {"matchExpressions": [{"key": POD_INJECT, "operator": "NotIn", "values": ["false"]}]},
-    ),
-    Webhook(
-        {
-            "matchExpressions": [
-                {"key": LEGACY, "operator": "DoesNotExist"},
+                {"key": POD_INJECT, "operator": "In", "values": ["true"]},
                 {"key": REVISION, "operator": "DoesNotExist"},
             ]
         },
-        {"matchExpressions": [{"key": POD_INJECT, "operator": "In", "values": ["true"]}]},
     ),
+)
+# auto.: only with sidecarInjectorWebhook.enableNamespacesByDefault.
+AUTO_WEBHOOK = Webhook(
+    {
+        "matchExpressions": [
+            *_NO_NAMESPACE_LABEL,
+            {
+                "key": "kubernetes.io/metadata.name",
+                "operator": "NotIn",
+                "values": ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"],
+            },
+        ]
+    },
+    {
+        "matchExpressions": [
+            {"key": POD_INJECT, "operator": "DoesNotExist"},
+            {"key": REVISION, "operator": "DoesNotExist"},
+        ]
+    },
 )
 
 
 def injector_webhooks(mesh: Mesh) -> tuple[Webhook, ...]:
+    """The injector webhooks of the files, else Istio's defaults (with ``auto.`` when the
+    injector ConfigMap enables namespaces by default)."""
     found = [
         Webhook(hook.get("namespaceSelector"), hook.get("objectSelector"))
         for _, hook in webhooks(mesh, MUTATING_WEBHOOK)
         if str(hook.get("name", "")).endswith(INJECTOR_SUFFIX)
     ]
-    return tuple(found) or DEFAULT_WEBHOOKS
+    if found:
+        return tuple(found)
+    if injects_by_default(mesh) is not None:
+        return (*DEFAULT_WEBHOOKS, AUTO_WEBHOOK)
+    return DEFAULT_WEBHOOKS
 
 
 def webhooks(mesh: Mesh, kind: Kind) -> Iterator[tuple[Resource, dict]]:
@@ -164,4 +207,37 @@ def would_inject(mesh: Mesh, workload: Workload) -> bool:
         match_selector(hook.namespace_selector, ns_labels)
         and match_selector(hook.object_selector, workload.labels)
         for hook in injector_webhooks(mesh)
+    )
+
+
+def in_data_plane(mesh: Mesh, workload: Workload) -> bool:
+    """The workload's pods run in the mesh: an injector webhook injects them, the template
+    already carries a real proxy (``istioctl kube-inject``; ``image: auto`` is not one), or
+    they are ambient."""
+    if has_proxy(workload.template) and auto_image(workload.template) is None:
+        return True
+    return would_inject(mesh, workload) or workload_is_ambient(mesh, workload)
+
+
+def injection_advice(namespace_labels: Mapping[str, str] | None) -> str:
+    """How to get a namespace's pods injected, given its labels (None: no Namespace in the
+    files). Never ``istio-injection=disabled``: it stops every webhook, pod opt-ins included."""
+    labels = namespace_labels or {}
+    legacy, revision = labels.get(LEGACY), labels.get(REVISION)
+    if legacy == "disabled":
+        return (
+            "label the namespace istio-injection=enabled or istio.io/rev=<revision> instead of "
+            "istio-injection=disabled (no injector webhook matches a disabled namespace, "
+            "whatever the pod says)"
+        )
+    if legacy is not None and legacy != "enabled":
+        return f"set istio-injection=enabled on the namespace (not {legacy!r})"
+    if revision == "":
+        return (
+            "give the namespace's istio.io/rev label a revision, or remove it (an empty "
+            "istio.io/rev matches no injector webhook)"
+        )
+    return (
+        "label the namespace istio-injection=enabled or istio.io/rev=<revision>, or the pods "
+        'sidecar.istio.io/inject: "true" (a pod label: the annotation alone calls no webhook)'
     )

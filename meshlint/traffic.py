@@ -92,6 +92,7 @@ class Server:
     protocol: str
     hosts: tuple[tuple[str | None, str], ...]  # (namespace part or None, host)
     tls: Mapping
+    bind: str = ""
 
 
 def gateway_servers(gateway: Resource) -> Iterator[Server]:
@@ -118,6 +119,7 @@ def gateway_servers(gateway: Resource) -> Iterator[Server]:
             protocol=protocol.upper() if isinstance(protocol, str) else "",
             hosts=tuple(hosts),
             tls=tls if isinstance(tls, dict) else {},
+            bind=server.get("bind") if isinstance(server.get("bind"), str) else "",
         )
 
 

@@ -23,10 +23,10 @@ OUTPUT = ROOT / "meshlint" / "data" / "annotations.json"
 DEFAULT_SOURCE = ROOT.parent / "shared" / "istio"
 
 # The annotations whose values Istio's sidecar injector validates, and how
-# (pkg/kube/inject/validate.go). The registry has no value types, so they live here.
+# (pkg/kube/inject/validate.go, AnnotationValidation). The registry has no value types, so they
+# live here. includeOutboundPorts and enableCoreDump are not validated by the injector.
 VALUE_TYPES = {
     "sidecar.istio.io/interceptionMode": "interception-mode",
-    "sidecar.istio.io/enableCoreDump": "bool",
     "status.sidecar.istio.io/port": "port",
     "readiness.status.sidecar.istio.io/initialDelaySeconds": "uint32",
     "readiness.status.sidecar.istio.io/periodSeconds": "uint32",
@@ -35,7 +35,6 @@ VALUE_TYPES = {
     "traffic.sidecar.istio.io/excludeOutboundIPRanges": "cidrs",
     "traffic.sidecar.istio.io/includeInboundPorts": "ports-or-star",
     "traffic.sidecar.istio.io/excludeInboundPorts": "ports",
-    "traffic.sidecar.istio.io/includeOutboundPorts": "ports",
     "traffic.sidecar.istio.io/excludeOutboundPorts": "ports",
     "prometheus.istio.io/merge-metrics": "bool",
     "proxy.istio.io/config": "yaml-map",

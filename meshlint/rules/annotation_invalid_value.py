@@ -5,6 +5,11 @@ interception mode, `proxy.istio.io/config`) before it injects the proxy. With a 
 injection webhook fails the Pod's admission, so the Deployment's new pods are never created
 and the rollout stalls with nothing but an event to say why.
 
+Values are read as `AnnotationValidation` in `pkg/kube/inject/validate.go` reads them, no
+stricter and no looser: a port is 0 to 65535 (`status.sidecar.istio.io/port: "0"` disables the
+status port), spaces around ports are trimmed, IP ranges need a `/bits` and no spaces, and
+annotations the injector does not validate (`includeOutboundPorts`) are not checked.
+
 ## Bad
 
 ```yaml

@@ -1,12 +1,20 @@
 """Two Gateways program the same gateway proxies with clashing servers on one port.
 
 When two Gateways select the same proxies (equal selectors, or one selector contained in the
-other) and both open the same port, their servers share one Envoy listener. The same host on
-both (a duplicate virtual host or TLS filter chain), or two protocols on one port (HTTP and
-TCP), cannot both be honoured: Istio keeps one server and drops the other, so half of the
-configuration silently does nothing. Merge the servers into one Gateway, or use distinct
-ports or hosts. A wildcard next to a specific host (`*` and `shop.example.com`) is not a
-conflict: the more specific host wins.
+other) and both open the same port (and bind address), Istio merges their servers
+(`mergeGateways` in `pilot/pkg/model/gateway.go`). What happens depends on the protocols:
+
+- Plain-text HTTP servers (HTTP, HTTP2, GRPC; an `httpsRedirect` server is one) merge: they
+  share one route table, `http.<port>`, and a host served by both gets the routes of both
+  Gateways' VirtualServices (`buildGatewayHTTPRouteConfig`). Not a conflict, not reported.
+- Two plain TCP servers, or a plain-text server next to a TLS one (HTTPS, TLS): they cannot
+  merge, so Istio skips one of them (it logs "conflict with existing server"): half of the
+  configuration silently does nothing.
+- Two TLS servers with the same host: Envoy could not tell them apart by SNI, so Istio skips
+  the second ("duplicate host names"). TLS servers with distinct hosts share the port by SNI.
+
+Merge the servers into one Gateway, or use distinct ports or hosts. A wildcard next to a
+specific host (`*` and `shop.example.com`) is not a conflict: the more specific host wins.
 
 ## Bad
 
@@ -84,14 +92,32 @@ def share_proxies(a: dict[str, str], b: dict[str, str]) -> bool:
     return all(large.get(k) == v for k, v in small.items())
 
 
+HTTP_FAMILY = frozenset({"HTTP", "HTTP2", "GRPC", "GRPC-WEB", "HTTP_PROXY"})
+
+
+def _is_tls_server(server: Server) -> bool:
+    """gateway.IsTLSServer: TLS settings on a non-HTTP server (HTTPS, TLS); an HTTP server
+    with ``tls.httpsRedirect`` is plain text."""
+    return bool(server.tls) and server.protocol not in HTTP_FAMILY
+
+
 def _clash(a: Server, b: Server) -> str | None:
-    if a.protocol and b.protocol and a.protocol != b.protocol:
-        return f"protocols {a.protocol} and {b.protocol}"
-    if "TCP" in (a.protocol, b.protocol):
-        return "plain TCP"
+    """Why Istio's mergeGateways skips one of two servers on one port, or None."""
+    if a.bind != b.bind or not a.protocol or not b.protocol:
+        return None  # no protocol: validateServerPort refuses the server (schema rules)
+    a_tls, b_tls = _is_tls_server(a), _is_tls_server(b)
+    if not a_tls and not b_tls:
+        if a.protocol in HTTP_FAMILY and b.protocol in HTTP_FAMILY:
+            return None
+        if a.protocol == b.protocol:
+            return f"two plain {a.protocol} servers cannot share a port"
+        return f"plain-text {a.protocol} and {b.protocol} cannot share a port"
+    if a_tls != b_tls:
+        plain, tls = (b, a) if a_tls else (a, b)
+        return f"plain-text {plain.protocol} next to TLS {tls.protocol}"
     common = {h.lower() for _, h in a.hosts} & {h.lower() for _, h in b.hosts}
     if common:
-        return f"host {sorted(common)[0]!r}"
+        return f"host {sorted(common)[0]!r} on two TLS servers: SNI cannot tell them apart"
     return None
 
 
@@ -105,11 +131,14 @@ class _Group:
         self.members: list[int] = []
         self.by_protocol: dict[str, list[int]] = defaultdict(list)
         self.by_host: dict[str, list[int]] = defaultdict(list)
+        self.plain_by_protocol: dict[str, list[int]] = defaultdict(list)
 
     def add(self, index: int, server: Server) -> None:
         self.members.append(index)
         if server.protocol:
             self.by_protocol[server.protocol].append(index)
+            if not _is_tls_server(server):
+                self.plain_by_protocol[server.protocol].append(index)
         for _, host in server.hosts:
             self.by_host[host.lower()].append(index)
 
@@ -118,6 +147,10 @@ class _Group:
         if server.protocol == "TCP":
             return self.members
         found = set(self.by_protocol.get("TCP", ()))
+        if _is_tls_server(server):
+            found.update(self.plain_by_protocol.get(server.protocol, ()))
+        elif server.protocol not in HTTP_FAMILY:
+            found.update(self.by_protocol.get(server.protocol, ()))
         if server.protocol:
             for protocol, members in self.by_protocol.items():
                 if protocol != server.protocol:
@@ -164,8 +197,9 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             names = ", ".join(sorted({f"{o.namespace}/{o.name}" for o, _, _ in clashes}))
             message = (
                 f"port {port} clashes with {names} on the same gateway proxies "
-                f"({clashes[0][2]}); only one of the servers takes effect; merge them into "
-                "one Gateway or use distinct ports or hosts"
+                f"({clashes[0][2]}); Istio keeps the server it merges first and skips the "
+                "other (mergeGateways), so one of them does nothing; merge them into one "
+                "Gateway or use distinct ports or hosts"
             )
             where = [
                 related(o, ("spec", "servers", s.index, "port", "number"), "clashing server")

@@ -5,7 +5,9 @@ how gateway Deployments are installed). If the pods are not injected, because th
 has no injection label or the pod opts out, the container keeps the literal image `auto`
 and the pods never start (`ErrImagePull`). Label the namespace for injection or remove the
 opt-out. The webhooks come from the analysed MutatingWebhookConfigurations, or Istio's
-defaults when there are none.
+defaults when there are none (istio-discovery `templates/mutatingwebhook.yaml`): the pod label
+`sidecar.istio.io/inject: "true"` is enough in a namespace without injection labels, but not
+under `istio-injection=disabled` or an empty `istio.io/rev`, which match no webhook.
 
 ## Bad
 
@@ -46,7 +48,8 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.injector import would_inject
+from meshlint.injection import POD_INJECT
+from meshlint.injector import injection_advice, would_inject
 from meshlint.podspec import auto_image
 from meshlint.rules.base import Rule, report
 
@@ -68,9 +71,13 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if path is None or would_inject(mesh, workload):
             continue
         resource = workload.resource
+        if workload.labels.get(POD_INJECT) == "false":
+            advice = 'remove the pod label sidecar.istio.io/inject: "false"'
+        else:
+            advice = injection_advice(mesh.namespace_labels(resource.namespace))
         message = (
             f"{resource.display} uses 'image: auto', but no injector webhook matches its "
             f"pods (namespace {resource.namespace!r} labels, pod labels), so the image is "
-            "never replaced and the pods cannot start; enable injection for them"
+            f"never replaced and the pods cannot start; {advice}"
         )
         yield report(RULE, resource, (*workload.path, *path), message)

@@ -1,9 +1,13 @@
-"""A namespace with `istio-injection=disabled` holds workloads that do not opt back in.
+"""A namespace with `istio-injection=disabled` holds workloads that run outside the mesh.
 
 Pods of those workloads run without a sidecar: no mTLS, no telemetry, and routing and
 authorization policies aimed at them do nothing. Often that is a leftover from a migration.
-Workloads whose pod template sets `sidecar.istio.io/inject: "true"` opt in on their own and
-are not counted. Namespaces that only hold configuration are not reported.
+No injector webhook matches a namespace labelled `istio-injection=disabled` (istio-discovery
+`templates/mutatingwebhook.yaml`: `namespace.` needs `enabled`, the others need the label to be
+absent), so a pod label `sidecar.istio.io/inject: "true"` does not opt back in: such
+workloads are reported too. Workloads whose template already carries a proxy
+(`istioctl kube-inject`) or that run in ambient mode are not counted; namespaces that only hold
+configuration are not reported.
 
 ## Bad
 
@@ -58,7 +62,8 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.injection import LEGACY, pod_opts_in
+from meshlint.injection import LEGACY, pod_injection
+from meshlint.injector import in_data_plane, injection_advice
 from meshlint.model import K
 from meshlint.rules.base import Rule, quoted_list, report
 
@@ -66,8 +71,15 @@ RULE = Rule(
     code="ML402",
     name="injection-disabled",
     severity=Severity.WARNING,
-    summary="`istio-injection=disabled` on a namespace that holds workloads.",
-    kinds=("Namespace", "Deployment", "StatefulSet", "DaemonSet", "Pod"),
+    summary="`istio-injection=disabled` on a namespace that holds workloads outside the mesh.",
+    kinds=(
+        "Namespace",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "Pod",
+        "MutatingWebhookConfiguration",
+    ),
 )
 
 
@@ -75,17 +87,24 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for namespace in mesh.of_type(K.NAMESPACE):
         if namespace.labels.get(LEGACY) != "disabled":
             continue
-        outside = [
-            w.resource.name
-            for w in mesh.workloads_in(namespace.name)
-            if not pod_opts_in(w.labels, w.annotations)
-        ]
+        outside = [w for w in mesh.workloads_in(namespace.name) if not in_data_plane(mesh, w)]
         if not outside:
             continue
+        ignored = [
+            w.resource.name
+            for w in outside
+            if (pod_injection(w.labels, w.annotations) or "").lower() == "true"
+        ]
         message = (
             f"namespace {namespace.name!r} disables sidecar injection but holds "
-            f"{len(outside)} workload(s) ({quoted_list(outside)}) that run outside the mesh; "
-            "set istio-injection=enabled, or opt each workload in with the pod label "
-            'sidecar.istio.io/inject: "true"'
+            f"{len(outside)} workload(s) ({quoted_list(w.resource.name for w in outside)}) "
+            "that run outside the mesh; "
+            + (
+                f'the pod label sidecar.istio.io/inject: "true" of {quoted_list(ignored)} is '
+                "ignored here; "
+                if ignored
+                else ""
+            )
+            + injection_advice(namespace.labels)
         )
         yield report(RULE, namespace, ("metadata", "labels", LEGACY), message)

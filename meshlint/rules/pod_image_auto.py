@@ -32,6 +32,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
+from meshlint.injector import injection_advice
 from meshlint.podspec import auto_image
 from meshlint.rules.base import Rule, report
 
@@ -52,8 +53,9 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         path = auto_image(workload.template)
         if path is not None:
             pod = workload.resource
+            advice = injection_advice(mesh.namespace_labels(pod.namespace))
             message = (
                 f"pod {pod.name!r} has a container with 'image: auto': it was not injected "
-                "and cannot start; enable injection for its namespace or pod and recreate it"
+                f"and cannot start; {advice}, then recreate it"
             )
             yield report(RULE, pod, path, message)

@@ -5,7 +5,9 @@ sum and normalises the weights, so a canary split written as 90/20 quietly becom
 almost never what the author meant. The message says which case applies for the configured
 `--istio-version` and what split the mesh will really apply. Also reported: a single
 destination whose weight is not 100 (Istio ignores it and sends everything there), negative
-weights, and a split in which every weight is zero or unset (no destination gets traffic).
+weights, and two or more destinations whose weights are all zero or unset: Istio's validation
+rejects that VirtualService (`validateHTTPRouteDestinations` and `validateRouteDestinations` in
+`pkg/config/validation`: "total destination weight = 0"), so the API server refuses it.
 Weights that are not integers are left to the schema rules.
 
 ## Bad
@@ -58,7 +60,7 @@ RULE = Rule(
     code="ML201",
     name="weight-sum",
     severity=Severity.ERROR,
-    summary="Route destination weights that do not sum to 100, or that send no traffic.",
+    summary="Route destination weights that do not sum to 100, or that validation rejects.",
     kinds=("VirtualService",),
     refs=("KIA1104",),
 )
@@ -100,7 +102,8 @@ def _check_route(
                 RULE,
                 vs,
                 (*path, index, "weight"),
-                f"weight {weight} is negative; weights must be 0 or more",
+                f"weight {weight} is negative: Istio's validation rejects the VirtualService; "
+                "weights must be 0 or more",
             )
     if any(w < 0 for w in weights):
         return
@@ -125,8 +128,9 @@ def _check_route(
             RULE,
             vs,
             at,
-            f"all {len(entries)} destinations have weight 0 or none, so the route sends no "
-            "traffic anywhere; give the destinations weights that sum to 100",
+            f"all {len(entries)} destinations have weight 0 or none: Istio's validation "
+            "rejects the VirtualService ('total destination weight = 0'), so the API server "
+            "refuses it; give the destinations weights that sum to 100",
         )
         return
     if total == 100:
