@@ -51,13 +51,20 @@ class GatewayRef:
     text: str
     namespace: str | None  # None for "mesh"
     name: str
-    form: str  # "mesh", "qualified" (ns/name), "bare", "legacy" (name.ns[.svc.<domain>])
+    # "mesh", "qualified" (ns/name), "bare" (name, no dot), "legacy" (name.ns[.anything]),
+    # "invalid" (refused by validation: ``./name``, an empty namespace or name)
+    form: str
     gateway: Resource | None  # the Istio Gateway it names, if any
     gateway_api: Resource | None = None  # else a Gateway API Gateway of that name, if any
 
     @property
     def resolved(self) -> bool:
-        return self.form == "mesh" or self.gateway is not None or self.gateway_api is not None
+        """Bound to a gateway: ``mesh``, or an Istio Gateway. Gateway proxies bind
+        VirtualServices by the name of the Istio Gateway config they merge
+        (``pilot/pkg/model/gateway.go`` ``MergeGateways``), and a Kubernetes Gateway API
+        Gateway is merged as a generated Istio Gateway of another name, so naming the
+        Gateway API Gateway binds nothing."""
+        return self.form == "mesh" or self.gateway is not None
 
 
 @dataclass(slots=True, eq=False)
@@ -145,7 +152,14 @@ class Mesh:
             refs.append(ref)
 
     def host_definitions(self, destination: Destination) -> list[HostDef]:
-        return self.hosts.lookup(destination.candidates)
+        """The Services and ServiceEntries that give ``destination`` a cluster: only those of
+        exactly its name (``route.go`` ``GetDestinationCluster`` names the cluster after the
+        host as written; a wildcard ServiceEntry has a cluster for the wildcard alone)."""
+        return self.hosts.lookup(destination.candidates, exact=True)
+
+    def visible_host(self, destination: Destination, namespace: str | None) -> HostDef | None:
+        """The first of ``host_definitions(destination)`` visible from ``namespace``."""
+        return self.hosts.first_visible(destination.candidates, namespace, exact=True)
 
     def cluster_fqdn(self, host: str, namespace: str | None) -> str:
         return to_fqdn(host, namespace, self.settings.cluster_domain)
@@ -412,7 +426,7 @@ def _add_destination(
         mirror=mirror,
     )
     mesh.destinations.append(destination)
-    definitions = mesh.hosts.lookup(destination.candidates)
+    definitions = mesh.host_definitions(destination)
     name = definitions[0].host if definitions else destination.candidates[-1]
     mesh.link(vs, ("host", name), "mirrors_to" if mirror else "routes_to", destination)
     if destination.subset:
@@ -420,25 +434,29 @@ def _add_destination(
 
 
 def _add_gateway_refs(mesh: Mesh, vs: Resource, path: tuple[object, ...], refs: list) -> None:
-    domain_suffix = ".svc." + mesh.settings.cluster_domain
     for index, text in enumerate(refs):
         if not isinstance(text, str) or not text:
             continue
-        ref = _resolve_gateway(mesh, vs, (*path, index), text, domain_suffix)
+        ref = _resolve_gateway(mesh, vs, (*path, index), text)
         mesh.gateway_refs.append(ref)
-        if ref.form != "mesh":
+        if ref.form not in ("mesh", "invalid"):
             target = ref.gateway or ref.gateway_api or ("gateway", ref.namespace, ref.name)
             mesh.link(vs, target, "binds", ref)
 
 
-def _resolve_gateway(
-    mesh: Mesh, vs: Resource, path: tuple[object, ...], text: str, domain_suffix: str
-) -> GatewayRef:
+def _resolve_gateway(mesh: Mesh, vs: Resource, path: tuple[object, ...], text: str) -> GatewayRef:
+    """A ``gateways`` entry as Istio reads it (``pilot/pkg/model/config.go``
+    ``resolveGatewayName``): ``ns/name``; a name without a dot in the VirtualService's
+    namespace; and any other name without a slash in the legacy ``name.namespace[...]`` form,
+    its first label the name and its second the namespace, so a Gateway named
+    ``shop.example.com`` referred to bare is looked for as ``example/shop``. ``./name`` and an
+    empty part are refused by validation (``validateGatewayNames``: the namespace must be a
+    DNS label)."""
+
     def ref(namespace: str | None, name: str, form: str) -> GatewayRef:
-        if namespace is None:
+        if namespace is None or form == "invalid":
             return GatewayRef(vs, path, text, namespace, name, form, None)
         gateway = mesh.get(K.GATEWAY, namespace, name)
-        # Istio also binds VirtualServices to Kubernetes Gateway API Gateways by name.
         gateway_api = None if gateway else mesh.get(K.K8S_GATEWAY, namespace, name)
         return GatewayRef(vs, path, text, namespace, name, form, gateway, gateway_api)
 
@@ -446,15 +464,9 @@ def _resolve_gateway(
         return ref(None, "mesh", "mesh")
     if "/" in text:
         namespace, _, name = text.partition("/")
-        return ref(namespace, name, "qualified")
-    bare = ref(vs.namespace, text, "bare")
-    if bare.resolved or "." not in text:
-        return bare
-    # Legacy forms Istio still resolves: name.namespace and name.namespace.svc.<domain>.
-    short = text[: -len(domain_suffix)] if text.endswith(domain_suffix) else text
-    name, _, namespace = short.partition(".")
-    if namespace and "." not in namespace:
-        legacy = ref(namespace, name, "legacy")
-        if legacy.resolved:
-            return legacy
-    return bare
+        valid = namespace not in ("", ".") and bool(name)
+        return ref(namespace, name, "qualified" if valid else "invalid")
+    if "." not in text:
+        return ref(vs.namespace, text, "bare")
+    name, _, rest = text.partition(".")
+    return ref(rest.partition(".")[0], name, "legacy")

@@ -1,8 +1,12 @@
 """Host names as Istio resolves them, and a table of the hosts a mesh defines.
 
-A short name ``reviews`` means ``reviews.<namespace>.svc.<domain>``; ``reviews.shop`` and
-``reviews.shop.svc`` are the Kubernetes DNS forms of the same Service; a wildcard
-``*.example.com`` matches any name that ends at a label boundary in ``.example.com``.
+Istio expands only names without a dot (``pilot/pkg/model/config.go``
+``ResolveShortnameToFQDN``): ``reviews`` means ``reviews.<namespace>.svc.<domain>``, and every
+other name is taken literally, so the Kubernetes DNS forms ``reviews.shop`` and
+``reviews.shop.svc`` name no Service. A wildcard ``*.example.com`` matches any name that ends at
+a label boundary in ``.example.com`` where Istio matches hosts (DestinationRules, Sidecar
+imports, policies), but a route destination needs the exact name of a service: its cluster is
+named after the host as written (``route.go`` ``GetDestinationCluster``).
 """
 
 from __future__ import annotations
@@ -13,25 +17,40 @@ from dataclasses import dataclass
 
 from meshlint.model import Resource
 
-__all__ = ["HostDef", "HostTable", "export_set", "host_candidates", "to_fqdn", "visible"]
+__all__ = [
+    "HostDef",
+    "HostTable",
+    "dns_form_fqdn",
+    "export_set",
+    "host_candidates",
+    "to_fqdn",
+    "visible",
+]
 
 
 def to_fqdn(host: str, namespace: str | None, domain: str) -> str:
-    """The name Istio uses for ``host`` written in ``namespace``."""
-    if "." in host or host.startswith("*") or not namespace:
+    """The name Istio uses for ``host`` written in ``namespace`` (``ResolveShortnameToFQDN``:
+    only a name without a dot, that is not ``*`` or an IP address, is expanded)."""
+    if "." in host or ":" in host or host.startswith("*") or not namespace:
         return host
     return f"{host}.{namespace}.svc.{domain}"
 
 
 def host_candidates(host: str, namespace: str | None, domain: str) -> tuple[str, ...]:
-    """Every full name that ``host``, as written in ``namespace``, may stand for."""
-    if "." not in host:
-        return (to_fqdn(host, namespace, domain),)
-    if host.endswith(".svc"):
-        return (host, f"{host}.{domain}")
-    if host.count(".") == 1 and not host.startswith("*"):
-        return (host, f"{host}.svc.{domain}")
-    return (host,)
+    """The full names that ``host``, as written in ``namespace``, stands for: one, since
+    Istio takes every name with a dot literally."""
+    return (to_fqdn(host, namespace, domain),)
+
+
+def dns_form_fqdn(host: str, domain: str) -> str | None:
+    """For a Kubernetes DNS form that Istio takes literally (``name.namespace`` or
+    ``name.namespace.svc``), the full name that means the Service; None for other names."""
+    if host.startswith("*") or ":" in host:
+        return None
+    labels = host.split(".")
+    if (len(labels) == 2 or (len(labels) == 3 and labels[2] == "svc")) and all(labels):
+        return f"{labels[0]}.{labels[1]}.svc.{domain}"
+    return None
 
 
 def export_set(value: object) -> frozenset[str] | None:
@@ -86,10 +105,11 @@ class HostTable:
         else:
             self.exact.setdefault(host, []).append(definition)
 
-    def lookup(self, names: Iterable[str]) -> list[HostDef]:
-        """All definitions that cover any of ``names``."""
+    def lookup(self, names: Iterable[str], exact: bool = False) -> list[HostDef]:
+        """All definitions that cover any of ``names``; with ``exact``, only those whose host
+        is one of ``names`` as written (a wildcard name matches the same wildcard only)."""
         found: list[HostDef] = []
-        for _, group in self._groups(names):
+        for _, group in self._groups(names, exact):
             found += group
         return found
 
@@ -104,15 +124,20 @@ class HostTable:
             found += [group[position] for position in positions]
         return found
 
-    def first_visible(self, names: Iterable[str], namespace: str | None) -> HostDef | None:
-        """The first of ``visible_lookup(names, namespace)``, if any."""
-        for key, group in self._groups(names):
+    def first_visible(
+        self, names: Iterable[str], namespace: str | None, exact: bool = False
+    ) -> HostDef | None:
+        """The first of ``visible_lookup(names, namespace)``, if any; ``exact`` as in
+        ``lookup``."""
+        for key, group in self._groups(names, exact):
             everywhere, exported = self._visible_positions(key, group, namespace)
             if everywhere or exported:
                 return group[min(everywhere[:1] + exported[:1])]
         return None
 
-    def _groups(self, names: Iterable[str]) -> Iterator[tuple[tuple[str, ...], list[HostDef]]]:
+    def _groups(
+        self, names: Iterable[str], exact: bool = False
+    ) -> Iterator[tuple[tuple[str, ...], list[HostDef]]]:
         """The lists of definitions that cover any of ``names``, by key, in lookup order."""
         for name in names:
             if name in self.exact:
@@ -121,12 +146,15 @@ class HostTable:
                 if name[1:] in self.suffixes:
                     yield ("suffix", name[1:]), self.suffixes[name[1:]]
                 name = name[2:]
+            if exact:
+                continue
             index = name.find(".")
             while index != -1:
                 if name[index:] in self.suffixes:
                     yield ("suffix", name[index:]), self.suffixes[name[index:]]
                 index = name.find(".", index + 1)
-        yield ("everything",), self.everything
+        if not exact:
+            yield ("everything",), self.everything
 
     def _visible_positions(
         self, key: tuple[str, ...], group: list[HostDef], namespace: str | None

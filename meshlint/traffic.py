@@ -21,6 +21,7 @@ __all__ = [
     "OverlapIndex",
     "Server",
     "export_scope",
+    "gateway_namespaces",
     "gateway_servers",
     "host_overlaps",
     "host_ports",
@@ -204,7 +205,36 @@ def host_ports(definition: HostDef) -> list[int]:
 
 
 def visible_definition(mesh: Mesh, destination: Destination) -> HostDef | None:
-    return mesh.hosts.first_visible(destination.candidates, destination.virtual_service.namespace)
+    return mesh.visible_host(destination, destination.virtual_service.namespace)
+
+
+def gateway_namespaces(mesh: Mesh, vs: Resource) -> tuple[bool, list[str]]:
+    """``(applies_to_mesh, namespaces)``: whether sidecars get this VirtualService's routes
+    (no ``gateways``, or ``mesh`` among them), and the namespaces of the gateway proxies it
+    is bound to. A gateway resolves services and DestinationRules from its own namespace
+    (``pilot/pkg/model/sidecar.go`` ``DefaultSidecarScopeForGateway``), not the
+    VirtualService's. A Gateway whose proxies are neither in the files nor declared in
+    ``known-workloads`` is left out: where it runs is unknown."""
+    cache = mesh.memo("traffic.gateway_namespaces")
+    found = cache.get(id(vs))
+    if found is None:
+        gateways = vs.spec.get("gateways")
+        refs = [
+            ref
+            for ref in mesh.gateway_refs
+            if ref.virtual_service is vs and ref.path[:2] == ("spec", "gateways")
+        ]
+        mesh_too = not isinstance(gateways, list) or not gateways
+        namespaces: list[str] = []
+        for ref in refs:
+            if ref.form == "mesh":
+                mesh_too = True
+            elif ref.gateway is not None:
+                namespace, _ = gateway_workload_namespace(mesh, ref.gateway)
+                if namespace and namespace not in namespaces:
+                    namespaces.append(namespace)
+        found = cache[id(vs)] = (mesh_too, namespaces)
+    return found
 
 
 def gateway_workload_namespace(mesh: Mesh, gateway: Resource) -> tuple[str | None, bool]:

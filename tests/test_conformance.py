@@ -11,7 +11,9 @@ import pytest
 from meshlint.conformance import DEFAULT_SUITE, main, run_suite, show, write_report
 
 RECALL_FLOOR = 0.98
-EXTRA_CEILING = 0.01
+# Every extra finding is a deliberate runtime difference listed in KNOWN_EXTRAS and in the
+# README ("Where meshlint decides differently from Istio, on purpose").
+EXTRA_CEILING = 0.02
 
 pytestmark = pytest.mark.skipif(
     not (DEFAULT_SUITE / "cases.json").is_file(), reason=f"no conformance suite at {DEFAULT_SUITE}"
@@ -39,10 +41,16 @@ KNOWN_MISSES = {
     ("virtualServiceGateways", "IST0132 VirtualService httpbin-bogus"),
 }
 
-# Findings Istio does not expect: a rule whose every condition is covered by earlier prefixes
-# (meshlint reports it unreachable, Istio only reports exact repeats).
+# Findings Istio's analyzers do not expect, where meshlint follows the runtime: a rule whose
+# every condition is covered by earlier prefixes (meshlint reports it unreachable, Istio only
+# reports exact repeats); a concrete destination under a wildcard ServiceEntry (route.go
+# GetDestinationCluster names a cluster only the wildcard has); a VirtualService naming a
+# Kubernetes Gateway API Gateway (gateway.go MergeGateways binds by Istio Gateway names).
 KNOWN_EXTRAS = {
     ("dupmatches", "IST0130 VirtualService default/overlapping-in-two-matches"),
+    ("virtualServiceDestinationHosts", "IST0101 VirtualService default/reviews-bookinfo-eu"),
+    ("virtualServiceKubernetesGateways", "IST0101 VirtualService default/my-vs"),
+    ("virtualServiceKubernetesGateways", "IST0101 VirtualService default/my-vs-host-mismatch"),
 }
 
 

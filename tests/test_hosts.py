@@ -2,7 +2,14 @@
 
 import pytest
 
-from meshlint.hosts import HostDef, HostTable, export_set, host_candidates, visible
+from meshlint.hosts import (
+    HostDef,
+    HostTable,
+    dns_form_fqdn,
+    export_set,
+    host_candidates,
+    visible,
+)
 
 D = "cluster.local"
 
@@ -11,8 +18,10 @@ D = "cluster.local"
     ("host", "namespace", "expected"),
     [
         ("reviews", "shop", ("reviews.shop.svc.cluster.local",)),
-        ("reviews.data", "shop", ("reviews.data", "reviews.data.svc.cluster.local")),
-        ("reviews.data.svc", "shop", ("reviews.data.svc", "reviews.data.svc.cluster.local")),
+        # ResolveShortnameToFQDN expands only names without a dot: DNS forms stay literal.
+        ("reviews.data", "shop", ("reviews.data",)),
+        ("reviews.data.svc", "shop", ("reviews.data.svc",)),
+        ("::1", "shop", ("::1",)),
         ("reviews.data.svc.cluster.local", "shop", ("reviews.data.svc.cluster.local",)),
         ("api.example.com", "shop", ("api.example.com",)),
         ("*.example.com", "shop", ("*.example.com",)),
@@ -20,6 +29,28 @@ D = "cluster.local"
 )
 def test_host_candidates(host, namespace, expected):
     assert host_candidates(host, namespace, D) == expected
+
+
+@pytest.mark.parametrize(
+    ("host", "fqdn"),
+    [
+        ("reviews.data", "reviews.data.svc.cluster.local"),
+        ("reviews.data.svc", "reviews.data.svc.cluster.local"),
+        ("reviews", None),
+        ("reviews.data.svc.cluster.local", None),
+        ("api.example.com", None),
+        ("*.example", None),
+    ],
+)
+def test_dns_form_names_the_service_it_was_meant_for(host, fqdn):
+    assert dns_form_fqdn(host, D) == fqdn
+
+
+def test_exact_lookup_ignores_wildcards():
+    table = HostTable()
+    table.add(HostDef("*.example.com", None, None, ()))
+    assert table.lookup(["api.example.com"], exact=True) == []
+    assert table.lookup(["*.example.com"], exact=True)
 
 
 @pytest.mark.parametrize(

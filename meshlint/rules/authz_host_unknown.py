@@ -52,7 +52,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.hosts import host_candidates
+from meshlint.hosts import dns_form_fqdn, host_candidates
 from meshlint.model import K
 from meshlint.policies import authz_operations, string_items
 from meshlint.rules.base import Rule, report, suggest
@@ -88,6 +88,10 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                     continue
                 name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
                 candidates = host_candidates(name, policy.namespace, domain)
+                # A Host header may carry a Kubernetes DNS form (curl http://catalog.shop),
+                # unlike a route destination, which Istio takes literally.
+                dns_form = dns_form_fqdn(name, domain)
+                candidates += (dns_form,) if dns_form else ()
                 if mesh.hosts.lookup(candidates) or mesh.is_known_host(candidates):
                     continue
                 if routed is None:

@@ -2,12 +2,18 @@
 
 A VirtualService bound only to missing gateways is never programmed into any proxy, so its
 hosts stop answering at the edge (404 at the ingress gateway). Gateway references are
-resolved as Istio does: `mesh` is the reserved name for all sidecars; `namespace/name` names a
-Gateway anywhere (an Istio Gateway, or a Kubernetes Gateway API Gateway, which Istio also
-binds VirtualServices to); a bare `name` means the VirtualService's own namespace; the legacy
-`name.namespace` and `name.namespace.svc.cluster.local` forms still resolve (they are only a
-style matter, see `gateway-legacy-reference`). Gateways that live outside the analysed files
-can be declared with the `known-gateways` setting.
+resolved as Istio does (`pilot/pkg/model/config.go` `resolveGatewayName`): `mesh` is the
+reserved name for all sidecars; `namespace/name` names a Gateway anywhere; a bare `name`
+without a dot means the VirtualService's own namespace; any other bare name is the legacy
+`name.namespace[.svc.cluster.local]` form, first label the name and second the namespace, so a
+Gateway named `shop.example.com` must be written `shop/shop.example.com` (a resolving legacy
+reference is only a style matter, see `gateway-legacy-reference`). `./name` is refused by
+validation (`validateGatewayNames`: the namespace must be a DNS label). Only Istio Gateways
+(`networking.istio.io`) bind VirtualServices: a gateway proxy binds them by the name of the
+Istio Gateway it merges (`gateway.go` `MergeGateways`), and a Kubernetes Gateway API Gateway
+is merged under a generated name, so naming it binds nothing (attach an HTTPRoute to it
+instead). Gateways that live outside the analysed files can be declared with the
+`known-gateways` setting.
 
 ## Bad
 
@@ -69,7 +75,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
-from meshlint.graph import Mesh
+from meshlint.graph import GatewayRef, Mesh
 from meshlint.model import K
 from meshlint.rules.base import Rule, report, suggest
 
@@ -90,18 +96,43 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for ref in mesh.gateway_refs:
         if ref.resolved or GENERATED in ref.name:  # generated names: gateway-internal-reference
             continue
+        if ref.form == "invalid":
+            message = (
+                f"gateway {ref.text!r} is refused by Istio's validation (in namespace/name the "
+                "namespace must be a DNS label, and neither part may be empty); write "
+                f"{ref.virtual_service.namespace}/{ref.name or '<name>'} or the bare name"
+            )
+            yield report(RULE, ref.virtual_service, ref.path, message)
+            continue
         assert ref.namespace is not None
         if mesh.is_known_gateway(ref.namespace, ref.name):
             continue
         full = f"{ref.namespace}/{ref.name}"
         resolved = f" (resolved as {full!r})" if full != ref.text else ""
-        same_name = [g for g in existing if g.endswith("/" + ref.name)]
-        if same_name:
-            hint = f"; a Gateway of that name exists in another namespace: write {same_name[0]!r}"
-        else:
-            hint = suggest(full, existing)
-        message = (
-            f"gateway {ref.text!r}{resolved} does not exist{hint}; fix the reference, add the "
-            "Gateway, or declare it in `known-gateways` if it lives outside these files"
+        if ref.gateway_api is not None:
+            message = (
+                f"gateway {ref.text!r}{resolved} is a Kubernetes Gateway API Gateway; Istio "
+                "binds VirtualServices only to Istio Gateways (the Gateway API Gateway reaches "
+                "its proxies under a generated name), so this binds nothing: attach an "
+                "HTTPRoute to it, or bind to an Istio Gateway"
+            )
+            yield report(RULE, ref.virtual_service, ref.path, message)
+            continue
+        yield report(RULE, ref.virtual_service, ref.path, _missing(ref, full, resolved, existing))
+
+
+def _missing(ref: GatewayRef, full: str, resolved: str, existing: list[str]) -> str:
+    if ref.form == "legacy" and f"{ref.virtual_service.namespace}/{ref.text}" in existing:
+        hint = (
+            "; a bare name with a dot is read as the legacy name.namespace form, so the "
+            f"Gateway named {ref.text!r} must be written "
+            f"{ref.virtual_service.namespace + '/' + ref.text!r}"
         )
-        yield report(RULE, ref.virtual_service, ref.path, message)
+    elif same_name := [g for g in existing if g.endswith("/" + ref.name)]:
+        hint = f"; a Gateway of that name exists in another namespace: write {same_name[0]!r}"
+    else:
+        hint = suggest(full, existing)
+    return (
+        f"gateway {ref.text!r}{resolved} does not exist{hint}; fix the reference, add the "
+        "Gateway, or declare it in `known-gateways` if it lives outside these files"
+    )

@@ -5,16 +5,22 @@ with a 503 (`NR`/`UH` in the access log). The usual causes are a typo, a Service
 namespace written with a short name, or a ServiceEntry that is not exported to the
 VirtualService's namespace.
 
-Hosts are resolved the way Istio and Kubernetes DNS do: `reviews` means
-`reviews.<namespace of the VirtualService>.svc.cluster.local`; `reviews.shop`,
-`reviews.shop.svc` and the full name all name the same Service; ServiceEntry hosts count,
-wildcards (`*.example.com`) included; `exportTo` and the Service annotation
+Hosts are resolved the way Istio does (`pilot/pkg/model/config.go` `ResolveShortnameToFQDN`):
+only a name without a dot is expanded, `reviews` meaning
+`reviews.<namespace of the VirtualService>.svc.cluster.local`. Every other name is taken
+literally and the route's cluster is named after it (`route.go` `GetDestinationCluster`): the
+Kubernetes DNS forms `reviews.shop` and `reviews.shop.svc` name no Service (Envoy does not use
+the pod's DNS search path), and a concrete name under a wildcard ServiceEntry
+(`api.example.com` under `*.example.com`) has no cluster: only the wildcard has one. Both are
+reported with the name that works. `exportTo` and the Service annotation
 `networking.istio.io/exportTo` limit where a host is visible, and the host must be visible
-wherever the VirtualService itself applies (its namespace, or the namespaces its own
-`exportTo` names). Hosts that live outside the analysed files can be declared with the
-`known-hosts` setting. A host is reported only where the files show they manage such hosts
-(a Service of its namespace or of its name, or for names outside the cluster a
-ServiceEntry): routes are often applied apart from their Services. istiod's Service
+from every proxy that gets the route: sidecars in the VirtualService's namespace (or the
+namespaces its own `exportTo` names) when it applies to `mesh`, and the proxies of each bound
+Gateway, which resolve hosts from their own namespace (`sidecar.go`
+`DefaultSidecarScopeForGateway`). Hosts that live outside the analysed files can be declared
+with the `known-hosts` setting. A missing host is reported only where the files show they
+manage such hosts (a Service of its namespace or of its name, or for names outside the
+cluster a ServiceEntry): routes are often applied apart from their Services. istiod's Service
 (`istiod.istio-system`, `istiod-<rev>`) exists wherever Istio runs.
 
 ## Bad
@@ -72,10 +78,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
-from meshlint.graph import Mesh
-from meshlint.hosts import export_set
+from meshlint.graph import Destination, Mesh
+from meshlint.hosts import dns_form_fqdn, export_set
 from meshlint.model import Resource
 from meshlint.rules.base import Rule, closest, related, report, suggest
+from meshlint.traffic import gateway_namespaces
 
 RULE = Rule(
     code="ML101",
@@ -131,12 +138,23 @@ def consumers(vs: Resource) -> list[str | None]:
     return sorted(names, key=str)
 
 
+def route_namespaces(mesh: Mesh, vs: Resource) -> list[str | None]:
+    """The namespaces whose proxies resolve this VirtualService's destinations: its
+    ``consumers`` when it applies to sidecars, and the namespaces of its bound gateways'
+    proxies (the VirtualService's own namespace when neither is known)."""
+    mesh_too, gateways = gateway_namespaces(mesh, vs)
+    found: list[str | None] = list(consumers(vs)) if mesh_too else []
+    found += [namespace for namespace in gateways if namespace not in found]
+    return found or consumers(vs)
+
+
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     host_names: _HostNames | None = None
+    domain = mesh.settings.cluster_domain
     for destination in mesh.destinations:
         vs = destination.virtual_service
-        candidates = destination.candidates
-        blind = [ns for ns in consumers(vs) if mesh.hosts.first_visible(candidates, ns) is None]
+        namespaces = route_namespaces(mesh, vs)
+        blind = [ns for ns in namespaces if mesh.visible_host(destination, ns) is None]
         if not blind or mesh.is_known_host(destination.candidates):
             continue
         definitions = mesh.host_definitions(destination)
@@ -145,16 +163,20 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if definitions:
             hidden = definitions[0]
             exported = ", ".join(sorted(hidden.export_to or ()))
+            where_from = _where(mesh, vs, blind[0])
             message = (
                 f"{what} {destination.host!r} is defined by {hidden.resource.display}, but it "
-                f"is exported only to [{exported}], not to namespace {blind[0]!r} where this "
-                f"VirtualService applies; export it there (exportTo) or narrow the "
-                "VirtualService's exportTo"
+                f"is exported only to [{exported}], not to namespace {blind[0]!r}{where_from}; "
+                "export it there (exportTo) or narrow where the VirtualService applies"
             )
             where = [related(hidden.resource, hidden.path, "the host is defined here")]
             yield report(RULE, vs, path, message, where)
             continue
-        if not mesh.manages_host(candidates):
+        literal = _literal_form(mesh, destination, domain)
+        if literal:
+            yield report(RULE, vs, path, f"{what} {destination.host!r} {literal}")
+            continue
+        if not mesh.manages_host(destination.candidates):
             continue  # the Services are applied from elsewhere: absence of evidence
         full = destination.candidates[-1]
         if host_names is None:
@@ -166,3 +188,35 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             "or ServiceEntry, or declare it in `known-hosts` if it lives outside these files"
         )
         yield report(RULE, vs, path, message)
+
+
+def _where(mesh: Mesh, vs: Resource, namespace: str | None) -> str:
+    """Why routes are resolved from ``namespace``."""
+    if namespace in gateway_namespaces(mesh, vs)[1]:
+        return (
+            ", where a Gateway this VirtualService is bound to runs (a gateway resolves "
+            "hosts from its own namespace)"
+        )
+    return " where this VirtualService applies"
+
+
+def _literal_form(mesh: Mesh, destination: Destination, domain: str) -> str:
+    """The rest of the message for a host Istio takes literally although it looks like
+    another name: a Kubernetes DNS form, or a name under a wildcard ServiceEntry."""
+    host = destination.host
+    fqdn = dns_form_fqdn(host, domain)
+    if fqdn and mesh.hosts.lookup([fqdn], exact=True):
+        return (
+            "is taken literally: Istio expands only names without a dot, and Envoy does not "
+            f"use Kubernetes DNS search paths, so no Service is named {host!r} and requests "
+            f"get 503; write {fqdn!r}"
+        )
+    covering = [d for d in mesh.hosts.lookup(destination.candidates) if d.host.startswith("*")]
+    if covering:
+        wildcard = covering[0]
+        return (
+            f"falls under {wildcard.host!r} of {wildcard.resource.display}, but Istio builds a "
+            f"cluster only for {wildcard.host!r}, not for each name under it, so this route "
+            f"gets 503; route to {wildcard.host!r} or add a ServiceEntry for {host!r}"
+        )
+    return ""

@@ -53,10 +53,11 @@ spec:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.hosts import host_candidates
+from meshlint.hosts import dns_form_fqdn, host_candidates
 from meshlint.model import K
 from meshlint.rules.base import Rule, report, suggest
 
@@ -78,6 +79,16 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             continue
         candidates = host_candidates(host, rule.namespace, domain)
         if mesh.hosts.lookup(candidates) or mesh.is_known_host(candidates):
+            continue
+        fqdn = dns_form_fqdn(host, domain)
+        if fqdn and mesh.hosts.lookup([fqdn], exact=True):
+            message = (
+                f"host {host!r} is taken literally (Istio expands only names without a dot), "
+                f"so this DestinationRule does not apply to the Service {fqdn!r}: its subsets "
+                f"and policies reach no traffic, and routes to its subsets get 503; write {fqdn!r}"
+            )
+            # An error, not this rule's warning: the rule looks right and silently does nothing.
+            yield replace(report(RULE, rule, ("spec", "host"), message), severity=Severity.ERROR)
             continue
         if not mesh.manages_host(candidates):
             continue  # the Services are applied from elsewhere: absence of evidence

@@ -80,7 +80,7 @@ RULE = Rule(
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for ref in mesh.gateway_refs:
-        if ref.form == "legacy":
+        if ref.form == "legacy" and ref.resolved:  # else dangling-gateway reports it
             message = (
                 f"gateway {ref.text!r} uses the legacy name.namespace form; Istio resolves it, "
                 f"but write {ref.namespace}/{ref.name} to make the reference unambiguous"
