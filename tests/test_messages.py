@@ -141,3 +141,56 @@ spec:
     assert "did you mean" not in found["service3.default.svc.cluster.local"]
     typo = found["reviewz.shop.svc.cluster.local"]
     assert "(did you mean 'reviews.shop.svc.cluster.local'?)" in typo
+
+
+def test_dangling_subset_lists_many_merged_destination_rules_once_and_capped(tmp_path):
+    """Rules for one host in one namespace merge (push_context.go mergeDestinationRule): the
+    message names the merged rules in merge order, each once, six at most."""
+    rule = """\
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {{name: r{i:02}, namespace: shop}}
+spec:
+  host: reviews
+  subsets: [{{name: s{i:02}, labels: {{version: s{i:02}}}}}]
+---
+"""
+    text = (
+        SERVICES
+        + "".join(rule.format(i=i) for i in range(53))
+        + """\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v1}
+"""
+    )
+    (message,) = messages(tmp_path, text, "dangling-subset")
+    assert message.count("DestinationRule shop/") == 6
+    assert "DestinationRule shop/r00, DestinationRule shop/r01" in message
+    assert "and 47 more" in message
+    assert message.count("'s0") == 6  # the subsets: sorted, capped too
+
+
+def test_conflicting_mesh_hosts_names_each_other_virtual_service_once(tmp_path):
+    vs = """\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {{name: v{i:02}, namespace: shop}}
+spec:
+  hosts: [reviews, reviews.shop.svc.cluster.local]
+  http:
+  - route:
+    - destination: {{host: reviews}}
+---
+"""
+    text = SERVICES + "".join(vs.format(i=i) for i in range(10))
+    found = messages(tmp_path, text, "conflicting-mesh-hosts")
+    assert found
+    for message in found:
+        assert message.count("VirtualService shop/") <= 6
+        assert "more" in message

@@ -92,7 +92,7 @@ def report(
         resource=resource.ref,
         field=field_name or field_path(path) or None,
         refs=rule.refs,
-        related=tuple(related_to),
+        related=tuple(dict.fromkeys(related_to)),  # each place once
     )
 
 

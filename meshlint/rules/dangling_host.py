@@ -80,7 +80,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Destination, Mesh
 from meshlint.hosts import dns_form_fqdn, export_set
 from meshlint.model import Resource
-from meshlint.rules.base import Rule, related, report, suggest_defined_host
+from meshlint.rules.base import Rule, quoted_list, related, report, suggest_defined_host
 from meshlint.traffic import gateway_namespaces
 
 RULE = Rule(
@@ -126,7 +126,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         path = (*destination.path, "host")
         if definitions:
             hidden = definitions[0]
-            exported = ", ".join(sorted(hidden.export_to or ()))
+            exported = quoted_list(hidden.export_to or (), quote=False)
             where_from = _where(mesh, vs, blind[0])
             message = (
                 f"{what} {destination.host!r} is defined by {hidden.resource.display}, but it "

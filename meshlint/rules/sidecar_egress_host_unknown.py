@@ -51,7 +51,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.hosts import host_candidates
 from meshlint.model import K
-from meshlint.rules.base import HostSuggestions, Rule, report
+from meshlint.rules.base import HostSuggestions, Rule, quoted_list, report
 from meshlint.traffic import virtual_service_hosts
 
 RULE = Rule(
@@ -106,7 +106,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 if owners:
                     message = (
                         f"egress host {entry!r} imports {name!r} from namespace {namespace!r}, "
-                        f"but it is defined in {sorted(set(map(str, owners)))}; write "
+                        f"but it is defined in {quoted_list(map(str, owners))}; write "
                         f"'{owners[0]}/{name}' or '*/{name}'"
                     )
                 else:
