@@ -320,7 +320,7 @@ def naming(mesh: Mesh, host: str) -> list[Resource]:
 
 def describe_namespaces(namespaces: list[str], limit: int = 6) -> str:
     """``'a', 'b' and any other namespace`` for messages."""
-    names = [n for n in namespaces if n != ANY_OTHER_NAMESPACE]
+    names = [n for n in dict.fromkeys(namespaces) if n != ANY_OTHER_NAMESPACE]
     shown = [repr(n) for n in names[:limit]]
     if len(names) > limit:
         shown.append(f"{len(names) - limit} more")

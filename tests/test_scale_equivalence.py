@@ -21,12 +21,11 @@ from meshlint.policies import peer_mode, port_modes, selection, workload_peer_mo
 from meshlint.rules import (
     conflicting_gateways,
     conflicting_mesh_hosts,
-    dangling_host,
     duplicate_destination_rule,
     duplicate_virtual_service_host,
     service_entry_protocol_conflict,
 )
-from meshlint.rules.base import closest, suggest
+from meshlint.rules.base import HostSuggestions, closest, suggest_host
 from meshlint.settings import Settings
 from meshlint.traffic import (
     OverlapIndex,
@@ -552,17 +551,6 @@ def test_conflicting_gateways_reports_what_comparing_every_pair_does(specs):
         assert len(finding.related) == len(clashes)
 
 
-def _suggestion_comparing_every_name(full: str, names: list[str]) -> str:
-    first, dot, suffix = full.partition(".")
-    if not dot:
-        return suggest(full, names)
-    siblings = {n[: -len(suffix) - 1]: n for n in names if n.endswith("." + suffix)}
-    close = closest(first, siblings)
-    if close:
-        return f" (did you mean {siblings[close]!r}?)"
-    return suggest(full, [n for n in names if not n.endswith("." + suffix)])
-
-
 HOST = st.lists(st.sampled_from(["ratings", "rating", "reviews", "a", "shop", "svc"]), min_size=1)
 
 
@@ -576,9 +564,31 @@ def test_closest_is_what_difflib_finds_comparing_every_candidate(word, candidate
     assert closest(word, candidates) == (expected[0] if expected else None)
 
 
+def _differing_part(a: str, b: str) -> tuple[str, str]:
+    """``a`` and ``b`` without the dot-separated labels they share at the end, then at the
+    start, written out plainly."""
+    x, y = a.split("."), b.split(".")
+    while x and y and x[-1] == y[-1]:
+        x, y = x[:-1], y[:-1]
+    while x and y and x[0] == y[0]:
+        x, y = x[1:], y[1:]
+    return ".".join(x), ".".join(y)
+
+
+def _host_suggestion_by_difflib(word: str, names: list[str]) -> str | None:
+    """difflib's choice (``get_close_matches``: best ratio, at least 0.6, ties to the
+    greater name) where each name is scored on the part that differs from ``word``."""
+    scored = []
+    for name in names:
+        compared, differing = _differing_part(name, word)
+        if difflib.get_close_matches(differing, [compared], n=1, cutoff=0.6):
+            scored.append((difflib.SequenceMatcher(None, compared, differing).ratio(), name))
+    return max(scored)[1] if scored else None
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(HOST.map(".".join), max_size=12), HOST.map(".".join))
-def test_dangling_host_suggests_what_scanning_every_name_does(names, full):
-    names = list(dict.fromkeys(names))
-    expected = _suggestion_comparing_every_name(full, names)
-    assert dangling_host._HostNames(names).suggestion(full) == expected
+@given(st.lists(HOST.map(".".join) | WORD, max_size=12), HOST.map(".".join) | WORD)
+def test_host_suggestion_is_difflib_over_the_differing_labels(names, full):
+    expected = _host_suggestion_by_difflib(full, names)
+    assert HostSuggestions(names).closest(full) == expected
+    assert suggest_host(full, names) == (f" (did you mean {expected!r}?)" if expected else "")

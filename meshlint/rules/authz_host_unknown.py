@@ -55,7 +55,7 @@ from meshlint.graph import Mesh
 from meshlint.hosts import dns_form_fqdn, host_candidates
 from meshlint.model import K
 from meshlint.policies import authz_operations, string_items
-from meshlint.rules.base import Rule, report, suggest
+from meshlint.rules.base import Rule, report, suggest_host
 from meshlint.traffic import gateway_servers, virtual_service_hosts
 
 RULE = Rule(
@@ -98,7 +98,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                     routed = _routed_hosts(mesh)
                 if routed & {name, *candidates}:
                     continue
-                hint = suggest(candidates[-1], [*mesh.hosts.names(), *routed])
+                hint = suggest_host(candidates[-1], [*mesh.hosts.names(), *routed])
                 message = (
                     f"host {host!r} is not defined by any Service, ServiceEntry, VirtualService "
                     f"or Gateway in the analysed files{hint}, so this rule never matches a "

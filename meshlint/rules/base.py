@@ -12,12 +12,27 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meshlint.findings import Finding, Location, Severity
 from meshlint.model import Resource, field_path
 
-__all__ = ["Rule", "closest", "from_module", "related", "report", "report_at", "suggest"]
+if TYPE_CHECKING:
+    from meshlint.graph import Mesh
+
+__all__ = [
+    "HostSuggestions",
+    "Rule",
+    "closest",
+    "from_module",
+    "quoted_list",
+    "related",
+    "report",
+    "report_at",
+    "suggest",
+    "suggest_defined_host",
+    "suggest_host",
+]
 
 _EXAMPLE = re.compile(r"^## (Bad|Good)\s*\n+```yaml\n(.*?)^```", re.M | re.S)
 
@@ -77,7 +92,7 @@ def report(
         resource=resource.ref,
         field=field_name or field_path(path) or None,
         refs=rule.refs,
-        related=tuple(related_to),
+        related=tuple(dict.fromkeys(related_to)),  # each place once
     )
 
 
@@ -102,15 +117,85 @@ def related(resource: Resource, path: tuple[object, ...], message: str) -> Locat
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate nearest to ``word``, if it is a plausible typo of it."""
-    # What ``difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)`` returns, but a
-    # candidate is compared in full only when its cheap upper bounds could still reach the
-    # best score so far: among many similar names (a namespace of a thousand Services) the
-    # full comparison of every one made each suggestion cost milliseconds.
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
+    # What ``difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)`` returns.
+    return _nearest((candidate, candidate, word) for candidate in candidates)
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'v1'?)`` for a near miss, else an empty string."""
+    return _did_you_mean(closest(word, candidates))
+
+
+class HostSuggestions:
+    """Did-you-mean for host names, comparing only the labels that differ.
+
+    Two names are compared without the labels they share at the end, then at the start:
+    ``service3.default.svc.cluster.local`` and ``fortio.none.svc.cluster.local`` are scored
+    on ``service3.default`` against ``fortio.none`` (no suggestion), not on two strings
+    that agree in their long common suffix; ``reviewz.shop.svc.cluster.local`` is scored
+    on ``reviewz`` against ``reviews`` (suggested). The score is difflib's ratio over those
+    parts, with difflib's 0.6 cutoff. Built once for a set of names; each word is
+    compared once (a host dangling in many routes is a copied typo)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._names = [(name, name.split(".")) for name in dict.fromkeys(names)]
+        self._found: dict[str, str | None] = {}
+
+    def closest(self, word: str) -> str | None:
+        if word not in self._found:
+            labels = word.split(".")
+            self._found[word] = _nearest(
+                (name, *differing_labels(other, labels)) for name, other in self._names
+            )
+        return self._found[word]
+
+    def suggest(self, word: str) -> str:
+        return _did_you_mean(self.closest(word))
+
+
+def suggest_host(word: str, names: Iterable[str]) -> str:
+    """`` (did you mean 'reviews.shop.svc.cluster.local'?)`` for a host name, comparing the
+    labels that differ (see ``HostSuggestions``), else an empty string."""
+    return HostSuggestions(names).suggest(word)
+
+
+def suggest_defined_host(mesh: Mesh, word: str) -> str:
+    """``suggest_host`` over the hosts the mesh's Services and ServiceEntries define, indexed
+    once per mesh for every rule that asks."""
+    memo = mesh.memo("host-suggestions")
+    if "defined" not in memo:
+        memo["defined"] = HostSuggestions(mesh.hosts.names())
+    return memo["defined"].suggest(word)
+
+
+def differing_labels(a: list[str], b: list[str]) -> tuple[str, str]:
+    """The dotted labels of ``a`` and ``b`` left once those they share at the end, then at
+    the start, are removed."""
+    shortest = min(len(a), len(b))
+    end = 0
+    while end < shortest and a[-1 - end] == b[-1 - end]:
+        end += 1
+    start = 0
+    while start < shortest - end and a[start] == b[start]:
+        start += 1
+    return ".".join(a[start : len(a) - end]), ".".join(b[start : len(b) - end])
+
+
+def _nearest(pairs: Iterable[tuple[str, str, str]]) -> str | None:
+    """The candidate of the ``(candidate, compared, word)`` triples whose ``compared``
+    scores best against ``word`` (difflib's ratio, at least 0.6; ties go to the greater
+    candidate, as ``difflib.get_close_matches``). A candidate is compared in full only when
+    its cheap upper bounds could still reach the best score so far: among many similar
+    names (a namespace of a thousand Services) comparing every one in full made each
+    suggestion cost milliseconds."""
+    matchers: dict[str, difflib.SequenceMatcher] = {}
     best: tuple[float, str] | None = None
-    for candidate in candidates:
-        matcher.set_seq1(candidate)
+    for candidate, compared, word in pairs:
+        matcher = matchers.get(word)
+        if matcher is None:
+            matcher = matchers[word] = difflib.SequenceMatcher()
+            matcher.set_seq2(word)
+        matcher.set_seq1(compared)
         floor = 0.6 if best is None else best[0]
         if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
             continue
@@ -120,14 +205,22 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return None if best is None else best[1]
 
 
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'v1'?)`` for a near miss, else an empty string."""
-    close = closest(word, candidates)
+def _did_you_mean(close: str | None) -> str:
     return f" (did you mean {close!r}?)" if close else ""
 
 
-def quoted_list(items: Iterable[str], limit: int = 6) -> str:
-    items = sorted(set(items))
-    shown = ", ".join(repr(i) for i in items[:limit])
-    more = len(items) - limit
+def quoted_list(
+    items: Iterable[object], limit: int = 6, *, ordered: bool = False, quote: bool = True
+) -> str:
+    """Items for a message, each once: ``'a', 'b', 'c' and 47 more``.
+
+    Sorted, unless ``ordered`` keeps them in the order given (the first occurrence of each:
+    merge order, precedence); quoted with ``repr`` unless ``quote`` is false (names already
+    shown in a form of their own, such as ``DestinationRule shop/reviews``, or numbers). At
+    most ``limit`` are shown; the count of the rest follows."""
+    unique = list(dict.fromkeys(items))
+    if not ordered:
+        unique.sort()  # type: ignore[call-overload]
+    shown = ", ".join(repr(i) if quote else str(i) for i in unique[:limit])
+    more = len(unique) - limit
     return shown + (f" and {more} more" if more > 0 else "")

@@ -73,7 +73,7 @@ from collections.abc import Iterable, Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Resource
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 from meshlint.traffic import Server, gateway_selector, gateway_servers
 
 RULE = Rule(
@@ -194,7 +194,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                     clashes.append((other, other_server, reason))
             if not clashes:
                 continue
-            names = ", ".join(sorted({f"{o.namespace}/{o.name}" for o, _, _ in clashes}))
+            names = quoted_list((f"{o.namespace}/{o.name}" for o, _, _ in clashes), quote=False)
             message = (
                 f"port {port} clashes with {names} on the same gateway proxies "
                 f"({clashes[0][2]}); Istio keeps the server it merges first and skips the "

@@ -61,7 +61,7 @@ from collections.abc import Iterable, Iterator
 from meshlint.findings import Finding, Location, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Resource
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 from meshlint.traffic import export_scope, host_overlaps, scopes_meet
 
 RULE = Rule(
@@ -144,7 +144,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         for (vs, index, host, _), others in zip(group, meeting, strict=True):
             if not others:
                 continue
-            names = ", ".join(sorted({o[0].display for o in others}))
+            names = quoted_list((o[0].display for o in others), quote=False)
             message = (
                 f"host {host!r} is also defined for the mesh by {names}; sidecars apply only "
                 "one VirtualService per host, chosen by creation order; merge them into one "

@@ -74,14 +74,13 @@ spec:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Destination, Mesh
 from meshlint.hosts import dns_form_fqdn, export_set
 from meshlint.model import Resource
-from meshlint.rules.base import Rule, closest, related, report, suggest
+from meshlint.rules.base import Rule, quoted_list, related, report, suggest_defined_host
 from meshlint.traffic import gateway_namespaces
 
 RULE = Rule(
@@ -92,40 +91,6 @@ RULE = Rule(
     kinds=("VirtualService",),
     refs=("IST0101", "KIA1101"),
 )
-
-
-class _HostNames:
-    """The defined host names, grouped for suggestions: by each suffix after a dot, the
-    names ending in ``.suffix`` keyed by what comes before it. Built once per run, so a tree
-    with many dangling hosts does not scan every name for each of them."""
-
-    def __init__(self, names: list[str]) -> None:
-        self.names = names
-        self.suggestions: dict[str, str] = {}
-        self.by_suffix: dict[str, dict[str, str]] = defaultdict(dict)
-        for name in names:
-            dot = name.find(".")
-            while dot >= 0:
-                self.by_suffix[name[dot + 1 :]][name[:dot]] = name
-                dot = name.find(".", dot + 1)
-
-    def suggestion(self, full: str) -> str:
-        """Compare only what differs: hosts of the same namespace by their first label. A
-        host dangling in many routes (a copied typo) is compared once."""
-        if full not in self.suggestions:
-            self.suggestions[full] = self._suggestion(full)
-        return self.suggestions[full]
-
-    def _suggestion(self, full: str) -> str:
-        first, dot, suffix = full.partition(".")
-        if not dot:
-            return suggest(full, self.names)
-        siblings = self.by_suffix.get(suffix, {})
-        close = closest(first, siblings)
-        if close:
-            return f" (did you mean {siblings[close]!r}?)"
-        same_suffix = set(siblings.values())
-        return suggest(full, [n for n in self.names if n not in same_suffix])
 
 
 def consumers(vs: Resource) -> list[str | None]:
@@ -149,7 +114,6 @@ def route_namespaces(mesh: Mesh, vs: Resource) -> list[str | None]:
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    host_names: _HostNames | None = None
     domain = mesh.settings.cluster_domain
     for destination in mesh.destinations:
         vs = destination.virtual_service
@@ -162,7 +126,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         path = (*destination.path, "host")
         if definitions:
             hidden = definitions[0]
-            exported = ", ".join(sorted(hidden.export_to or ()))
+            exported = quoted_list(hidden.export_to or (), quote=False)
             where_from = _where(mesh, vs, blind[0])
             message = (
                 f"{what} {destination.host!r} is defined by {hidden.resource.display}, but it "
@@ -179,12 +143,10 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not mesh.manages_host(destination.candidates):
             continue  # the Services are applied from elsewhere: absence of evidence
         full = destination.candidates[-1]
-        if host_names is None:
-            host_names = _HostNames(mesh.hosts.names())
         resolved = f" (resolved as {full!r})" if full != destination.host else ""
         message = (
             f"{what} {destination.host!r}{resolved} is not defined by any Service or "
-            f"ServiceEntry{host_names.suggestion(full)}; fix the host, add the Service "
+            f"ServiceEntry{suggest_defined_host(mesh, full)}; fix the host, add the Service "
             "or ServiceEntry, or declare it in `known-hosts` if it lives outside these files"
         )
         yield report(RULE, vs, path, message)

@@ -136,7 +136,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 continue
             names += entry.subsets
             defined = quoted_list(entry.subsets) if entry.subsets else "none"
-            rules = ", ".join(r.display for r in entry.rules)
+            rules = quoted_list((r.display for r in entry.rules), ordered=True, quote=False)
             clauses.append(f"for {who} the one that applies is {rules} (subsets: {defined})")
             where += [related(r, ("spec", "host"), f"applies for {who}") for r in entry.rules]
         message = (
@@ -185,9 +185,10 @@ def _everywhere(mesh: Mesh, destination: Destination, entry: MergedRule | None) 
         )
         return message, _not_applying(mesh, destination)
     defined = quoted_list(entry.subsets) if entry.subsets else "none"
+    shown = (r.display for r in entry.rules)
     message = (
         f"subset {subset!r} is not defined by the DestinationRule for host {host!r} "
-        f"({', '.join(r.display for r in entry.rules)}; subsets: {defined})"
+        f"({quoted_list(shown, ordered=True, quote=False)}; subsets: {defined})"
         f"{suggest(subset, entry.subsets)}; fix the name or add the subset there"
     )
     return message, [

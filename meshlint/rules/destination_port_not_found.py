@@ -57,7 +57,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.rules.base import Rule, related, report, suggest
+from meshlint.rules.base import Rule, quoted_list, related, report, suggest
 from meshlint.traffic import host_ports, visible_definition
 
 RULE = Rule(
@@ -81,7 +81,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not ports or destination.port in ports:
             continue
         owner = definition.resource
-        listed = ", ".join(str(p) for p in sorted(ports))
+        listed = quoted_list(ports, quote=False)
         hint = suggest(str(destination.port), [str(p) for p in ports])
         message = (
             f"port {destination.port} of host {destination.host!r} is not exposed by "

@@ -58,7 +58,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 from meshlint.traffic import host_ports, visible_definition
 
 RULE = Rule(
@@ -82,7 +82,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if len(ports) < 2:
             continue
         owner = definition.resource
-        listed = ", ".join(str(p) for p in ports)
+        listed = quoted_list(ports, quote=False)
         message = (
             f"destination {destination.host!r} has no port, but {owner.display} exposes "
             f"several ({listed}); add `port: {{number: N}}` naming the one this route means"

@@ -59,7 +59,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.hosts import dns_form_fqdn, host_candidates
 from meshlint.model import K
-from meshlint.rules.base import Rule, report, suggest
+from meshlint.rules.base import Rule, report, suggest_defined_host
 
 RULE = Rule(
     code="ML117",
@@ -95,7 +95,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         full = candidates[-1]
         message = (
             f"host {host!r} (resolved as {full!r}) matches no Service or ServiceEntry"
-            f"{suggest(full, mesh.hosts.names())}, so this DestinationRule applies to nothing; "
+            f"{suggest_defined_host(mesh, full)}, so this DestinationRule applies to nothing; "
             "fix the host, or declare it in `known-hosts` if it lives outside these files"
         )
         yield report(RULE, rule, ("spec", "host"), message)

@@ -54,7 +54,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Resource
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 from meshlint.traffic import Server, credential_names, gateway_selector
 
 RULE = Rule(
@@ -83,7 +83,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             ]
             if not others:
                 continue
-            names = ", ".join(sorted({f"{o.namespace}/{o.name}" for o, _ in others}))
+            names = quoted_list((f"{o.namespace}/{o.name}" for o, _ in others), quote=False)
             message = (
                 f"certificate Secret {name!r} is also used by {names} on the same proxies; "
                 "with HTTP/2 connection reuse, requests for the other Gateway's hosts can "

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Location, Severity
 from meshlint.graph import Mesh
-from meshlint.rules.base import Rule, report
+from meshlint.rules.base import Rule, quoted_list, report
 
 RULE = Rule(
     code="ML011",
@@ -70,8 +70,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             role = "the definition that wins" if other is winner else "overwritten"
             related.append(Location(other.source.path, at + 1, column + 1, role))
         message = (
-            f"{first.display} is defined {count} times in this mesh ({', '.join(files[:6])}"
-            f"{f' and {len(files) - 6} more files' if len(files) > 6 else ''}); "
+            f"{first.display} is defined {count} times in this mesh "
+            f"({quoted_list(files, quote=False)}); "
             f"`kubectl apply -R` applies files in path order, so the last definition "
             f"({where}) wins and the others never take effect. Remove the stale copies, or "
             "if these are alternatives or environments, keep them in separate directories "

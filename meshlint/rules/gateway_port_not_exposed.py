@@ -83,7 +83,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Resource
 from meshlint.podspec import services_selecting
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 from meshlint.traffic import gateway_selector, gateway_servers, selector_targets
 
 RULE = Rule(
@@ -121,11 +121,11 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not services:
             continue
         exposed = set().union(*(_service_ports(s) for s in services))
-        names = ", ".join(s.display for s in services)
+        names = quoted_list((s.display for s in services), ordered=True, quote=False)
         for server in gateway_servers(gateway):
             if server.port is None or server.port in exposed:
                 continue
-            listed = ", ".join(str(p) for p in sorted(exposed)) or "none"
+            listed = quoted_list(exposed, quote=False) or "none"
             message = (
                 f"server port {server.port} is not exposed by the gateway's Service ({names}; "
                 f"ports: {listed}), so clients cannot reach it; add the port to the Service "

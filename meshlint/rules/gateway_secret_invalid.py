@@ -49,7 +49,7 @@ from meshlint.certs import certificate_not_after, decode_secret_value, pem_block
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Resource
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 from meshlint.traffic import credential_names, gateway_workload_namespace
 
 RULE = Rule(
@@ -80,7 +80,7 @@ def problem(secret: Resource, now: datetime) -> str | None:
     values = _values(secret)
     pair = next(((c, k) for c, k in KEY_PAIRS if c in values and k in values), None)
     if pair is None:
-        present = ", ".join(sorted(values)) or "none"
+        present = quoted_list(values, quote=False) or "none"
         return f"has no tls.crt/tls.key (or cert/key) pair (keys: {present})"
     cert, key = pair
     certificates = [der for label, der in pem_blocks(values[cert]) if label == "CERTIFICATE"]

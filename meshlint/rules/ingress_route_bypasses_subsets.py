@@ -64,7 +64,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import Resource
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 
 RULE = Rule(
     code="ML211",
@@ -107,7 +107,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         others = [o for o in by_subset.get(destination.candidates[-1], ()) if o is not vs]
         if not others:
             continue
-        names = ", ".join(o.display for o in others)
+        names = quoted_list((o.display for o in others), ordered=True, quote=False)
         message = (
             f"traffic from the gateway to {destination.host!r} goes to every version: the "
             f"subset routing of {names} applies to sidecars only, not to this gateway route; "

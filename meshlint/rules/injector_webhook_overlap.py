@@ -59,7 +59,7 @@ from meshlint.injection import LEGACY, POD_INJECT, REVISION
 from meshlint.injector import INJECTOR_SUFFIX, MUTATING_WEBHOOK, webhooks
 from meshlint.model import K
 from meshlint.podspec import match_selector
-from meshlint.rules.base import Rule, report
+from meshlint.rules.base import Rule, quoted_list, report
 
 RULE = Rule(
     code="ML806",
@@ -127,7 +127,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         index = config.body["webhooks"].index(hook)
         base = ("webhooks", index)
         if id(hook) in overlaps:
-            others = ", ".join(sorted(overlaps[id(hook)]))
+            others = quoted_list(overlaps[id(hook)], quote=False)
             message = (
                 f"injector webhook {hook.get('name')!r} of {config.display} matches the same "
                 f"namespaces and pods as {others}; pods would be injected twice. Remove the "

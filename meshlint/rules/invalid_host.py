@@ -48,7 +48,7 @@ from meshlint.fieldwalk import find
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K, Resource
-from meshlint.rules.base import Rule, report
+from meshlint.rules.base import Rule, quoted_list, report
 
 RULE = Rule(
     code="ML530",
@@ -117,7 +117,8 @@ def _virtual_service(vs: Resource) -> Iterator[Finding]:
                 vs,
                 path,
                 f"sniHost {sni!r} is not covered by any host of the VirtualService "
-                f"({', '.join(hosts)}); add it to hosts or fix the sniHost",
+                f"({quoted_list(hosts, ordered=True, quote=False)}); add it to hosts or fix "
+                "the sniHost",
             )
 
 

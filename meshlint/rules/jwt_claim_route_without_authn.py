@@ -78,7 +78,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import GatewayRef, Mesh, selects
 from meshlint.model import K, Resource, string_map
-from meshlint.rules.base import Rule, report
+from meshlint.rules.base import Rule, quoted_list, report
 from meshlint.traffic import gateway_selector, selector_targets
 
 RULE = Rule(
@@ -146,7 +146,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 uncovered.append(ref.gateway)
         if not uncovered:
             continue
-        names = ", ".join(sorted({f"{g.namespace}/{g.name}" for g in uncovered}))
+        names = quoted_list((f"{g.namespace}/{g.name}" for g in uncovered), quote=False)
         message = (
             f"this route matches JWT claims, but no RequestAuthentication applies to the "
             f"proxies of gateway {names}, so there are no validated claims to match; add a "

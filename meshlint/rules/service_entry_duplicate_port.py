@@ -52,7 +52,7 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 from meshlint.service_entries import shared_ports
 
 RULE = Rule(
@@ -76,9 +76,9 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         for port in ports:
             others = [o for o in ports if o.entry is not port.entry]
             where = [located[id(o)] for o in others]
+            names = quoted_list((o.entry.display for o in others), ordered=True, quote=False)
             message = (
-                f"host {host!r} port {number} is also declared by "
-                f"{', '.join(o.entry.display for o in others)}; Istio keeps only one "
+                f"host {host!r} port {number} is also declared by {names}; Istio keeps only one "
                 "definition, so merge them or restrict one with exportTo"
             )
             yield report(RULE, port.entry, port.path, message, where)

@@ -63,7 +63,7 @@ from meshlint.graph import Mesh
 from meshlint.injection import is_system_namespace
 from meshlint.model import K
 from meshlint.podspec import container_ports, service_ports, workloads_selected
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 
 RULE = Rule(
     code="ML413",
@@ -95,7 +95,9 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 continue
             if target in numbers or target in names or isinstance(target, bool):
                 continue
-            shown = ", ".join(w.resource.display for w, _ in declared)
+            shown = quoted_list(
+                (w.resource.display for w, _ in declared), ordered=True, quote=False
+            )
             key = "targetPort" if "targetPort" in port else "port"
             message = (
                 f"Service {service.name!r} sends port {port.get('port')} to target port "

@@ -51,7 +51,7 @@ from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.hosts import host_candidates
 from meshlint.model import K
-from meshlint.rules.base import Rule, report, suggest
+from meshlint.rules.base import HostSuggestions, Rule, quoted_list, report
 from meshlint.traffic import virtual_service_hosts
 
 RULE = Rule(
@@ -76,7 +76,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     # The namespaces defining each host, as a list and a set: worked out once per host, not
     # once per Sidecar importing it (every namespace may import one shared host).
     owners_of: dict[tuple[str, ...], tuple[list[str | None], set[str | None]]] = {}
-    known: list[str] | None = None  # defined host names, for suggestions
+    known: HostSuggestions | None = None  # defined host names, for suggestions
     domain = mesh.settings.cluster_domain
     for sidecar in mesh.of_type(K.SIDECAR):
         egress = sidecar.spec.get("egress")
@@ -106,13 +106,15 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 if owners:
                     message = (
                         f"egress host {entry!r} imports {name!r} from namespace {namespace!r}, "
-                        f"but it is defined in {sorted(set(map(str, owners)))}; write "
+                        f"but it is defined in {quoted_list(map(str, owners))}; write "
                         f"'{owners[0]}/{name}' or '*/{name}'"
                     )
                 else:
                     if known is None:
-                        known = [h for h in mesh.hosts.names() if not h.startswith("*")]
-                    hint = suggest(candidates[-1], known)
+                        known = HostSuggestions(
+                            h for h in mesh.hosts.names() if not h.startswith("*")
+                        )
+                    hint = known.suggest(candidates[-1])
                     message = (
                         f"egress host {entry!r}: no Service, ServiceEntry or VirtualService in "
                         f"the analysed files defines {name!r}{hint}, so the Sidecar imports "

@@ -83,7 +83,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.podspec import port_protocol, template_labels_path, workload_port_groups
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 
 RULE = Rule(
     code="ML414",
@@ -105,7 +105,11 @@ def _port_protocol(port: dict) -> tuple[int, str | None] | None:
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for workload, number, users in workload_port_groups(mesh, _port_protocol):
         resource = workload.resource
-        shown = ", ".join(f"{s.name} as {proto or 'unnamed'}" for s, _, proto in users)
+        shown = quoted_list(
+            (f"{s.name} as {proto or 'unnamed'}" for s, _, proto in users),
+            ordered=True,
+            quote=False,
+        )
         message = (
             f"port {number} of {resource.display} is given different protocols by the "
             f"Services that select it ({shown}); only one can apply, so give the port "

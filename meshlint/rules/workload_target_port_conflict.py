@@ -83,7 +83,7 @@ from collections.abc import Iterator
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.podspec import template_labels_path, workload_port_groups
-from meshlint.rules.base import Rule, related, report
+from meshlint.rules.base import Rule, quoted_list, related, report
 
 RULE = Rule(
     code="ML415",
@@ -106,7 +106,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for workload, target, members in workload_port_groups(mesh, _target_and_port):
         resource = workload.resource
         users = sorted(members, key=lambda member: member[2])  # by Service port, stable
-        shown = ", ".join(f"{s.name}:{n}" for s, _, n in users)
+        shown = quoted_list((f"{s.name}:{n}" for s, _, n in users), ordered=True, quote=False)
         message = (
             f"target port {target} of {resource.display} is reached through different "
             f"Service ports ({shown}); the sidecar configures it from one of them only, "
