@@ -27,6 +27,7 @@ __all__ = [
     "peer_policies",
     "selection",
     "selector_text",
+    "service_namespaces",
     "workload_name",
 ]
 
