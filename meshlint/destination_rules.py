@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from meshlint.graph import Destination, Mesh
 from meshlint.hosts import export_set
 from meshlint.model import K, Resource, string_map, subset_names
-from meshlint.traffic import export_scope
+from meshlint.traffic import route_namespaces
 
 __all__ = [
     "ANY_OTHER_NAMESPACE",
@@ -292,11 +292,20 @@ def client_namespaces(
 
 
 def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule | None]]:
-    """For each namespace whose clients see the destination's VirtualService, the entry
-    their requests to it get (None: no DestinationRule applies there)."""
+    """For each namespace whose proxies get the destination's VirtualService
+    (``traffic.route_namespaces``: sidecars where it is exported, when it applies to
+    ``mesh``, and each bound gateway's namespace, which is where a gateway looks its
+    DestinationRules up, ``DefaultSidecarScopeForGateway``), the entry their requests to it
+    get (None: no DestinationRule applies there)."""
     vs = destination.virtual_service
+    sidecars, gateways = route_namespaces(mesh, vs)
+    if sidecars is None or sidecars:
+        namespaces = client_namespaces(mesh, sidecars, vs.namespace, *gateways)
+        namespaces += [n for n in gateways if n not in namespaces]
+    else:
+        namespaces = sorted(gateways)
     found = []
-    for namespace in client_namespaces(mesh, export_scope(vs), vs.namespace):
+    for namespace in namespaces:
         host, service_namespace = destination_service(mesh, destination, namespace)
         found.append(
             (namespace, effective(applicable(mesh, host, service_namespace, namespace), namespace))

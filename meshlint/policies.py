@@ -8,16 +8,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from meshlint.destination_rules import (
+    ANY_OTHER_NAMESPACE,
+    MergedRule,
+    applicable,
+    client_namespaces,
+    effective,
+)
 from meshlint.graph import Mesh, Workload
 from meshlint.model import K, Resource, string_map
 
 __all__ = [
+    "ClientTls",
     "MtlsPolicy",
     "Selection",
     "client_tls",
+    "client_tls_modes",
     "peer_policies",
     "selection",
     "selector_text",
+    "service_namespaces",
     "workload_name",
 ]
 
@@ -170,6 +180,62 @@ def wide_destination_rules(mesh: Mesh) -> Iterator[tuple[Resource, str, str]]:
         mode = client_tls(resource)
         if scope is not None and mode is not None:
             yield resource, scope, mode
+
+
+@dataclass(frozen=True, slots=True)
+class ClientTls:
+    """What clients in one namespace send to a service: the DestinationRule entry that applies
+    to them, the rule whose top-level ``trafficPolicy`` takes effect, and its TLS mode (None:
+    no tls set, so auto-mTLS decides, or plain text without it)."""
+
+    namespace: str  # the client namespace (ANY_OTHER_NAMESPACE: every one not listed)
+    entry: MergedRule | None
+    rule: Resource | None
+    mode: str | None
+
+
+def any_service_host(mesh: Mesh, namespace: str) -> str:
+    """A name standing for the services of ``namespace`` that no DestinationRule names exactly
+    (``~`` is in no Kubernetes name): only wildcard rules (``*.ns.svc...``, ``*.local``) cover
+    it."""
+    return f"~.{namespace}.svc.{mesh.settings.cluster_domain}"
+
+
+def client_tls_modes(
+    mesh: Mesh, service_namespace: str, host: str | None = None
+) -> list[ClientTls]:
+    """For each client namespace, the TLS mode its requests to ``host`` (a service of
+    ``service_namespace``; by default any service of it no rule names exactly) use, as Istio
+    decides which DestinationRule applies (``PushContext.destinationRule``,
+    ``SidecarScope.DestinationRule``; ``mergeDestinationRule`` keeps the first top-level
+    ``trafficPolicy``): ``destination_rules.applicable``/``effective``, never the host
+    pattern alone."""
+    host = host or any_service_host(mesh, service_namespace)
+    memo = mesh.memo("policies.client_tls_modes")
+    found = memo.get(host)
+    if found is not None:
+        return found
+    service = None if service_namespace == ANY_OTHER_NAMESPACE else service_namespace
+    found = memo[host] = []
+    for namespace in client_namespaces(mesh, None, service):
+        entry = effective(applicable(mesh, host, service, namespace), namespace)
+        rule = entry.traffic_policy_rule() if entry is not None else None
+        found.append(ClientTls(namespace, entry, rule, client_tls(rule) if rule else None))
+    return found
+
+
+def service_namespaces(mesh: Mesh) -> list[str]:
+    """The namespaces whose services mTLS rules judge one by one: those where the
+    DestinationRules or PeerAuthentications differ (their namespaces, the namespaces their
+    hosts name) and ``ANY_OTHER_NAMESPACE`` for the rest."""
+    names = set(client_namespaces(mesh, None))
+    names |= {p.resource.namespace for p in peer_policies(mesh) if p.resource.namespace}
+    for rule in mesh.of_type(K.DESTINATION_RULE):
+        scope = dr_scope(mesh, rule)
+        if scope not in (None, "mesh"):
+            names.add(scope)
+    names.discard(ANY_OTHER_NAMESPACE)
+    return [*sorted(names), ANY_OTHER_NAMESPACE]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ __all__ = [
     "host_overlaps",
     "host_ports",
     "proxy_metadata",
+    "route_namespaces",
     "scopes_meet",
     "selector_targets",
     "virtual_service_hosts",
@@ -235,6 +236,21 @@ def gateway_namespaces(mesh: Mesh, vs: Resource) -> tuple[bool, list[str]]:
                     namespaces.append(namespace)
         found = cache[id(vs)] = (mesh_too, namespaces)
     return found
+
+
+def route_namespaces(mesh: Mesh, vs: Resource) -> tuple[frozenset[str] | None, list[str]]:
+    """``(sidecars, gateways)``: the namespaces of every proxy that gets this
+    VirtualService's routes and resolves its destinations (services and DestinationRules)
+    from its own namespace. ``sidecars`` is the VirtualService's export scope when it
+    applies to ``mesh`` (None: every namespace), empty when it applies to gateways only;
+    ``gateways`` the namespaces of its bound gateways' proxies
+    (``DefaultSidecarScopeForGateway``). When it is bound only to gateways whose proxies
+    the files do not show, its export scope stands for them: they may run anywhere it is
+    visible."""
+    mesh_too, gateways = gateway_namespaces(mesh, vs)
+    if not mesh_too and gateways:
+        return frozenset(), gateways
+    return export_scope(vs), gateways
 
 
 def gateway_workload_namespace(mesh: Mesh, gateway: Resource) -> tuple[str | None, bool]:

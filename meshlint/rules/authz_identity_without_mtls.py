@@ -52,6 +52,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.destination_rules import ANY_OTHER_NAMESPACE
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
@@ -60,6 +61,7 @@ from meshlint.policies import (
     MtlsState,
     authz_sources,
     auto_mtls_note,
+    client_tls_modes,
     mtls_state,
     workload_peer_modes,
 )
@@ -84,15 +86,18 @@ def _why_no_mtls(mesh: Mesh, state: MtlsState, namespace: str | None) -> str | N
         if workload_peer_modes(mesh, namespace) - {"DISABLE", "UNSET"}:
             return None  # some workloads turn mTLS back on; the policy may target them
         return f"PeerAuthentication {server.resource.display} disables mTLS"
-    client = state.client_rule(namespace)
-    if client is not None:
-        rule, mode = client
-        if mode not in MUTUAL_MODES:
-            return f"DestinationRule {rule.display} makes clients send {mode} TLS mode"
-        return None
-    if not mesh.mesh_config.enable_auto_mtls:
-        return f"{auto_mtls_note(mesh)} and no DestinationRule enables ISTIO_MUTUAL"
-    return None
+    # Which DestinationRule each caller gets (PushContext.destinationRule per client namespace)
+    clients = client_tls_modes(mesh, namespace or ANY_OTHER_NAMESPACE)
+    auto = mesh.mesh_config.enable_auto_mtls
+    if any(c.mode in MUTUAL_MODES or (c.mode is None and auto) for c in clients):
+        return None  # some callers send mTLS: the policy can match them
+    explicit = next((c for c in clients if c.rule is not None and c.mode), None)
+    if explicit is not None:
+        return (
+            f"DestinationRule {explicit.rule.display} makes clients send {explicit.mode} TLS "
+            "mode (and no DestinationRule that applies to any caller sends mTLS)"
+        )
+    return f"{auto_mtls_note(mesh)} and no DestinationRule enables ISTIO_MUTUAL"
 
 
 def _identity_paths(policy) -> Iterator[tuple[tuple[object, ...], str]]:

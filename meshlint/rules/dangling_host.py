@@ -78,10 +78,10 @@ from collections.abc import Iterator
 
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Destination, Mesh
-from meshlint.hosts import dns_form_fqdn, export_set
+from meshlint.hosts import dns_form_fqdn
 from meshlint.model import Resource
 from meshlint.rules.base import Rule, quoted_list, related, report, suggest_defined_host
-from meshlint.traffic import gateway_namespaces
+from meshlint.traffic import gateway_namespaces, route_namespaces
 
 RULE = Rule(
     code="ML101",
@@ -93,31 +93,20 @@ RULE = Rule(
 )
 
 
-def consumers(vs: Resource) -> list[str | None]:
-    """The namespaces whose proxies get this VirtualService's routes: its own, or the
-    namespaces its ``exportTo`` names."""
-    export_to = export_set(vs.spec.get("exportTo"))
-    if export_to is None or "*" in export_to:
-        return [vs.namespace]
-    names = {vs.namespace if entry == "." else entry for entry in export_to if entry != "~"}
-    return sorted(names, key=str)
-
-
-def route_namespaces(mesh: Mesh, vs: Resource) -> list[str | None]:
-    """The namespaces whose proxies resolve this VirtualService's destinations: its
-    ``consumers`` when it applies to sidecars, and the namespaces of its bound gateways'
-    proxies (the VirtualService's own namespace when neither is known)."""
-    mesh_too, gateways = gateway_namespaces(mesh, vs)
-    found: list[str | None] = list(consumers(vs)) if mesh_too else []
-    found += [namespace for namespace in gateways if namespace not in found]
-    return found or consumers(vs)
+def _route_namespaces(mesh: Mesh, vs: Resource) -> list[str | None]:
+    """The namespaces whose proxies resolve this VirtualService's destinations
+    (``traffic.route_namespaces``); the VirtualService's own namespace stands for every
+    namespace it is exported to."""
+    sidecars, gateways = route_namespaces(mesh, vs)
+    found: list[str | None] = [vs.namespace] if sidecars is None else sorted(sidecars)
+    return found + [namespace for namespace in gateways if namespace not in found]
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     domain = mesh.settings.cluster_domain
     for destination in mesh.destinations:
         vs = destination.virtual_service
-        namespaces = route_namespaces(mesh, vs)
+        namespaces = _route_namespaces(mesh, vs)
         blind = [ns for ns in namespaces if mesh.visible_host(destination, ns) is None]
         if not blind or mesh.is_known_host(destination.candidates):
             continue

@@ -5,8 +5,10 @@ request routed to it fails with a 503 (`NR`). It happens after a DestinationRule
 when a subset is spelled differently (`v1` vs `version-1`), or when the DestinationRule that
 defines it is not the one that applies.
 
-Which DestinationRule applies is decided for each namespace whose clients see the route (the
-VirtualService's `exportTo`), as Istio's `PushContext.destinationRule` does
+Which DestinationRule applies is decided for each namespace whose proxies get the route (the
+VirtualService's `exportTo` when it applies to `mesh`, and the namespace of each bound
+gateway's proxies, since a gateway looks its DestinationRules up from its own namespace:
+`DefaultSidecarScopeForGateway`), as Istio's `PushContext.destinationRule` does
 (`meshlint/destination_rules.py`): the most specific host among the client namespace's own
 rules, else among those the service's namespace exports to it, else among those the root
 namespace exports; rules for one host in one namespace are merged. So a namespace-wide
@@ -86,6 +88,7 @@ from meshlint.destination_rules import (
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Destination, Mesh
 from meshlint.rules.base import Rule, quoted_list, related, report, suggest
+from meshlint.traffic import route_namespaces
 
 RULE = Rule(
     code="ML102",
@@ -129,7 +132,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             continue
         clauses, where, names = [], [], []
         for entry, namespaces in failing.values():
-            who = f"clients in {describe_namespaces(namespaces)}"
+            who = _who(mesh, destination, namespaces)
             if entry is None:
                 clauses.append(f"{who} find no DestinationRule for {destination.host!r}")
                 where += _not_applying(mesh, destination)
@@ -146,6 +149,15 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             "subset in the DestinationRule that applies there"
         )
         yield report(RULE, vs, path, message, where)
+
+
+def _who(mesh: Mesh, destination: Destination, namespaces: list[str]) -> str:
+    """``clients in 'a'`` or ``the gateway proxies in 'b'`` (a gateway looks its
+    DestinationRules up from its own namespace)."""
+    sidecars, gateways = route_namespaces(mesh, destination.virtual_service)
+    if sidecars is not None and not sidecars & set(namespaces) and set(namespaces) <= set(gateways):
+        return f"the gateway proxies in {describe_namespaces(namespaces)}"
+    return f"clients in {describe_namespaces(namespaces)}"
 
 
 def _not_applying(mesh: Mesh, destination: Destination) -> list:
@@ -178,10 +190,17 @@ def _everywhere(mesh: Mesh, destination: Destination, entry: MergedRule | None) 
     """The message and related locations when every client gets the same answer."""
     subset, host = destination.subset or "", destination.host
     if entry is None:
+        gateways = route_namespaces(mesh, destination.virtual_service)[1]
+        where = (
+            f" (the gateway proxies in {describe_namespaces(gateways)} look DestinationRules "
+            "up from their own namespace)"
+            if gateways
+            else ""
+        )
         message = (
             f"subset {subset!r} of host {host!r} is not defined: no DestinationRule for "
-            f"{host!r} applies to the clients of this route; add a DestinationRule for "
-            f"{host!r} with subset {subset!r}"
+            f"{host!r} applies to the clients of this route{where}; their requests get 503; "
+            f"add a DestinationRule for {host!r} with subset {subset!r} visible there"
         )
         return message, _not_applying(mesh, destination)
     defined = quoted_list(entry.subsets) if entry.subsets else "none"

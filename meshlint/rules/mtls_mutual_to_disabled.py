@@ -3,8 +3,13 @@
 `mtls.mode: DISABLE` makes the servers of a namespace (of the mesh, in the root namespace)
 accept plain text only. A namespace-wide or mesh-wide DestinationRule with
 `tls.mode: ISTIO_MUTUAL` makes clients send mTLS anyway (an explicit DestinationRule wins over
-auto-mTLS), and the handshake fails: every request between those services errors out. A
-namespace-wide DestinationRule that itself disables TLS takes precedence over a mesh-wide one.
+auto-mTLS), and the handshake fails: every request between those services errors out.
+
+Which DestinationRule applies is decided per client namespace as Istio does
+(`PushContext.destinationRule`, `meshlint/destination_rules.py`): the client's namespace, then
+the service's, then the root. So a DestinationRule in the disabled namespace that itself
+disables TLS wins over a mesh-wide one, and a `*.local` rule in a third namespace reaches only
+the clients of that namespace; the finding names the client namespaces that send mTLS.
 
 ## Bad
 
@@ -55,9 +60,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.destination_rules import describe_namespaces
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.policies import MUTUAL_MODES, TLS_MODE_PATH, mtls_state
+from meshlint.model import Resource
+from meshlint.policies import (
+    MUTUAL_MODES,
+    TLS_MODE_PATH,
+    client_tls_modes,
+    mtls_state,
+    service_namespaces,
+)
 from meshlint.rules.base import Rule, related, report
 
 RULE = Rule(
@@ -72,23 +85,32 @@ RULE = Rule(
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     state = mtls_state(mesh)
+    namespaces = service_namespaces(mesh)
     for policy in state.peers():
         if policy.mode != "DISABLE":
             continue
         if policy.mesh_wide:
-            client = state.mesh_client[0] if state.mesh_client else None
+            servers = [n for n in namespaces if state.server_policy(n) is policy]
             scope = "the whole mesh"
         else:
-            client = state.client_rule(policy.resource.namespace)
+            servers = [policy.resource.namespace]
             scope = f"namespace {policy.resource.namespace!r}"
-        if client is None or client[1] not in MUTUAL_MODES:
+        sending: dict[int, tuple[Resource, str, list[str]]] = {}
+        for server in servers:
+            for client in client_tls_modes(mesh, server):
+                if client.rule is None or client.mode not in MUTUAL_MODES:
+                    continue
+                _, _, clients = sending.setdefault(id(client.rule), (client.rule, client.mode, []))
+                if client.namespace not in clients:
+                    clients.append(client.namespace)
+        if not sending:
             continue
-        rule, mode = client
+        rule, mode, clients = next(iter(sending.values()))
         message = (
             f"mTLS is disabled for {scope}, but DestinationRule {rule.display} makes clients "
-            f"send {mode} there, so the handshakes fail; set that DestinationRule's tls.mode "
-            "to DISABLE for these hosts (a namespace-wide DestinationRule), or allow mTLS "
-            "(PERMISSIVE or STRICT)"
+            f"in {describe_namespaces(clients)} send {mode} there, so the handshakes fail; "
+            "set tls.mode DISABLE for these hosts in the DestinationRule that applies to those "
+            "clients, or allow mTLS (PERMISSIVE or STRICT)"
         )
-        where = [related(rule, TLS_MODE_PATH, f"{mode} here")]
+        where = [related(r, TLS_MODE_PATH, f"{m} here") for r, m, _ in sending.values()]
         yield report(RULE, policy.resource, ("spec", "mtls", "mode"), message, where)

@@ -8,6 +8,12 @@ With auto-mTLS off, clients of that service then send plain text; a STRICT serve
 With auto-mTLS on (the default), the missing `tls` is filled in automatically, and nothing is
 reported.
 
+Which rule applies is decided per client namespace as Istio does
+(`PushContext.destinationRule`, `meshlint/destination_rules.py`): the rule is reported only
+for the client namespaces where it is the one that applies and where, without it, a wildcard
+rule with mTLS would. A `*.local` rule in the clients' own namespace wins over the service's
+rule there (and applies nowhere else), so it is not "dropped" by it.
+
 ## Bad
 
 ```yaml
@@ -67,10 +73,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.destination_rules import describe_namespaces
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
 from meshlint.model import K
-from meshlint.policies import MUTUAL_MODES, TLS_MODE_PATH, auto_mtls_note, dr_scope, mtls_state
+from meshlint.policies import (
+    MUTUAL_MODES,
+    TLS_MODE_PATH,
+    ClientTls,
+    auto_mtls_note,
+    client_tls_modes,
+)
 from meshlint.rules.base import Rule, related, report
 
 RULE = Rule(
@@ -97,26 +110,35 @@ def _sets_tls(spec: dict) -> bool:
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     if mesh.mesh_config.enable_auto_mtls:
         return
-    state = mtls_state(mesh)
     suffix = ".svc." + mesh.settings.cluster_domain
     for rule in mesh.of_type(K.DESTINATION_RULE):
         host = rule.spec.get("host")
-        if not isinstance(host, str) or dr_scope(mesh, rule) is not None or "*" in host:
+        if not isinstance(host, str) or "*" in host or _sets_tls(rule.spec):
             continue
         fqdn = mesh.cluster_fqdn(host, rule.namespace)
-        if not fqdn.endswith(suffix) or _sets_tls(rule.spec):
+        if not fqdn.endswith(suffix):
             continue
-        namespace = fqdn[: -len(suffix)].rpartition(".")[2]
-        wide = state.client_rule(namespace)
-        if wide is None or wide[1] not in MUTUAL_MODES:
-            continue
-        wide_rule, mode = wide
-        message = (
-            f"this DestinationRule is the one Istio applies to {fqdn!r}, and it sets no tls, so "
-            f"the {mode} of {wide_rule.display} (host {wide_rule.spec.get('host')!r}) does not "
-            f"apply and, as {auto_mtls_note(mesh)}, clients send plain text; add "
-            f"trafficPolicy.tls.mode {mode} here"
-        )
-        where = [related(wide_rule, TLS_MODE_PATH, f"{mode} here")]
-        path = ("spec", "trafficPolicy") if "trafficPolicy" in rule.spec else ("spec", "host")
-        yield report(RULE, rule, path, message, where)
+        service = fqdn[: -len(suffix)].rpartition(".")[2]
+        wide = {c.namespace: c for c in client_tls_modes(mesh, service)}
+        dropped: dict[int, tuple[ClientTls, list[str]]] = {}
+        for client in client_tls_modes(mesh, service, fqdn):
+            if client.entry is None or rule not in client.entry.rules:
+                continue  # another rule applies to these clients
+            if client.rule is not None and _sets_tls(client.rule.spec):
+                continue  # a rule merged into the same entry sets the tls
+            other = wide.get(client.namespace)
+            if other is None or other.rule is None or other.mode not in MUTUAL_MODES:
+                continue
+            dropped.setdefault(id(other.rule), (other, []))[1].append(client.namespace)
+        for other, namespaces in dropped.values():
+            wide_rule, mode = other.rule, other.mode
+            message = (
+                f"for clients in {describe_namespaces(namespaces)}, this DestinationRule is "
+                f"the one Istio applies to {fqdn!r}, and it sets no tls, so the {mode} of "
+                f"{wide_rule.display} (host {wide_rule.spec.get('host')!r}) does not apply "
+                f"and, as {auto_mtls_note(mesh)}, they send plain text; add "
+                f"trafficPolicy.tls.mode {mode} here"
+            )
+            where = [related(wide_rule, TLS_MODE_PATH, f"{mode} here")]
+            path = ("spec", "trafficPolicy") if "trafficPolicy" in rule.spec else ("spec", "host")
+            yield report(RULE, rule, path, message, where)

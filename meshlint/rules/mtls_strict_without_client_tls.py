@@ -4,8 +4,13 @@ With auto-mTLS (Istio's default) client sidecars send mTLS to every server that 
 so a STRICT PeerAuthentication needs nothing else. When the mesh config sets
 `enableAutoMtls: false`, clients send plain text unless a DestinationRule sets
 `tls.mode: ISTIO_MUTUAL`; servers in STRICT mode then refuse every connection. A namespace
-policy is satisfied by a `*.<namespace>.svc.cluster.local` or a mesh-wide (`*.local`)
-DestinationRule; a mesh-wide policy (root namespace) by a mesh-wide one.
+policy is satisfied by a DestinationRule with mTLS that applies to every client namespace
+for the namespace's services, as Istio decides which one applies (`PushContext.destinationRule`,
+`meshlint/destination_rules.py`): a `*.<namespace>.svc.cluster.local` rule in that namespace or
+a `*.local` rule in the root namespace does; a `*.local` rule in some other namespace applies
+only to the clients of its own namespace, and the finding names the client namespaces left
+sending plain text. A mesh-wide policy (root namespace) is judged for every namespace it
+governs.
 
 ## Bad
 
@@ -54,9 +59,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.destination_rules import describe_namespaces
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.policies import MUTUAL_MODES, auto_mtls_note, mtls_state
+from meshlint.policies import (
+    MUTUAL_MODES,
+    auto_mtls_note,
+    client_tls_modes,
+    mtls_state,
+    service_namespaces,
+)
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -73,18 +85,29 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     if mesh.mesh_config.enable_auto_mtls:
         return
     state = mtls_state(mesh)
+    namespaces = service_namespaces(mesh)
     for policy in state.peers():
         if policy.mode != "STRICT":
             continue
-        namespace = None if policy.mesh_wide else policy.resource.namespace
-        client = state.client_rule(namespace)
-        if client is not None and client[1] in MUTUAL_MODES:
+        if policy.mesh_wide:
+            servers = [n for n in namespaces if state.server_policy(n) is policy]
+        else:
+            servers = [policy.resource.namespace]
+        plain: list[str] = []
+        for server in servers:
+            for client in client_tls_modes(mesh, server):
+                if client.mode not in MUTUAL_MODES and client.namespace not in plain:
+                    plain.append(client.namespace)
+        if not plain:
             continue
+        namespace = policy.resource.namespace
         scope = "the whole mesh" if policy.mesh_wide else f"namespace {namespace!r}"
         wanted = "'*.local'" if policy.mesh_wide else f"'*.{namespace}.svc.cluster.local'"
+        where = "the root namespace" if policy.mesh_wide else f"namespace {namespace!r}"
         message = (
-            f"STRICT mTLS for {scope}, but {auto_mtls_note(mesh)} and no DestinationRule sends "
-            "mTLS to it, so clients connect in plain text and are refused; add a "
-            f"DestinationRule for {wanted} with tls.mode ISTIO_MUTUAL, or enable auto-mTLS"
+            f"STRICT mTLS for {scope}, but {auto_mtls_note(mesh)} and no DestinationRule that "
+            f"applies to clients in {describe_namespaces(plain)} sends mTLS to it, so they "
+            "connect in plain text and are refused; add a DestinationRule in "
+            f"{where} for {wanted} with tls.mode ISTIO_MUTUAL, or enable auto-mTLS"
         )
         yield report(RULE, policy.resource, ("spec", "mtls", "mode"), message)
