@@ -10,7 +10,8 @@ The two parsers resolve plain scalars by different YAML versions (1.2 against Py
 ``yes``, ``010``, ``1_000``, ``1e3``, ``12:30`` and non-string keys differ), so ``_accepts``
 sends any text that holds such a scalar, a tag, an anchor, an alias, a merge key, a template
 action, a line break YAML 1.2 does not know, or that could exceed a limit, to the exact
-parser; ``load`` also sends text ryaml rejects, empty documents, and flow mappings with a
+parser, as it does any text with a colon go-yaml and libyaml read differently
+(``goyaml``); ``load`` also sends text ryaml rejects, empty documents, and flow mappings with a
 non-string key. It may refuse text that would have
 parsed the same (a quoted ``"on"`` looks like a plain one here); it must never accept text that
 would not, which ``tests/test_fastyaml.py`` checks against the exact parser on every manifest
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from meshlint.goyaml import may_have_flow_colons
 from meshlint.yamlpos import Limits
 
 try:
@@ -72,6 +74,8 @@ def _accepts(text: str, limits: Limits) -> bool:
         max(map(len, _DOCUMENT_START.split(text))) + 2 > limits.max_nodes_per_document
     ):  # of its own document (a rendered overlay is many documents)
         return False
+    if may_have_flow_colons(text):
+        return False  # the exact parser reads such colons as Kubernetes does (goyaml)
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
         return False  # line breaks to YAML 1.1 only (and to the exact parser's libyaml)
     if size > limits.max_depth and _may_nest_past(text, limits.max_depth):

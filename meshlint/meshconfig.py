@@ -6,9 +6,16 @@ names providers that the mesh config defines. The config is looked for, in this 
 
 1. the file given with ``--mesh-config`` (plain MeshConfig YAML, an ``istio`` ConfigMap or
    an IstioOperator);
-2. a ConfigMap ``istio`` (or a revisioned ``istio-<rev>``) with a ``mesh`` key, in the
-   analysed files;
-3. an IstioOperator's ``spec.meshConfig`` in the analysed files.
+2. the analysed files' candidates, the default revision's first, as istiod reads them: istiod
+   of revision ``<rev>`` reads the ConfigMap ``istio-<rev>`` (``istio`` for the default
+   revision; the istio-discovery chart mounts it as ``--meshConfig``), and an IstioOperator's
+   ``spec.meshConfig`` is what the install renders into that ConfigMap. So: the ``istio``
+   ConfigMap, else an IstioOperator without ``spec.revision``, else the revisioned
+   ``istio-<rev>`` ConfigMaps and IstioOperators by revision name (the ConfigMap before the
+   operator of one revision).
+
+With several candidates, ``source`` names the one chosen and how many others were passed over,
+so a finding that relies on the config says which one it read.
 
 What the config leaves out takes Istio's defaults, merged as istiod merges them: fields
 replace the defaults, except ``extensionProviders``, which are added to Istio's built-in
@@ -151,18 +158,27 @@ def _from_document(document: Mapping[str, object]) -> dict | None:
     return dict(document)
 
 
-def _config_maps(resources: Iterable[Resource]) -> list[Resource]:
-    """``istio`` ConfigMaps first, then revisioned ``istio-<rev>`` ones with a ``mesh`` key."""
+def _candidates(resources: Iterable[Resource]) -> list[tuple[tuple[int, str, int], Resource]]:
+    """Every ConfigMap ``istio``/``istio-<rev>`` with a ``mesh`` key and every IstioOperator,
+    with the key that orders them (see the module docstring)."""
     found = []
     for resource in resources:
-        if resource.type != K.CONFIG_MAP:
-            continue
-        if resource.name != "istio" and not resource.name.startswith("istio-"):
-            continue
-        data = resource.body.get("data")
-        if isinstance(data, dict) and isinstance(data.get("mesh"), str):
-            found.append(resource)
-    return sorted(found, key=lambda r: (r.name != "istio", r.name))
+        if resource.type == K.CONFIG_MAP:
+            data = resource.body.get("data")
+            if not (isinstance(data, dict) and isinstance(data.get("mesh"), str)):
+                continue
+            if resource.name == "istio":
+                found.append(((0, "", 0), resource))
+            elif resource.name.startswith("istio-"):
+                found.append(((2, resource.name[len("istio-") :], 0), resource))
+        elif resource.type == K.ISTIO_OPERATOR:
+            spec = resource.body.get("spec")
+            revision = spec.get("revision") if isinstance(spec, dict) else None
+            if not isinstance(revision, str) or revision in ("", "default"):
+                found.append(((1, "", 0), resource))
+            else:
+                found.append(((2, revision, 1), resource))
+    return sorted(found, key=lambda item: (item[0], item[1].display))
 
 
 def read_mesh_config(resources: list[Resource], settings: Settings) -> MeshConfig:
@@ -177,13 +193,18 @@ def read_mesh_config(resources: list[Resource], settings: Settings) -> MeshConfi
         raw = _from_document(document) if document is not None else None
         if raw is not None:
             return build_mesh_config(raw, settings, f"--mesh-config {path}")
-    for config_map in _config_maps(resources):
-        raw = _from_document(config_map.body)
-        if raw is not None:
-            return build_mesh_config(raw, settings, config_map.display, config_map)
-    for operator in resources:
-        if operator.type == K.ISTIO_OPERATOR:
-            raw = _from_document(operator.body)
-            if raw is not None:
-                return build_mesh_config(raw, settings, operator.display, operator)
-    return build_mesh_config({}, settings)
+    usable = [
+        (key, resource, raw)
+        for key, resource in _candidates(resources)
+        if (raw := _from_document(resource.body)) is not None
+    ]
+    if not usable:
+        return build_mesh_config({}, settings)
+    (rank, revision, _), chosen, raw = usable[0]
+    source = chosen.display
+    if len(usable) > 1:
+        why = "the default revision's" if rank < 2 else f"revision {revision!r}, first by name"
+        others = ", ".join(resource.display for _, resource, _ in usable[1:4])
+        more = f" and {len(usable) - 4} more" if len(usable) > 4 else ""
+        source += f" ({why}; not {others}{more})"
+    return build_mesh_config(raw, settings, source, chosen)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from meshlint.goyaml import mask_flow_colons
+
 __all__ = [
     "Limits",
     "ParseProblem",
@@ -297,6 +299,21 @@ class _Builder:
         return result
 
 
+class _RestoringBuilder(_Builder):
+    """A builder that puts back the colons ``goyaml.mask_flow_colons`` masked."""
+
+    __slots__ = ("placeholder",)
+
+    def __init__(self, limits: Limits, problems: _Problems, placeholder: str) -> None:
+        super().__init__(limits, problems)
+        self.placeholder = placeholder
+
+    def build(self, node: yaml.Node, depth: int = 0) -> object:
+        if node.__class__ is ScalarNode and self.placeholder in node.value:
+            node.value = node.value.replace(self.placeholder, ":")
+        return super().build(node, depth)
+
+
 def _duplicate_message(key: str) -> str:
     return (
         f"duplicate key {key!r}: YAML forbids it and kubectl silently keeps the last value. "
@@ -530,6 +547,7 @@ def parse_documents(
 
 
 def _documents(text: str, problems: _Problems, limits: Limits) -> Iterator[tuple[object, int, int]]:
+    text, placeholder = mask_flow_colons(text)  # read as Kubernetes reads it
     stop = _prescan(text, problems, limits) if _may_exceed(text) else None
     try:
         loader = _Loader(text)
@@ -579,7 +597,11 @@ def _documents(text: str, problems: _Problems, limits: Limits) -> Iterator[tuple
                     "the rest of the file is not analysed (raise --max-documents)",
                 )
                 return
-            builder = _Builder(limits, problems)
+            builder = (
+                _Builder(limits, problems)
+                if placeholder is None
+                else _RestoringBuilder(limits, problems, placeholder)
+            )
             try:
                 value = builder.build(node)
             except _TooLarge:  # reported at the document: the expansion has no one place

@@ -210,3 +210,24 @@ def test_rules_skip_wrong_types_quietly():
     rules = tuple(r for r in select_rules() if r.name.startswith(prefixes))
     report = analyse_sources([load_text("wrong.yaml", WRONG_TYPES)], rules=rules)
     assert report.internal_errors == 0, report.tracebacks
+
+
+def test_several_sources_pick_the_default_revision_and_name_the_choice():
+    """istiod of revision <rev> reads ConfigMap istio-<rev> (istio for the default revision),
+    which the install renders from the IstioOperator's spec.meshConfig."""
+    canary_cm = config_map("rootNamespace: canary-cm", name="istio-canary")
+    default_iop = (
+        "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
+        "metadata: {namespace: istio-system}\nspec:\n  meshConfig: {rootNamespace: iop}\n"
+    )
+    canary_iop = default_iop.replace("spec:\n", "spec:\n  revision: canary\n").replace(
+        "iop}", "canary-iop}"
+    )
+    config = mesh_of(canary_cm, canary_iop, default_iop)
+    assert config.root_namespace == "iop"  # the default revision's operator
+    assert "the default revision's" in config.describe()
+    assert "ConfigMap istio-system/istio-canary" in config.describe()
+    config = mesh_of(canary_iop, canary_cm)
+    assert config.root_namespace == "canary-cm"  # a revision's ConfigMap before its operator
+    assert config.describe().startswith("ConfigMap istio-system/istio-canary (revision 'canary'")
+    assert mesh_of(canary_cm).describe() == "ConfigMap istio-system/istio-canary"

@@ -2,7 +2,9 @@
 `name: 123` as a number, `name:` as null and `version: 1` or `canary: true` in labels as a
 number and a boolean; the API server rejects such an object ("cannot unmarshal number into Go
 struct field"), so it never reaches the cluster and every reference to it dangles. Quote the
-value. A kind meshlint models must also have a name, or nothing can refer to it.
+value. A kind meshlint models must also have a name, or nothing can refer to it; an
+IstioOperator need not (it is an input to `istioctl install`, and Istio's own profiles carry no
+metadata).
 
 ## Bad
 
@@ -51,7 +53,11 @@ RULE = Rule(
 
 # Kinds whose objects always need a name; other kinds (kubeconfig `Config`, `Kustomization`)
 # are config files that carry apiVersion and kind without metadata.
-_NAMED_KINDS = frozenset(kind.kind for kind in vars(K).values() if hasattr(kind, "kind"))
+# An IstioOperator is the input of `istioctl install`, which stores it under its own name
+# (installed-state): Istio's profiles (manifests/profiles/*.yaml) have no metadata at all.
+_NAMED_KINDS = frozenset(
+    kind.kind for kind in vars(K).values() if hasattr(kind, "kind") and kind != K.ISTIO_OPERATOR
+)
 
 
 def _type_name(value: object) -> str:
