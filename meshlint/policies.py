@@ -156,7 +156,9 @@ TLS_MODE_PATH = ("spec", "trafficPolicy", "tls", "mode")
 
 
 def dr_scope(mesh: Mesh, resource: Resource) -> str | None:
-    """``"mesh"`` for a DestinationRule whose host covers every cluster service (``*.local``,
+    """Which services a DestinationRule's host pattern names, only to list the namespaces
+    ``service_namespaces`` judges one by one (never to decide what applies):
+    ``"mesh"`` for a host covering every cluster service (``*.local``,
     ``*.cluster.local``...), the namespace name for ``*.<ns>.svc.<domain>``, else None."""
     host = resource.spec.get("host")
     if not isinstance(host, str):
@@ -170,16 +172,6 @@ def dr_scope(mesh: Mesh, resource: Resource) -> str | None:
         if namespace and "." not in namespace:
             return namespace
     return None
-
-
-def wide_destination_rules(mesh: Mesh) -> Iterator[tuple[Resource, str, str]]:
-    """``(rule, scope, tls mode)`` for mesh-wide and namespace-wide DestinationRules that set
-    a TLS mode."""
-    for resource in mesh.of_type(K.DESTINATION_RULE):
-        scope = dr_scope(mesh, resource)
-        mode = client_tls(resource)
-        if scope is not None and mode is not None:
-            yield resource, scope, mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,12 +232,12 @@ def service_namespaces(mesh: Mesh) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class MtlsState:
-    """The namespace-wide and mesh-wide mTLS settings of a run."""
+    """The namespace-wide and mesh-wide mTLS modes servers accept (PeerAuthentications).
+    What clients send is ``client_tls_modes``: which DestinationRule applies is decided per
+    client namespace, never from a host pattern."""
 
     mesh_peer: MtlsPolicy | None
     namespace_peer: dict[str, MtlsPolicy]
-    mesh_client: list[tuple[Resource, str]]  # mesh-wide DestinationRules and their TLS mode
-    namespace_client: dict[str, list[tuple[Resource, str]]]
 
     def server_policy(self, namespace: str | None) -> MtlsPolicy | None:
         """The PeerAuthentication that decides the mode of ``namespace``'s workloads."""
@@ -256,21 +248,6 @@ class MtlsState:
         """The mesh-wide policy first, then the namespace ones."""
         return ([self.mesh_peer] if self.mesh_peer else []) + list(self.namespace_peer.values())
 
-    def clients(self) -> list[tuple[Resource, str, str | None]]:
-        """``(rule, tls mode, namespace)`` for wide DestinationRules (namespace None: mesh)."""
-        found = [(rule, mode, None) for rule, mode in self.mesh_client]
-        for namespace, rules in self.namespace_client.items():
-            found += [(rule, mode, namespace) for rule, mode in rules]
-        return found
-
-    def client_rule(self, namespace: str | None) -> tuple[Resource, str] | None:
-        """The namespace-wide (else mesh-wide) DestinationRule that sets the TLS mode clients
-        use towards ``namespace``'s services."""
-        own = self.namespace_client.get(namespace) if namespace else None
-        if own:
-            return own[0]
-        return self.mesh_client[0] if self.mesh_client else None
-
 
 def mtls_state(mesh: Mesh) -> MtlsState:
     mesh_peer = None
@@ -280,14 +257,7 @@ def mtls_state(mesh: Mesh) -> MtlsState:
             mesh_peer = policy
         elif not policy.mesh_wide and policy.resource.namespace:
             namespace_peer.setdefault(policy.resource.namespace, policy)
-    mesh_client: list[tuple[Resource, str]] = []
-    namespace_client: dict[str, list[tuple[Resource, str]]] = {}
-    for rule, scope, mode in wide_destination_rules(mesh):
-        if scope == "mesh":
-            mesh_client.append((rule, mode))
-        else:
-            namespace_client.setdefault(scope, []).append((rule, mode))
-    return MtlsState(mesh_peer, namespace_peer, mesh_client, namespace_client)
+    return MtlsState(mesh_peer, namespace_peer)
 
 
 def auto_mtls_note(mesh: Mesh) -> str:

@@ -8,6 +8,12 @@ callers are still accepted, and the intent of the DestinationRule is not enforce
 the same pair of resources (KIA0205, KIA0206); meshlint keeps it as information, since nothing
 breaks. With auto-mTLS on (the default) it is not reported.
 
+Which DestinationRule applies is decided per client namespace as Istio does
+(`PushContext.destinationRule`, `meshlint/destination_rules.py`): the client's namespace, then
+the service's, then the root, the most specific host first. So a `*.local` rule in a client
+namespace counts for that namespace's clients only, and a more specific rule that sets no TLS
+hides a `*.local` ISTIO_MUTUAL one; the finding names the client namespaces that send mTLS.
+
 ## Bad
 
 ```yaml
@@ -57,9 +63,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.destination_rules import describe_namespaces
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.policies import TLS_MODE_PATH, auto_mtls_note, mtls_state
+from meshlint.model import Resource
+from meshlint.policies import (
+    TLS_MODE_PATH,
+    auto_mtls_note,
+    client_tls_modes,
+    mtls_state,
+    service_namespaces,
+)
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -76,16 +90,25 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     if mesh.mesh_config.enable_auto_mtls:
         return
     state = mtls_state(mesh)
-    for rule, mode, namespace in state.clients():
-        if mode != "ISTIO_MUTUAL":
+    # per DestinationRule sending mTLS: the server namespaces no PeerAuthentication enables
+    # it for, and the client namespaces it reaches them from
+    sending: dict[int, tuple[Resource, list[str], list[str]]] = {}
+    for server in service_namespaces(mesh):
+        policy = state.server_policy(server)
+        if policy is not None and policy.mode in ("STRICT", "PERMISSIVE"):
             continue
-        server = state.mesh_peer if namespace is None else state.server_policy(namespace)
-        if server is not None and server.mode in ("STRICT", "PERMISSIVE"):
-            continue
-        scope = "the whole mesh" if namespace is None else f"namespace {namespace!r}"
+        for client in client_tls_modes(mesh, server):
+            if client.rule is None or client.mode != "ISTIO_MUTUAL":
+                continue
+            _, servers, clients = sending.setdefault(id(client.rule), (client.rule, [], []))
+            for items, item in ((servers, server), (clients, client.namespace)):
+                if item not in items:
+                    items.append(item)
+    for rule, servers, clients in sending.values():
         message = (
-            f"this DestinationRule sends mTLS to {scope} ({auto_mtls_note(mesh)}), but no "
-            "PeerAuthentication enables mTLS there; servers accept it only because PERMISSIVE "
-            "is Istio's default. Add a PeerAuthentication (STRICT to require mTLS)"
+            f"this DestinationRule makes clients in {describe_namespaces(clients)} send mTLS "
+            f"to the services of {describe_namespaces(servers)} ({auto_mtls_note(mesh)}), but "
+            "no PeerAuthentication enables mTLS there; servers accept it only because "
+            "PERMISSIVE is Istio's default. Add a PeerAuthentication (STRICT to require mTLS)"
         )
         yield report(RULE, rule, TLS_MODE_PATH, message)

@@ -5,9 +5,14 @@ requires STRICT mTLS.
 would do. Servers whose PeerAuthentication is STRICT refuse plain text, so every request
 through that DestinationRule fails (connection reset, 503 `UF`/`URX`). The namespace's own
 PeerAuthentication decides; without one, the mesh-wide one in the root namespace does.
-Checked for mesh-wide (`*.local`) and namespace-wide (`*.<ns>.svc.cluster.local`)
-DestinationRules, as Kiali does; a PeerAuthentication that relaxes some ports
-(`portLevelMtls`) is left alone.
+A PeerAuthentication that relaxes some ports (`portLevelMtls`) is left alone.
+
+Which DestinationRule applies is decided per client namespace as Istio does
+(`PushContext.destinationRule`, `meshlint/destination_rules.py`): the client's namespace, then
+the service's, then the root, the most specific host first. So a `*.local` DISABLE rule in the
+root reaches a namespace that is STRICT on its own, a more specific rule (`*.cluster.local`,
+`*.<ns>.svc.cluster.local`) hides it, and a rule in a third namespace reaches only that
+namespace's clients; the finding names the client namespaces that send plain text.
 
 ## Bad
 
@@ -50,9 +55,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.destination_rules import describe_namespaces
 from meshlint.findings import Finding, Severity
 from meshlint.graph import Mesh
-from meshlint.policies import TLS_MODE_PATH, mtls_state, port_modes
+from meshlint.model import Resource
+from meshlint.policies import (
+    TLS_MODE_PATH,
+    MtlsPolicy,
+    client_tls_modes,
+    mtls_state,
+    port_modes,
+    service_namespaces,
+)
 from meshlint.rules.base import Rule, related, report
 
 RULE = Rule(
@@ -67,19 +81,29 @@ RULE = Rule(
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     state = mtls_state(mesh)
-    for rule, mode, namespace in state.clients():
-        if mode != "DISABLE":
+    # per DestinationRule sending plain text: the STRICT server namespaces, their
+    # PeerAuthentications and the client namespaces it reaches them from
+    sending: dict[int, tuple[Resource, list[str], list[MtlsPolicy], list[str]]] = {}
+    for server in service_namespaces(mesh):
+        policy = state.server_policy(server)
+        if policy is None or policy.mode != "STRICT" or port_modes(policy.resource) - {"STRICT"}:
             continue
-        server = state.mesh_peer if namespace is None else state.server_policy(namespace)
-        if server is None or server.mode != "STRICT" or port_modes(server.resource) - {"STRICT"}:
-            continue
-        scope = "the whole mesh" if namespace is None else f"namespace {namespace!r}"
-        level = "mesh-wide" if server.mesh_wide else "namespace"
+        for client in client_tls_modes(mesh, server):
+            if client.rule is None or client.mode != "DISABLE":
+                continue
+            _, servers, policies, clients = sending.setdefault(
+                id(client.rule), (client.rule, [], [], [])
+            )
+            for items, item in ((servers, server), (policies, policy), (clients, client.namespace)):
+                if item not in items:
+                    items.append(item)
+    for rule, servers, policies, clients in sending.values():
+        names = ", ".join(p.resource.display for p in policies)
         message = (
-            f"this DestinationRule sends plain text to {scope}, but the {level} "
-            f"PeerAuthentication {server.resource.display} requires STRICT mTLS there, so "
-            "every connection is refused; use tls.mode ISTIO_MUTUAL, or make the "
-            "PeerAuthentication PERMISSIVE"
+            f"this DestinationRule makes clients in {describe_namespaces(clients)} send plain "
+            f"text to the services of {describe_namespaces(servers)}, but PeerAuthentication "
+            f"{names} requires STRICT mTLS there, so every connection is refused; use "
+            "tls.mode ISTIO_MUTUAL, or make the PeerAuthentication PERMISSIVE"
         )
-        where = [related(server.resource, ("spec", "mtls", "mode"), "STRICT here")]
+        where = [related(p.resource, ("spec", "mtls", "mode"), "STRICT here") for p in policies]
         yield report(RULE, rule, TLS_MODE_PATH, message, where)
