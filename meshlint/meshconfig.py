@@ -6,13 +6,24 @@ names providers that the mesh config defines. The config is looked for, in this 
 
 1. the file given with ``--mesh-config`` (plain MeshConfig YAML, an ``istio`` ConfigMap or
    an IstioOperator);
-2. the analysed files' candidates, the default revision's first, as istiod reads them: istiod
-   of revision ``<rev>`` reads the ConfigMap ``istio-<rev>`` (``istio`` for the default
-   revision; the istio-discovery chart mounts it as ``--meshConfig``), and an IstioOperator's
-   ``spec.meshConfig`` is what the install renders into that ConfigMap. So: the ``istio``
-   ConfigMap, else an IstioOperator without ``spec.revision``, else the revisioned
-   ``istio-<rev>`` ConfigMaps and IstioOperators by revision name (the ConfigMap before the
-   operator of one revision).
+2. the analysed files' candidates, the default revision's first, as istiod reads them.
+   istiod (``pilot/pkg/bootstrap/mesh.go`` ``initMeshConfiguration``, later
+   ``getConfigurationSources``) reads the file ``/etc/istio/config/mesh`` if it exists, else
+   the ConfigMap ``getMeshConfigMapName(REVISION)`` in its own namespace through the API
+   (``kubemesh.NewConfigMapSource``, key ``mesh``): ``istio`` for the revision ``""`` or
+   ``default``, ``istio-<rev>`` otherwise. The istio-discovery chart renders that ConfigMap
+   (``templates/configmap.yaml``: ``istio{{- if not (eq .Values.revision "") }}-{{
+   .Values.revision }}{{- end }}``, the chart's defaults ``mergeOverwrite`` ``values.meshConfig``),
+   mounts it at ``/etc/istio/config`` and sets ``REVISION`` to the revision or ``default``
+   (``templates/deployment.yaml``). An IstioOperator is never read by istiod: its
+   ``spec.meshConfig`` is install input that becomes ``values.meshConfig`` of that ConfigMap.
+   So: the ``istio`` ConfigMap, else an IstioOperator without ``spec.revision`` (or with
+   ``default``), else the revisioned ``istio-<rev>`` ConfigMaps and IstioOperators by revision
+   name (the ConfigMap before the operator of one revision). Each revision's istiod has its own
+   config; which one a workload gets depends on its injection, so the default revision's
+   stands for the mesh. Not modelled: the namespace (istiod reads only its own; meshlint, not
+   knowing where istiod runs, takes the name in any namespace) and ``SHARED_MESH_CONFIG`` (a
+   second, user ConfigMap the file or revision ConfigMap is merged over).
 
 With several candidates, ``source`` names the one chosen and how many others were passed over,
 so a finding that relies on the config says which one it read.
