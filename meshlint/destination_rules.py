@@ -272,14 +272,22 @@ def destination_service(
 
 
 def client_namespaces(
-    mesh: Mesh, exported_to: frozenset[str] | None, *also: str | None
+    mesh: Mesh,
+    exported_to: frozenset[str] | None,
+    *also: str | None,
+    hosts: Iterable[str] | None = None,
 ) -> list[str]:
     """The namespaces whose clients to ask about, for a resource visible in
     ``exported_to`` (None: everywhere). Everywhere means every namespace where the answer
-    may differ (those holding DestinationRules or named in their exportTo, the root, and
-    ``also``) and ``ANY_OTHER_NAMESPACE`` for the rest."""
+    may differ, and ``ANY_OTHER_NAMESPACE`` for the rest: the root, ``also``, and the
+    namespaces holding DestinationRules or named in their exportTo; with ``hosts`` (the
+    names looked up), only those whose rules can match one of them (elsewhere the lookup
+    falls through to the same exported rules as any other namespace)."""
     if exported_to is not None:
         return sorted(exported_to)
+    if hosts is not None:
+        names = _relevance(mesh).namespaces(hosts) | {_indexes(mesh).root}
+        return [*sorted(names | {n for n in also if n}), ANY_OTHER_NAMESPACE]
     memo = mesh.memo("destination_rules")
     names = memo.get("namespaces")
     if names is None:
@@ -291,6 +299,49 @@ def client_namespaces(
     return [*sorted(names | {n for n in also if n}), ANY_OTHER_NAMESPACE]
 
 
+@dataclass(slots=True)
+class _Relevance:
+    """For each host a rule names, the namespaces where a lookup of it may differ from any
+    other namespace's: those holding a local rule for it, and those its exported rules name
+    in ``exportTo``. Wildcards are kept by suffix, so a name is matched label by label."""
+
+    exact: dict[str, set[str]] = field(default_factory=dict)
+    suffix: dict[str, set[str]] = field(default_factory=dict)  # "*.a.b" -> key ".a.b"
+
+    def add(self, host: str, names: Iterable[str]) -> None:
+        table, key = (self.suffix, host[1:]) if host.startswith("*") else (self.exact, host)
+        table.setdefault(key, set()).update(names)
+
+    def namespaces(self, hosts: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for host in hosts:
+            found |= self.exact.get(host, set())
+            name = host[1:] if host.startswith("*") else host
+            dot = name.find(".")
+            while dot >= 0:
+                found |= self.suffix.get(name[dot:], set())
+                dot = name.find(".", dot + 1)
+            found |= self.suffix.get("", set())  # a bare "*"
+        return found - {"*", ".", "~"}
+
+
+def _relevance(mesh: Mesh) -> _Relevance:
+    memo = mesh.memo("destination_rules")
+    found = memo.get("relevance")
+    if found is None:
+        indexes = _indexes(mesh)
+        found = memo["relevance"] = _Relevance()
+        for namespace, index in indexes.local.items():
+            for table in (index.specific, index.wildcard):
+                for host in table:
+                    found.add(host, [namespace])
+        for namespace, index in [*indexes.exported.items(), (indexes.root, indexes.root_local)]:
+            for table in (index.specific, index.wildcard):
+                for host, entries in table.items():
+                    found.add(host, [namespace, *(n for e in entries for n in e.export_to)])
+    return found
+
+
 def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule | None]]:
     """For each namespace whose proxies get the destination's VirtualService
     (``traffic.route_namespaces``: sidecars where it is exported, when it applies to
@@ -300,7 +351,14 @@ def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule 
     vs = destination.virtual_service
     sidecars, gateways = route_namespaces(mesh, vs)
     if sidecars is None or sidecars:
-        namespaces = client_namespaces(mesh, sidecars, vs.namespace, *gateways)
+        hosts = {
+            *destination.candidates,
+            *(d.host for d in mesh.hosts.lookup(destination.candidates)),
+        }
+        owners = {d.resource.namespace for d in mesh.hosts.lookup(destination.candidates)}
+        namespaces = client_namespaces(
+            mesh, sidecars, vs.namespace, *gateways, *owners, hosts=hosts
+        )
         namespaces += [n for n in gateways if n not in namespaces]
     else:
         namespaces = sorted(gateways)
@@ -316,15 +374,22 @@ def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule 
 def naming(mesh: Mesh, host: str) -> list[Resource]:
     """Every DestinationRule whose host covers ``host`` in any namespace, whether or not it
     applies anywhere: the other end of a finding about a rule that does not apply."""
-    found = []
-    for rule in mesh.of_type(K.DESTINATION_RULE):
-        written = rule.spec.get("host")
-        if not isinstance(written, str) or not written:
-            continue
-        name = mesh.cluster_fqdn(written, rule.namespace)
-        if name == host or (name.startswith("*") and host.endswith(name[1:])):
-            found.append(rule)
-    return found
+    memo = mesh.memo("destination_rules.naming")
+    if not memo:  # rules by the full name they are written for (in file order), once per run
+        for rule in mesh.of_type(K.DESTINATION_RULE):
+            written = rule.spec.get("host")
+            if isinstance(written, str) and written:
+                memo.setdefault(mesh.cluster_fqdn(written, rule.namespace), []).append(rule)
+    found = list(memo.get(host, ()))
+    dot = host.find(".")
+    while dot >= 0:  # the wildcards that cover it: "*" + each of its suffixes
+        found += memo.get("*" + host[dot:], ())
+        dot = host.find(".", dot + 1)
+    found += memo.get("*", ())
+    order = mesh.memo("destination_rules.order")
+    if not order:
+        order.update((id(r), i) for i, r in enumerate(mesh.of_type(K.DESTINATION_RULE)))
+    return sorted({id(r): r for r in found}.values(), key=lambda r: order[id(r)])
 
 
 def describe_namespaces(namespaces: list[str], limit: int = 6) -> str:

@@ -209,7 +209,7 @@ def client_tls_modes(
         return found
     service = None if service_namespace == ANY_OTHER_NAMESPACE else service_namespace
     found = memo[host] = []
-    for namespace in client_namespaces(mesh, None, service):
+    for namespace in client_namespaces(mesh, None, service, hosts=[host]):
         entry = effective(applicable(mesh, host, service, namespace), namespace)
         rule = entry.traffic_policy_rule() if entry is not None else None
         found.append(ClientTls(namespace, entry, rule, client_tls(rule) if rule else None))

@@ -179,9 +179,13 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
 
 def _routed_subsets(mesh: Mesh, rule: Resource) -> set[str]:
     """Subset names that some route or mirror sends to with ``rule`` as its DestinationRule."""
-    return {
-        d.subset
-        for d in mesh.destinations
-        if d.subset is not None
-        and any(entry is not None and rule in entry.rules for _, entry in serving(mesh, d))
-    }
+    memo = mesh.memo("subset_selects_no_pods.routed")
+    if not memo:  # every destination's DestinationRules, once per run: rule id -> subsets
+        memo[None] = set()
+        for destination in mesh.destinations:
+            if destination.subset is None:
+                continue
+            for _, entry in serving(mesh, destination):
+                for served in entry.rules if entry is not None else ():
+                    memo.setdefault(id(served), set()).add(destination.subset)
+    return memo.get(id(rule), set())
