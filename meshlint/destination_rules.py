@@ -347,27 +347,30 @@ def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule 
     (``traffic.route_namespaces``: sidecars where it is exported, when it applies to
     ``mesh``, and each bound gateway's namespace, which is where a gateway looks its
     DestinationRules up, ``DefaultSidecarScopeForGateway``), the entry their requests to it
-    get (None: no DestinationRule applies there)."""
+    get (None: no DestinationRule applies there). Worked out once per VirtualService and
+    host: callers must not change the list."""
     vs = destination.virtual_service
+    memo = mesh.memo("destination_rules.serving")
+    key = (id(vs), destination.candidates)  # the subsets of one host share the answer
+    found = memo.get(key)
+    if found is not None:
+        return found
     sidecars, gateways = route_namespaces(mesh, vs)
     if sidecars is None or sidecars:
-        hosts = {
-            *destination.candidates,
-            *(d.host for d in mesh.hosts.lookup(destination.candidates)),
-        }
-        owners = {d.resource.namespace for d in mesh.hosts.lookup(destination.candidates)}
+        definitions = mesh.hosts.lookup(destination.candidates)
+        hosts = {*destination.candidates, *(d.host for d in definitions)}
+        owners = {d.resource.namespace for d in definitions}
         namespaces = client_namespaces(
             mesh, sidecars, vs.namespace, *gateways, *owners, hosts=hosts
         )
         namespaces += [n for n in gateways if n not in namespaces]
     else:
         namespaces = sorted(gateways)
-    found = []
+    found = memo[key] = []
     for namespace in namespaces:
         host, service_namespace = destination_service(mesh, destination, namespace)
-        found.append(
-            (namespace, effective(applicable(mesh, host, service_namespace, namespace), namespace))
-        )
+        entries = applicable(mesh, host, service_namespace, namespace)
+        found.append((namespace, effective(entries, namespace)))
     return found
 
 

@@ -220,11 +220,13 @@ def gateway_namespaces(mesh: Mesh, vs: Resource) -> tuple[bool, list[str]]:
     found = cache.get(id(vs))
     if found is None:
         gateways = vs.spec.get("gateways")
-        refs = [
-            ref
-            for ref in mesh.gateway_refs
-            if ref.virtual_service is vs and ref.path[:2] == ("spec", "gateways")
-        ]
+        by_vs = mesh.memo("traffic.spec_gateway_refs")
+        if not by_vs:  # each VirtualService's spec-level gateway references, once per run
+            by_vs[None] = []
+            for ref in mesh.gateway_refs:
+                if ref.path[:2] == ("spec", "gateways"):
+                    by_vs.setdefault(id(ref.virtual_service), []).append(ref)
+        refs = by_vs.get(id(vs), [])
         mesh_too = not isinstance(gateways, list) or not gateways
         namespaces: list[str] = []
         for ref in refs:
