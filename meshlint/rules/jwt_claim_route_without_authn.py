@@ -112,7 +112,7 @@ def _covered(mesh: Mesh, gateway: Resource) -> bool | None:
     targets += [(k.namespace, k.labels) for k in known]
     if not targets:
         return None
-    root = mesh.settings.root_namespace
+    root = mesh.mesh_config.root_namespace
     for policy in mesh.of_type(K.REQUEST_AUTHENTICATION):
         chosen = policy.spec.get("selector")
         labels = string_map(chosen.get("matchLabels")) if isinstance(chosen, dict) else {}
