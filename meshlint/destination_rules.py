@@ -257,9 +257,9 @@ def destination_service(
     ``client_namespace``: the Service or ServiceEntry the files define for it (the one
     visible there first), else the name itself, with the namespace of a
     ``name.namespace.svc.<domain>`` form and None otherwise."""
-    definition = mesh.hosts.first_visible(destination.candidates, client_namespace)
+    definition = mesh.hosts.first_visible(destination.candidates, client_namespace, exact=True)
     if definition is None:
-        found = mesh.hosts.lookup(destination.candidates)
+        found = mesh.hosts.lookup(destination.candidates, exact=True)
         definition = found[0] if found else None
     if definition is not None:
         return definition.host, definition.resource.namespace
@@ -357,7 +357,7 @@ def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule 
         return found
     sidecars, gateways = route_namespaces(mesh, vs)
     if sidecars is None or sidecars:
-        definitions = mesh.hosts.lookup(destination.candidates)
+        definitions = mesh.hosts.lookup(destination.candidates, exact=True)
         hosts = {*destination.candidates, *(d.host for d in definitions)}
         owners = {d.resource.namespace for d in definitions}
         namespaces = client_namespaces(

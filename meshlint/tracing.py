@@ -197,17 +197,13 @@ class _Resolver:
 
     def namespace_wide(self, namespace: str) -> Resource | None:
         for telemetry in self.by_namespace.get(namespace, ()):
-            if not _selector(telemetry) and not telemetry.spec.get("targetRefs"):
+            if not _selector(telemetry) and not _targets(telemetry):
                 return telemetry
         return None
 
     def targeted(self, namespace: str) -> list[Resource]:
         """Telemetries of ``namespace`` with a selector or targetRefs."""
-        return [
-            t
-            for t in self.by_namespace.get(namespace, ())
-            if _selector(t) or t.spec.get("targetRefs")
-        ]
+        return [t for t in self.by_namespace.get(namespace, ()) if _selector(t) or _targets(t)]
 
     def _owners(self, targeted: list[Resource], namespace: str) -> dict[int, Resource]:
         """The first workload Telemetry (in file order) selecting each workload, by the
@@ -295,6 +291,11 @@ class _Spec:
             where = "Telemetry randomSamplingPercentage"
             mesh_wide = telemetry.namespace == resolver.root and not _selector(telemetry)
             self.rate = SamplingSource(telemetry, path, None, value, where, mesh_wide)
+
+
+def _targets(telemetry: Resource) -> bool:
+    """Does the Telemetry name policy targets (``targetRefs``, or the older ``targetRef``)?"""
+    return bool(telemetry.spec.get("targetRefs") or telemetry.spec.get("targetRef"))
 
 
 def _selector(telemetry: Resource) -> dict[str, str]:

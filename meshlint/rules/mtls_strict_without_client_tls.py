@@ -102,7 +102,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             continue
         namespace = policy.resource.namespace
         scope = "the whole mesh" if policy.mesh_wide else f"namespace {namespace!r}"
-        wanted = "'*.local'" if policy.mesh_wide else f"'*.{namespace}.svc.cluster.local'"
+        domain = mesh.settings.cluster_domain
+        wanted = "'*.local'" if policy.mesh_wide else f"'*.{namespace}.svc.{domain}'"
         where = "the root namespace" if policy.mesh_wide else f"namespace {namespace!r}"
         message = (
             f"STRICT mTLS for {scope}, but {auto_mtls_note(mesh)} and no DestinationRule that "
