@@ -295,3 +295,14 @@ def test_a_chart_without_helm_is_one_info(tmp_path, monkeypatch):
     report = lint("--no-cache", ".")
     assert summary(report) == [("not-rendered", "charts/web/Chart.yaml", 1, "charts/web")]
     assert "`helm template web charts/web | meshlint -`" in report["findings"][0]["message"]
+
+
+def test_a_base_outside_the_working_directory_is_still_pointed_at(overlays, monkeypatch):
+    """Run from inside the overlay: the base lies above the working directory, and its
+    findings name it by its absolute path, the way the run spells such files."""
+    need_kustomize()
+    monkeypatch.chdir(overlays / "overlays" / "staging")
+    report = lint("--no-cache", ".")
+    base = str(overlays / "base" / "reviews.yaml")
+    assert ("dangling-subset", base, 23, ".") in summary(report)
+    assert ("kustomize-list-replaced", "subsets.yaml", 5, ".") in summary(report)

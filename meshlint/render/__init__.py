@@ -26,6 +26,7 @@ __all__ = [
     "RenderCache",
     "offline_environment",
     "run_renderer",
+    "spelled",
 ]
 
 # The files that make a directory a kustomize root, and a Helm chart.
@@ -48,6 +49,18 @@ class Render:
     # The directory that relative paths in the output (kustomize's origin annotations) are
     # relative to; resolving them is purely lexical, so it need not exist any more.
     base: str = ""
+
+
+def spelled(path: str, cwd: str | None = None) -> str:
+    """A path as the run spells files (``workspace.display_name``): relative to the working
+    directory when below it, absolute otherwise, so a renderer's inputs and origins name
+    the same files the run read."""
+    cwd = cwd or os.getcwd()
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    relative = os.path.relpath(absolute, cwd)
+    if relative == ".." or relative.startswith(".." + os.sep):
+        return absolute
+    return relative
 
 
 def offline_environment() -> dict[str, str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from meshlint.render import KUSTOMIZATION_NAMES
+from meshlint.render import KUSTOMIZATION_NAMES, spelled
 
 __all__ = ["KUSTOMIZATION_NAMES", "Kustomization", "read_all"]
 
@@ -72,7 +72,7 @@ class _Reader:
     refused: list[str] = field(default_factory=list)
 
     def path(self, entry: str) -> str:
-        return os.path.normpath(os.path.join(self.directory, entry))
+        return spelled(os.path.join(self.directory, entry))
 
     def entry(self, value: object, where: str) -> str | None:
         if isinstance(value, str) and value.strip():

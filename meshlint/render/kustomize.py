@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from meshlint.render import DEFAULT_TIMEOUT, Render, RenderCache, run_renderer
+from meshlint.render import DEFAULT_TIMEOUT, Render, RenderCache, run_renderer, spelled
 from meshlint.render._kustomization import KUSTOMIZATION_NAMES, Kustomization, read_all
 
 __all__ = [
@@ -397,11 +397,7 @@ def _spelled(path: str, base: str) -> str:
 def _spelled_from(path: str, base: str, cwd: str) -> str:
     """``_spelled`` for one working directory: every document of a render names the same
     few files."""
-    resolved = os.path.normpath(os.path.join(base, path))
-    relative = os.path.relpath(resolved, cwd)
-    if relative == ".." or relative.startswith(".." + os.sep):
-        return resolved
-    return relative
+    return spelled(os.path.join(base, path), cwd)
 
 
 def origin(body: Mapping, render: Render) -> tuple[str | None, str | None]:
