@@ -67,7 +67,7 @@ class Report:
     files: int = 0
     meshes: int = 1  # mesh units analysed (environments, overlays, charts)
     rendered: int = 0  # of ``sources``, how many are renderer output, not files
-    renders: int = 0  # renders run or taken from the render cache, failed ones included
+    renders: int = 0  # kustomize and Helm meshes (rendered or not): their inputs lie beyond the run key
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -248,11 +248,13 @@ def analyse_sources(
     read = {source.path for source in sources}
     rendered = [s for unit in units for s in unit.sources if s.path not in read]
     mapped = [s for unit in units for s in unit.context]
-    counted = 0
+    counted: set[int] = set()  # a shared file's resources are in every mesh: count them once
     for unit in units:
-        unit_findings, live = _analyse_unit(unit, by_file, settings, rules, jobs, tracebacks)
-        counted += sum(
-            1 for r in live if scope is None or r.source.path in scope or r.source.path not in read
+        unit_findings, live = _analyse_unit(unit, by_file, read, settings, rules, jobs, tracebacks)
+        counted.update(
+            id(r)
+            for r in live
+            if scope is None or r.source.path in scope or r.source.path not in read
         )
         if unit.named:
             unit_findings = [replace(f, mesh=unit.name) for f in unit_findings]
@@ -275,7 +277,7 @@ def analyse_sources(
         findings=findings,
         sources=all_sources,
         files=len(files),
-        resources=counted,
+        resources=len(counted),
         skipped_documents=sum(skipped),
         rules=rules,
         internal_errors=len(tracebacks),
@@ -283,7 +285,7 @@ def analyse_sources(
         suppressed=suppressed,
         meshes=len(units),
         rendered=len(rendered),
-        renders=sum(1 for unit in units if unit.rendered),
+        renders=sum(1 for unit in units if unit.kind in ("kustomize", "helm")),
     )
 
 
@@ -312,6 +314,7 @@ def plan_units(
 def _analyse_unit(
     unit: MeshUnit,
     by_file: dict[str, list[Resource]],
+    read: set[str],
     settings: Settings,
     rules: tuple[Rule, ...],
     jobs: int,
@@ -319,14 +322,10 @@ def _analyse_unit(
 ) -> tuple[list[Finding], list[Resource]]:
     """One mesh's findings and live resources (the last definition of each identity): built
     into a graph and checked by every rule, plus the notes of its layout."""
-    resources = []
-    for source in unit.sources:
-        found = by_file.get(source.path)
-        if found is None:  # a rendered source: extracted here
-            found = by_file[source.path] = extract_resources(
-                [source], settings.default_namespace
-            ).resources
-        resources.extend(found)
+    rendered = [s for s in unit.sources if s.path not in read and s.path not in by_file]
+    for resource in extract_resources(rendered, settings.default_namespace).resources:
+        by_file.setdefault(resource.source.path, []).append(resource)  # once, in one call
+    resources = [r for source in unit.sources for r in by_file.get(source.path, ())]
     live, duplicates = resolve_identities(resources)
     findings: list[Finding] = []
     try:

@@ -84,7 +84,7 @@ def _accepts(text: str, limits: Limits) -> bool:
 
 
 _INDENT = re.compile(r"^[ \t\-]+", re.MULTILINE)
-_DOCUMENT_START = re.compile(r"^---", re.MULTILINE)
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r]|$)", re.MULTILINE)
 
 
 def _may_nest_past(text: str, depth: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,7 @@ def _good_examples() -> list[tuple[str, str]]:
     examples = [(f"{r.name}-good.yaml", r.examples["good"]) for r in RULES if r.examples_run]
     files = sorted((ROOT / "examples").rglob("*.y*ml")) if (ROOT / "examples").is_dir() else []
     found = find_kustomizations([str(p) for p in files])
-    inputs = {f for d in found for f in closure(d, found).files}
+    inputs = {os.path.abspath(f) for d in found for f in closure(d, found).files}
     for path in files:
         if str(path) not in inputs:
             examples.append((str(path), path.read_text(encoding="utf-8")))

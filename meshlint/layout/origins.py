@@ -103,7 +103,11 @@ def find_object(source: SourceFile, kind: str, name: str) -> tuple[object, tuple
     exact = [d for d in same_kind if _kind_and_name(d[0])[1] == name]
     if exact:
         return exact[-1]
-    partial = [d for d in same_kind if _kind_and_name(d[0])[1] and _kind_and_name(d[0])[1] in name]
+    partial = [  # namePrefix / nameSuffix: the source's name begins or ends the rendered one
+        d
+        for d in same_kind
+        if (own := _kind_and_name(d[0])[1]) and (name.startswith(own) or name.endswith(own))
+    ]
     if partial:
         return partial[-1]
     return same_kind[0] if len(same_kind) == 1 else None

@@ -75,10 +75,3 @@ class MeshUnit:
     # Files read only to map findings back (a base outside the named paths): not analysed.
     context: list[SourceFile] = field(default_factory=list)
     named: bool = False  # findings carry the mesh's name (there is more than one mesh)
-
-    @property
-    def rendered(self) -> bool:
-        """Made by a renderer that ran (or whose output was cached), successfully or not."""
-        return self.kind in ("kustomize", "helm") and bool(
-            self.sources or any(note.rule == "render-failed" for note in self.notes)
-        )
