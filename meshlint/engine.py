@@ -67,7 +67,7 @@ class Report:
     files: int = 0
     meshes: int = 1  # mesh units analysed (environments, overlays, charts)
     rendered: int = 0  # of ``sources``, how many are renderer output, not files
-    renders: int = 0  # kustomize and Helm meshes (rendered or not): their inputs lie beyond the run key
+    renders: int = 0  # kustomize and Helm meshes: their inputs lie beyond the run key
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
