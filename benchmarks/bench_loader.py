@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
-from meshlint.loader import load_text
+from meshlint.input.loader import load_text
 
 TEMPLATE = """\
 apiVersion: networking.istio.io/v1

@@ -31,11 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from meshlint.graph import build_mesh  # noqa: E402
-from meshlint.loader import load_files  # noqa: E402
-from meshlint.model import extract_resources  # noqa: E402
+from meshlint.config.settings import Settings  # noqa: E402
+from meshlint.facts.graph import build_mesh  # noqa: E402
+from meshlint.input.loader import load_files  # noqa: E402
+from meshlint.input.resources import extract_resources  # noqa: E402
 from meshlint.rules import RULES  # noqa: E402
-from meshlint.settings import Settings  # noqa: E402
 
 
 def _namespace(ns: str) -> str:

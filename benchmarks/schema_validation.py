@@ -24,13 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
 
-from meshlint.engine import analyse, select_rules
-from meshlint.graph import build_mesh
-from meshlint.loader import load_paths
-from meshlint.model import extract_resources
+from meshlint.config.settings import Settings
+from meshlint.engine.analyse import analyse
+from meshlint.facts.graph import build_mesh
+from meshlint.input.loader import load_paths
+from meshlint.input.resources import extract_resources
+from meshlint.rules import select_rules
 from meshlint.schemas.store import find_schema
 from meshlint.schemas.validate import _CACHE, _validator
-from meshlint.settings import Settings
 
 REPEAT = 7
 

@@ -1,3 +1,3 @@
-from meshlint.cli import console_main
+from meshlint.cli.main import console_main
 
 console_main()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from meshlint.model import ResourceRef
+from meshlint.input.resources import ResourceRef
 
 __all__ = ["Finding", "Location", "Severity", "Suppression"]
 

@@ -27,9 +27,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meshlint.engine import analyse_sources
-from meshlint.loader import load_text
-from meshlint.reporters import FORMATS, renderer
+from meshlint.engine.analyse import analyse_sources
+from meshlint.input.loader import load_text
+from meshlint.outputs import FORMATS, renderer
 from meshlint.rules import RULES
 
 ISTIO_SEEDS = """\

@@ -1,7 +1,7 @@
 """Golden cases: ``rules/<rule-name>.yaml`` files of named cases (sqlfluff style).
 
 Each case has ``files`` (name -> manifest text), optional ``settings`` (fields of
-``meshlint.settings.Settings``), optional ``layout`` (fields of
+``meshlint.config.settings.Settings``), optional ``layout`` (fields of
 ``meshlint.layout.LayoutOptions``, e.g. ``render: false``), optional ``requires`` (``kustomize``
 or ``helm``: the real renderer the case runs; see tests/renderers.py) and ``expect``: the
 findings of that rule as ``"file:line:column"``, or ``"file:line:column severity"`` where the
@@ -17,9 +17,10 @@ from pathlib import Path
 import yaml
 from renderers import need_helm, need_kustomize
 
-from meshlint.engine import analyse, select_rules
+from meshlint.config.settings import Settings, parse_istio_version
+from meshlint.engine.analyse import analyse
 from meshlint.layout import LayoutOptions
-from meshlint.settings import Settings, parse_istio_version
+from meshlint.rules import select_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "rules"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from meshlint.engine import Report, select_rules
+from meshlint.engine.analyse import Report
 from meshlint.findings import Finding, Location, Severity, Suppression
-from meshlint.model import ResourceRef
-from meshlint.rules import find_rule
+from meshlint.input.resources import ResourceRef
+from meshlint.rules import find_rule, select_rules
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 # The shared reference data lives next to the repository: <repo>/../shared.

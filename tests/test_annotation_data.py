@@ -23,7 +23,7 @@ def test_shipped_annotation_data_matches_regeneration():
 
 
 def test_shipped_data_has_the_entries_rules_rely_on():
-    from meshlint.annotations import lookup, lookup_label
+    from meshlint.facts.annotations import lookup, lookup_label
 
     assert lookup("sidecar.istio.io/inject")["deprecated"]
     assert lookup("readiness.status.sidecar.istio.io/periodSeconds")["value"] == "uint32"

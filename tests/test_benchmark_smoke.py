@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from meshlint.engine import analyse
+from meshlint.engine.analyse import analyse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

@@ -11,11 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from meshlint import cache as cache_module
-from meshlint import loader as loader_module
-from meshlint import statindex
-from meshlint.cache import FORMAT, ParseCache
-from meshlint.cli import main
+from meshlint.cli.main import main
+from meshlint.input import cache as cache_module
+from meshlint.input import loader as loader_module
+from meshlint.input import statindex
+from meshlint.input.cache import FORMAT, ParseCache
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = """\

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from meshlint.cli import main
+from meshlint.cli.main import main
 from meshlint.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent

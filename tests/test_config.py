@@ -9,8 +9,8 @@ import pytest
 import yaml
 from manifests import VS_TO_EXTERNAL
 
-from meshlint.cli import main
-from meshlint.config import (
+from meshlint.cli.main import main
+from meshlint.config.file import (
     SETTINGS_KEYS,
     ConfigError,
     build_settings,
@@ -19,7 +19,7 @@ from meshlint.config import (
     load_config,
     shipped_schema,
 )
-from meshlint.settings import Settings
+from meshlint.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,7 @@ def project(tmp_path, monkeypatch):
 
 def test_shipped_schema_is_generated_from_the_key_table():
     assert shipped_schema() == config_schema(), (
-        "regenerate: python -m meshlint.config > meshlint/data/config.schema.json"
+        "regenerate: python -m meshlint.config.file > meshlint/data/config.schema.json"
     )
 
 

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from meshlint.conformance import DEFAULT_SUITE, main, run_suite, show, write_report
+from meshlint.cli.conformance import DEFAULT_SUITE, main, run_suite, show, write_report
 
 RECALL_FLOOR = 0.98
 # Every extra finding is a deliberate runtime difference listed in KNOWN_EXTRAS and in the

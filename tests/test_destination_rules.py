@@ -1,11 +1,16 @@
-"""Which DestinationRule applies (meshlint.destination_rules), against Istio's
+"""Which DestinationRule applies (meshlint.facts.destination_rules), against Istio's
 PushContext.destinationRule, setDestinationRules and mergeDestinationRule."""
 
-from meshlint.destination_rules import ANY_OTHER_NAMESPACE, applicable, client_namespaces, effective
-from meshlint.graph import build_mesh
-from meshlint.loader import load_text
-from meshlint.model import extract_resources
-from meshlint.settings import Settings
+from meshlint.config.settings import Settings
+from meshlint.facts.destination_rules import (
+    ANY_OTHER_NAMESPACE,
+    applicable,
+    client_namespaces,
+    effective,
+)
+from meshlint.facts.graph import build_mesh
+from meshlint.input.loader import load_text
+from meshlint.input.resources import extract_resources
 
 REVIEWS = "reviews.shop.svc.cluster.local"
 

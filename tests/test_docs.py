@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from meshlint import docs
-from meshlint.cli import main
+from meshlint.cli.main import main
+from meshlint.outputs import rule_docs as docs
 from meshlint.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
-FIX = "run `python -m meshlint.docs` and commit the result"
+FIX = "run `python -m meshlint.outputs.rule_docs` and commit the result"
 
 
 def test_committed_rule_pages_are_up_to_date():

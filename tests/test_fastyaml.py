@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meshlint import fastyaml
-from meshlint.conformance import DEFAULT_SUITE
-from meshlint.engine import analyse
-from meshlint.loader import load_text
-from meshlint.yamlpos import Limits, parse_documents
+from meshlint.cli.conformance import DEFAULT_SUITE
+from meshlint.engine.analyse import analyse
+from meshlint.input import fastyaml
+from meshlint.input.loader import load_text
+from meshlint.input.yamlpos import Limits, parse_documents
 from tests.golden import load_cases
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import fuzz
 import pytest
 from hypothesis import HealthCheck
 
-from meshlint.model import K, Kind
+from meshlint.input.resources import K, Kind
 
 CI = {
     "max_examples": 40,

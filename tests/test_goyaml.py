@@ -1,13 +1,13 @@
 """YAML as Kubernetes reads it (sigs.k8s.io/yaml, go-yaml v2) where libyaml disagrees: a colon
-before `,`, `]` or `}` in a flow collection belongs to the plain scalar (meshlint/goyaml.py)."""
+before `,`, `]` or `}` in a flow collection belongs to the plain scalar (input/goyaml.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from meshlint import fastyaml
-from meshlint.goyaml import mask_flow_colons
-from meshlint.yamlpos import Limits, locate, parse_documents
+from meshlint.input import fastyaml
+from meshlint.input.goyaml import mask_flow_colons
+from meshlint.input.yamlpos import Limits, locate, parse_documents
 
 
 def read(text: str) -> tuple[list[object], list]:

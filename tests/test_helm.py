@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from renderers import need_helm
 
-from meshlint.loader import discover, load_text
+from meshlint.input.loader import discover, load_text
 from meshlint.render import RenderCache
 from meshlint.render import helm as helm_module
 from meshlint.render.helm import (

@@ -16,12 +16,12 @@ from pathlib import Path
 import hostile
 import pytest
 
-from meshlint import yamlpos
-from meshlint.cli import main
-from meshlint.engine import analyse_sources
-from meshlint.loader import load_file, load_text
+from meshlint.cli.main import main
+from meshlint.engine.analyse import analyse_sources
+from meshlint.input import yamlpos
+from meshlint.input.loader import load_file, load_text
+from meshlint.input.yamlpos import Limits
 from meshlint.rules import RULES, find_rule
-from meshlint.yamlpos import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 # The rules about reading input; a file expected to pass must get none of these. Other rules
@@ -319,7 +319,7 @@ def test_a_failing_rule_is_an_internal_error_naming_rule_and_resource(tmp_path, 
     (tmp_path / "shop.yaml").write_text(hostile.GOOD)
     broken = _broken_rule("reviews")
     monkeypatch.setattr(
-        "meshlint.project.select_rules", lambda *a: (broken, find_rule("yaml-syntax"))
+        "meshlint.engine.project.select_rules", lambda *a: (broken, find_rule("yaml-syntax"))
     )
     code, findings, stderr = run([str(tmp_path)])
     assert code == 2 and not stderr
@@ -335,11 +335,11 @@ def test_a_failing_mesh_build_still_reports_file_problems(monkeypatch):
     def explode(resources, sources, settings):
         if resources:
             raise KeyError("graph")
-        from meshlint.graph import Mesh
+        from meshlint.facts.graph import Mesh
 
         return Mesh(resources, sources, settings)
 
-    monkeypatch.setattr("meshlint.engine.build_mesh", explode)
+    monkeypatch.setattr("meshlint.engine.analyse.build_mesh", explode)
     sources = [load_text("a.yaml", hostile.GOOD), load_text("b.yaml", "a: [\n")]
     report = analyse_sources(sources)
     assert {f.rule for f in report.findings} == {"internal-error", "yaml-syntax"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from meshlint.hosts import (
+from meshlint.facts.hosts import (
     HostDef,
     HostTable,
     dns_form_fqdn,

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from golden import make_settings
 
-from meshlint.ambient import namespace_is_ambient
-from meshlint.engine import analyse, select_rules
-from meshlint.injection import namespace_revision
-from meshlint.injector import injection_advice
+from meshlint.engine.analyse import analyse
+from meshlint.facts.ambient import namespace_is_ambient
+from meshlint.facts.injection_labels import namespace_revision
+from meshlint.facts.injector import injection_advice
+from meshlint.rules import select_rules
 
 GATEWAY_AND_DEBUG = """\
 apiVersion: v1

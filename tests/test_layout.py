@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from renderers import need_kustomize
 
-from meshlint.cli import main
+from meshlint.cli.main import main
 from meshlint.layout.detect import _splits
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "gitops"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from renderers import need_kustomize
 
-from meshlint.cli import main
+from meshlint.cli.main import main
 
 BASE = {
     "base/kustomization.yaml": "resources: [reviews.yaml, workloads.yaml]\n",

@@ -2,11 +2,11 @@
 
 import io
 
-from meshlint.cli import main
-from meshlint.graph import build_mesh
-from meshlint.loader import load_text
-from meshlint.model import extract_resources
-from meshlint.settings import Settings
+from meshlint.cli.main import main
+from meshlint.config.settings import Settings
+from meshlint.facts.graph import build_mesh
+from meshlint.input.loader import load_text
+from meshlint.input.resources import extract_resources
 
 CONFIG_MAP = """\
 apiVersion: v1
@@ -204,7 +204,8 @@ spec: {host: ["*.local"], trafficPolicy: {tls: DISABLE, portLevelSettings: {}}}
 
 
 def test_rules_skip_wrong_types_quietly():
-    from meshlint.engine import analyse_sources, select_rules
+    from meshlint.engine.analyse import analyse_sources
+    from meshlint.rules import select_rules
 
     prefixes = ("sidecar-", "telemetry-", "authz-", "mtls-", "jwks-")
     rules = tuple(r for r in select_rules() if r.name.startswith(prefixes))

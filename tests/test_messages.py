@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from golden import make_settings
 
-from meshlint.engine import analyse, select_rules
+from meshlint.engine.analyse import analyse
+from meshlint.rules import select_rules
 from meshlint.rules.base import HostSuggestions, differing_labels, quoted_list, suggest_host
 
 

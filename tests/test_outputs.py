@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from reporting import validate_sarif
 
-from meshlint.cli import main
-from meshlint.loader import load_paths
-from meshlint.progress import LoadProgress
+from meshlint.cli.main import main
+from meshlint.input.loader import load_paths
+from meshlint.outputs.progress import LoadProgress
 from meshlint.rules import find_rule
 
 

@@ -9,10 +9,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from meshlint import engine, parallel
-from meshlint.engine import analyse_sources
-from meshlint.loader import discover, load_files, load_text
-from meshlint.parallel import run_split
+from meshlint.engine import analyse as engine
+from meshlint.engine import parallel
+from meshlint.engine.analyse import analyse_sources
+from meshlint.engine.parallel import run_split
+from meshlint.input.loader import discover, load_files, load_text
 from meshlint.rules import find_rule
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

@@ -2,8 +2,8 @@
 
 import yaml
 
-from meshlint.loader import load_text
-from meshlint.yamlpos import locate, parse_documents
+from meshlint.input.loader import load_text
+from meshlint.input.yamlpos import locate, parse_documents
 
 TEXT = """\
 a: 1

@@ -5,7 +5,7 @@ import re
 import shlex
 from pathlib import Path
 
-from meshlint.cli import main
+from meshlint.cli.main import main
 from meshlint.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent

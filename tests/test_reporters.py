@@ -9,7 +9,7 @@ import pytest
 from reporting import assert_snapshot, empty_report, sample_report, validate_sarif
 
 from meshlint.findings import Severity
-from meshlint.reporters import FORMATS, github, junit, renderer, sarif, statistics
+from meshlint.outputs import FORMATS, github, junit, renderer, sarif, statistics
 
 
 def rendered(render, report) -> str:

@@ -5,9 +5,9 @@ import re
 import pytest
 from golden import load_cases
 
-from meshlint.engine import analyse_sources, select_rules
-from meshlint.loader import load_text
-from meshlint.rules import RULES
+from meshlint.engine.analyse import analyse_sources
+from meshlint.input.loader import load_text
+from meshlint.rules import RULES, select_rules
 
 CASES = load_cases()
 

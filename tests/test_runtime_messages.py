@@ -5,7 +5,8 @@ from pathlib import Path
 
 from golden import make_settings
 
-from meshlint.engine import analyse, select_rules
+from meshlint.engine.analyse import analyse
+from meshlint.rules import select_rules
 
 
 def messages(tmp_path: Path, text: str, rule: str) -> list[str]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import hostile
 import pytest
 
-from meshlint.cli import main
-from meshlint.reporters import FORMATS
+from meshlint.cli.main import main
+from meshlint.outputs import FORMATS
 from meshlint.rules import RULES
 
 _WATCHING: list[tuple[str, tuple]] | None = None

@@ -10,30 +10,30 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meshlint import service_entries
-from meshlint.globs import glob_matcher
-from meshlint.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, selects
-from meshlint.hosts import HostDef, HostTable
-from meshlint.loader import load_text
-from meshlint.matches import covered_matches
-from meshlint.model import K, extract_resources
-from meshlint.policies import peer_mode, port_modes, selection, workload_peer_modes
-from meshlint.rules import (
-    conflicting_gateways,
-    conflicting_mesh_hosts,
-    duplicate_destination_rule,
-    duplicate_virtual_service_host,
-    service_entry_protocol_conflict,
-)
-from meshlint.rules.base import HostSuggestions, closest, suggest_host
-from meshlint.settings import Settings
-from meshlint.traffic import (
+from meshlint.config.settings import Settings
+from meshlint.facts import service_entries
+from meshlint.facts.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, selects
+from meshlint.facts.hosts import HostDef, HostTable
+from meshlint.facts.matches import covered_matches
+from meshlint.facts.policies import peer_mode, port_modes, selection, workload_peer_modes
+from meshlint.facts.traffic import (
     OverlapIndex,
     export_scope,
     gateway_selector,
     gateway_servers,
     host_overlaps,
     scopes_meet,
+)
+from meshlint.input.globs import glob_matcher
+from meshlint.input.loader import load_text
+from meshlint.input.resources import K, extract_resources
+from meshlint.rules.base import HostSuggestions, closest, suggest_host
+from meshlint.rules.schema import duplicate_virtual_service_host
+from meshlint.rules.traffic import (
+    conflicting_gateways,
+    conflicting_mesh_hosts,
+    duplicate_destination_rule,
+    service_entry_protocol_conflict,
 )
 
 NAMES = st.sampled_from(["a", "ab", "b", "shop", "default", "istio-system", "", "a*b"])
@@ -423,7 +423,7 @@ def test_duplicate_destination_rule_reports_what_comparing_every_pair_does(rules
 
 def _covered_comparing_every_pair(vs) -> list:
     """The definition ``matches._covered_matches`` had before it was indexed."""
-    from meshlint.matches import Covered, _normal, covers
+    from meshlint.facts.matches import Covered, _normal, covers
 
     found = []
     for section in ("http", "tcp", "tls"):

@@ -8,13 +8,14 @@ import json
 import pytest
 from golden import load_cases
 
-from meshlint.engine import analyse_sources, select_rules
-from meshlint.graph import build_mesh
-from meshlint.loader import load_text
-from meshlint.model import extract_resources
+from meshlint.config.settings import Settings
+from meshlint.engine.analyse import analyse_sources
+from meshlint.facts.graph import build_mesh
+from meshlint.input.loader import load_text
+from meshlint.input.resources import extract_resources
+from meshlint.rules import select_rules
 from meshlint.schemas import validate
 from meshlint.schemas.validate import resource_problems, schema_problems
-from meshlint.settings import Settings
 
 SCHEMA_CASES = [c for c in load_cases() if c.rule.startswith("schema-")]
 

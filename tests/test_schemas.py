@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from meshlint.cli import main
-from meshlint.engine import analyse, analyse_sources, select_rules
-from meshlint.loader import load_paths, load_text
-from meshlint.model import K, extract_resources
+from meshlint.cli.main import main
+from meshlint.config.settings import Settings
+from meshlint.engine.analyse import analyse, analyse_sources
+from meshlint.input.loader import load_paths, load_text
+from meshlint.input.resources import K, extract_resources
 from meshlint.render.kustomize import closure, find_kustomizations
-from meshlint.rules import RULES
-from meshlint.rules.schema_base import ISTIO_KINDS, shipped_kinds
-from meshlint.rules.unknown_kind import known_groups, served_versions
+from meshlint.rules import RULES, select_rules
+from meshlint.rules.input.unknown_kind import known_groups, served_versions
+from meshlint.rules.schema.schema_base import ISTIO_KINDS, shipped_kinds
 from meshlint.schemas import store
 from meshlint.schemas.convert import (
     convert_crd,
@@ -29,7 +30,6 @@ from meshlint.schemas.convert import (
     schema_path,
 )
 from meshlint.schemas.validate import resource_problems
-from meshlint.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "schemas"
@@ -413,7 +413,7 @@ def test_import_errors_exit_2(tmp_path):
 
 
 def test_schemas_config_key_is_relative_to_the_config_file(tmp_path):
-    from meshlint.config import build_settings, load_config
+    from meshlint.config.file import build_settings, load_config
 
     config_file = _write(tmp_path, "schemas: my-schemas\n", ".meshlint.yaml")
     config = load_config(config_file)

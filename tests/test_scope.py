@@ -8,8 +8,8 @@ import random
 import pytest
 from manifests import DR_REVIEWS_V1, SERVICE_REVIEWS, VS_REVIEWS_V2
 
-from meshlint import loader
-from meshlint.cli import main
+from meshlint.cli.main import main
+from meshlint.input import loader
 
 FILES = {
     "mesh/vs.yaml": VS_REVIEWS_V2,

@@ -3,15 +3,15 @@
 
 import pytest
 
-from meshlint import re2syntax
-from meshlint.dnsnames import (
+from meshlint.facts.fieldwalk import find
+from meshlint.facts.traffic import host_overlaps as hosts_overlap
+from meshlint.istio import re2syntax
+from meshlint.istio.dnsnames import (
     is_partial_wildcard,
     namespace_host_problem,
     wildcard_domain_problem,
 )
-from meshlint.durations import DurationError, format_ms, parse_duration, suggest_duration
-from meshlint.fieldwalk import find
-from meshlint.traffic import host_overlaps as hosts_overlap
+from meshlint.istio.durations import DurationError, format_ms, parse_duration, suggest_duration
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from manifests import DR_REVIEWS_V1, SERVICE_REVIEWS
 
-from meshlint.cli import main
-from meshlint.engine import analyse_sources, select_rules
-from meshlint.loader import load_text
+from meshlint.cli.main import main
+from meshlint.engine.analyse import analyse_sources
+from meshlint.input.loader import load_text
+from meshlint.rules import select_rules
 
 SERVICE_AND_RULE = f"{SERVICE_REVIEWS}---\n{DR_REVIEWS_V1}---\n"
 

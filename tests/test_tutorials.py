@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from meshlint.cli import main
+from meshlint.cli.main import main
 
 VERSIONS = {
     "productpage": (["v1"], ["v1"]),  # (DestinationRule subsets, deployed versions)

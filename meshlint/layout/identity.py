@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from meshlint.model import Resource
+from meshlint.input.resources import Resource
 
 __all__ = ["Duplicate", "Identity", "apply_order", "identity", "resolve_identities"]
 

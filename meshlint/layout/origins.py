@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from meshlint.findings import Finding, Location
-from meshlint.loader import SourceFile
-from meshlint.yamlpos import PosDict, PosList, locate
+from meshlint.input.loader import SourceFile
+from meshlint.input.yamlpos import PosDict, PosList, locate
 
 __all__ = ["DocumentOrigin", "Origins", "find_object", "node_at", "path_at"]
 

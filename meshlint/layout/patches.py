@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
+from meshlint.input.loader import SourceFile
+from meshlint.input.resources import field_path
+from meshlint.input.yamlpos import locate_key
 from meshlint.layout.origins import find_object, node_at
 from meshlint.layout.units import Note
-from meshlint.loader import SourceFile
-from meshlint.model import field_path
-from meshlint.yamlpos import locate_key
 
 __all__ = ["BUILTIN_GROUPS", "replaced_lists"]
 

@@ -7,13 +7,13 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from meshlint.globs import glob_matcher
+from meshlint.input.globs import glob_matcher
+from meshlint.input.loader import SourceFile
+from meshlint.input.resources import Resource
 from meshlint.layout.detect import Dir, group_files
 from meshlint.layout.identity import Identity, apply_order
 from meshlint.layout.rendered import render_units
 from meshlint.layout.units import LayoutOptions, MeshUnit
-from meshlint.loader import SourceFile
-from meshlint.model import Resource
 
 __all__ = ["plan_meshes"]
 

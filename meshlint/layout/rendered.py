@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from meshlint.globs import glob_matcher
+from meshlint.input.globs import glob_matcher
+from meshlint.input.loader import SourceFile, load_file, load_text
 from meshlint.layout.origins import DocumentOrigin, Origins
 from meshlint.layout.patches import replaced_lists
 from meshlint.layout.units import LayoutOptions, MeshUnit, Note
-from meshlint.loader import SourceFile, load_file, load_text
 from meshlint.render import CHART_FILE, KUSTOMIZATION_NAMES, Render, RenderCache
 
 __all__ = ["Rendered", "render_units"]

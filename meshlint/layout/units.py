@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from meshlint.loader import SourceFile
+from meshlint.input.loader import SourceFile
 from meshlint.render import DEFAULT_TIMEOUT
 
 __all__ = ["LayoutOptions", "MeshUnit", "Note"]

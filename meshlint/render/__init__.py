@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from meshlint.cachefiles import write_atomically
+from meshlint.input.cachefiles import write_atomically
 
 __all__ = [
     "CHART_FILE",

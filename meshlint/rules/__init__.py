@@ -6,48 +6,61 @@ examples, ``check``), add it to ``_MODULES`` and add its golden cases in ``rules
 
 from __future__ import annotations
 
-from meshlint.rules import (
-    annotation_alpha,
-    annotation_deprecated,
-    annotation_invalid_value,
-    annotation_misplaced,
-    annotation_unknown,
-    application_uid,
-    authn_selector_no_workload,
-    authz_host_unknown,
-    authz_identity_without_mtls,
-    authz_invalid_method,
-    authz_principal_unknown,
-    authz_selector_no_workload,
-    authz_source_namespace_unknown,
-    conflicting_gateways,
-    conflicting_mesh_hosts,
-    dangling_gateway,
-    dangling_host,
-    dangling_subset,
-    decode_error,
-    deprecated_field,
-    destination_port_not_found,
-    destination_port_required,
-    destination_rule_host_not_found,
-    duplicate_destination_rule,
-    duplicate_gateway_certificate,
-    duplicate_gateway_port_name,
-    duplicate_key,
-    duplicate_resource,
-    duplicate_subset_name,
-    duplicate_virtual_service_host,
+from collections.abc import Iterable
+
+from meshlint.rules.base import Rule, from_module
+from meshlint.rules.envoyfilter import (
     envoyfilter_proxy_version_relative,
     envoyfilter_relative_operation,
     envoyfilter_replace_unsupported,
     envoyfilter_route_add,
     envoyfilter_route_remove,
-    export_to_unknown_namespace,
     external_control_plane_ip,
     external_control_plane_url,
-    external_name_port_name,
     gateway_api_crd_version,
-    gateway_api_pod_selector,
+    injector_webhook_overlap,
+)
+from meshlint.rules.input import (
+    decode_error,
+    duplicate_key,
+    duplicate_resource,
+    helm_template,
+    invalid_document,
+    invalid_metadata,
+    kustomize_list_replaced,
+    not_rendered,
+    render_failed,
+    unknown_kind,
+    unreadable_file,
+    yaml_limit,
+    yaml_syntax,
+    yaml_tag,
+)
+from meshlint.rules.meta import (
+    internal_error,
+    unused_suppression,
+)
+from meshlint.rules.metadata import (
+    annotation_alpha,
+    annotation_deprecated,
+    annotation_invalid_value,
+    annotation_misplaced,
+    annotation_unknown,
+    deprecated_field,
+    negative_status_condition,
+)
+from meshlint.rules.references import (
+    authn_selector_no_workload,
+    authz_host_unknown,
+    authz_principal_unknown,
+    authz_selector_no_workload,
+    authz_source_namespace_unknown,
+    dangling_gateway,
+    dangling_host,
+    dangling_subset,
+    destination_port_not_found,
+    destination_rule_host_not_found,
+    export_to_unknown_namespace,
     gateway_host_mismatch,
     gateway_internal_reference,
     gateway_legacy_reference,
@@ -55,46 +68,30 @@ from meshlint.rules import (
     gateway_secret_invalid,
     gateway_secret_missing,
     gateway_selector_no_workload,
-    helm_template,
+    jwt_claim_route_without_authn,
+    route_destination_missing,
+    sidecar_ambient_ineffective,
+    sidecar_egress_host_unknown,
+    sidecar_multiple_defaults,
+    sidecar_root_selector,
+    sidecar_selector_conflict,
+    sidecar_selector_no_workload,
+    subset_selects_no_pods,
+)
+from meshlint.rules.schema import (
+    duplicate_gateway_port_name,
+    duplicate_subset_name,
+    duplicate_virtual_service_host,
     http_route_action_conflict,
-    image_auto_not_injected,
-    ineffective_match,
-    ingress_route_bypasses_subsets,
-    injection_conflicting_labels,
-    injection_disabled,
-    injection_enabled_by_default,
-    injection_missing,
-    injector_webhook_overlap,
-    internal_error,
     invalid_delegate,
-    invalid_document,
     invalid_duration,
     invalid_export_to,
     invalid_host,
-    invalid_metadata,
     invalid_regex,
-    jwks_fetch_unrestricted,
-    jwt_claim_route_without_authn,
-    kustomize_list_replaced,
     mesh_wildcard_host,
-    mtls_client_without_server,
-    mtls_mutual_to_disabled,
-    mtls_plaintext_to_strict,
-    mtls_settings_overridden,
-    mtls_strict_without_client_tls,
-    negative_status_condition,
-    not_rendered,
     partial_wildcard_host,
-    peer_authentication_conflict,
     percentage_out_of_range,
-    pod_image_auto,
-    pod_missing_proxy,
     port_out_of_range,
-    port_tls_origination_without_ca,
-    proxy_image_mismatch,
-    render_failed,
-    repeated_route_destination,
-    route_destination_missing,
     schema_constraint,
     schema_enum,
     schema_length,
@@ -103,43 +100,66 @@ from meshlint.rules import (
     schema_required,
     schema_type,
     schema_unknown_field,
-    service_app_protocol,
-    service_entry_addresses_required,
-    service_entry_duplicate_port,
-    service_entry_protocol_conflict,
-    service_port_name,
-    service_port_not_on_workload,
-    sidecar_ambient_ineffective,
-    sidecar_egress_host_unknown,
-    sidecar_multiple_defaults,
-    sidecar_root_selector,
-    sidecar_selector_conflict,
-    sidecar_selector_no_workload,
-    subset_selects_no_pods,
-    subset_without_labels,
+    virtual_service_without_routes,
+)
+from meshlint.rules.security import (
+    authz_identity_without_mtls,
+    authz_invalid_method,
+    jwks_fetch_unrestricted,
+    mtls_client_without_server,
+    mtls_mutual_to_disabled,
+    mtls_plaintext_to_strict,
+    mtls_settings_overridden,
+    mtls_strict_without_client_tls,
+    peer_authentication_conflict,
+)
+from meshlint.rules.telemetry import (
     telemetry_lightstep_provider,
     telemetry_multiple_defaults,
     telemetry_provider_undefined,
     telemetry_selector_conflict,
     telemetry_selector_no_workload,
-    tls_origination_without_ca,
     trace_sampling_production,
-    unknown_kind,
+)
+from meshlint.rules.traffic import (
+    conflicting_gateways,
+    conflicting_mesh_hosts,
+    destination_port_required,
+    duplicate_destination_rule,
+    duplicate_gateway_certificate,
+    ineffective_match,
+    ingress_route_bypasses_subsets,
+    port_tls_origination_without_ca,
+    repeated_route_destination,
+    service_entry_addresses_required,
+    service_entry_protocol_conflict,
+    subset_without_labels,
+    tls_origination_without_ca,
     unreachable_route,
-    unreadable_file,
-    unused_suppression,
-    virtual_service_without_routes,
     weight_sum,
+)
+from meshlint.rules.workloads import (
+    application_uid,
+    external_name_port_name,
+    gateway_api_pod_selector,
+    image_auto_not_injected,
+    injection_conflicting_labels,
+    injection_disabled,
+    injection_enabled_by_default,
+    injection_missing,
+    pod_image_auto,
+    pod_missing_proxy,
+    proxy_image_mismatch,
+    service_app_protocol,
+    service_entry_duplicate_port,
+    service_port_name,
+    service_port_not_on_workload,
     workload_mixed_dataplane,
     workload_port_protocol_conflict,
     workload_target_port_conflict,
-    yaml_limit,
-    yaml_syntax,
-    yaml_tag,
 )
-from meshlint.rules.base import Rule, from_module
 
-__all__ = ["RULES", "Rule", "find_rule"]
+__all__ = ["RULES", "Rule", "find_rule", "select_rules"]
 
 _MODULES = (
     # ML0xx: reading the input
@@ -292,3 +312,19 @@ _BY_KEY = {key: rule for rule in RULES for key in (rule.code, rule.name)}
 
 def find_rule(name_or_code: str) -> Rule | None:
     return _BY_KEY.get(name_or_code) or _BY_KEY.get(name_or_code.upper())
+
+
+def _matches(rule: Rule, token: str) -> bool:
+    token = token.strip()
+    upper = token.upper()
+    return upper == "ALL" or token == rule.name or rule.code.startswith(upper)
+
+
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[Rule, ...]:
+    """Rules chosen by code, code prefix (``ML1``), name or ``ALL``; unknown tokens raise."""
+    select, ignore = list(select), list(ignore)
+    for token in (*select, *ignore):
+        if not any(_matches(rule, token) for rule in RULES):
+            raise ValueError(f"unknown rule {token!r} (see `meshlint rules`)")
+    chosen = [r for r in RULES if not select or any(_matches(r, t) for t in select)]
+    return tuple(r for r in chosen if not any(_matches(r, t) for t in ignore))

@@ -15,10 +15,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from meshlint.findings import Finding, Location, Severity
-from meshlint.model import Resource, field_path
+from meshlint.input.resources import Resource, field_path
 
 if TYPE_CHECKING:
-    from meshlint.graph import Mesh
+    from meshlint.facts.graph import Mesh
 
 __all__ = [
     "HostSuggestions",

@@ -19,11 +19,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from meshlint.model import Resource, field_path
+from meshlint.input.resources import Resource, field_path
 from meshlint.schemas.store import find_schema, read_schema
 
 if TYPE_CHECKING:
-    from meshlint.graph import Mesh
+    from meshlint.facts.graph import Mesh
 
 __all__ = ["Problem", "resource_problems", "schema_problems"]
 

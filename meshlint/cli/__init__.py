@@ -1,0 +1,1 @@
+"""The command line: ``meshlint [PATHS...]`` and its subcommands."""

@@ -1,0 +1,1 @@
+"""ML8xx: EnvoyFilters, injector webhooks and the control plane's own resources."""

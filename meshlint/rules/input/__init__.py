@@ -1,0 +1,1 @@
+"""ML0xx: reading the input (YAML, documents, kinds, duplicates, renders)."""

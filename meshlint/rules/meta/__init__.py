@@ -1,0 +1,1 @@
+"""ML9xx: meshlint about itself: internal errors and unused suppressions."""

@@ -1,0 +1,1 @@
+"""ML6xx: annotations, labels, deprecated fields and status conditions."""

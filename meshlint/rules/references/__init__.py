@@ -1,0 +1,1 @@
+"""ML1xx: references between resources (hosts, subsets, gateways, selectors)."""

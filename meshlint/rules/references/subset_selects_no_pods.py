@@ -1,0 +1,191 @@
+"""A DestinationRule subset whose labels match none of the host's workloads.
+
+A subset is the set of the Service's pods that carry its labels. When no pod template of the
+Service carries them (`version: v3` after v3 was retired, `version: V1` vs `v1`), the subset's
+Envoy cluster has no endpoints and every request routed to it fails with 503 (`UH`). Node
+topology labels (`topology.kubernetes.io/region`, `zone`) are matched against the pod's
+Node when the Node is in the analysed files; an empty value matches nothing.
+
+Only a subset some VirtualService route (or mirror) sends traffic to is a warning: a subset no
+route uses yet costs nothing at runtime (Istio's bookinfo sample defines `v2-mysql` long
+before anything runs it), so it is an info and says nothing of 503s. When none of the
+Service's workloads are in the analysed files, nothing is reported: the pods are deployed
+from elsewhere and their labels are unknown.
+
+## Bad
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: shop}
+spec:
+  host: reviews
+  subsets:
+  - name: v3
+    labels: {version: v3}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: shop}
+spec:
+  selector: {app: reviews}
+  ports: [{name: http, port: 9080}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: reviews-v1, namespace: shop}
+spec:
+  selector: {matchLabels: {app: reviews, version: v1}}
+  template:
+    metadata: {labels: {app: reviews, version: v1}}
+    spec:
+      containers: [{name: reviews, image: reviews:1}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v3}
+```
+
+## Good
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: shop}
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels: {version: v1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: shop}
+spec:
+  selector: {app: reviews}
+  ports: [{name: http, port: 9080}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: reviews-v1, namespace: shop}
+spec:
+  selector: {matchLabels: {app: reviews, version: v1}}
+  template:
+    metadata: {labels: {app: reviews, version: v1}}
+    spec:
+      containers: [{name: reviews, image: reviews:1}]
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from meshlint.facts.destination_rules import serving
+from meshlint.facts.graph import Mesh, Workload, selects
+from meshlint.facts.hosts import host_candidates
+from meshlint.facts.podspec import workloads_selected
+from meshlint.facts.policies import selector_text
+from meshlint.findings import Finding, Severity
+from meshlint.input.resources import K, Kind, Resource, string_map
+from meshlint.rules.base import Rule, report
+
+RULE = Rule(
+    code="ML118",
+    name="subset-selects-no-pods",
+    severity=Severity.WARNING,
+    summary="A DestinationRule subset whose labels match none of the host's workloads.",
+    kinds=("DestinationRule", "Service"),
+    refs=("IST0173", "KIA0203"),
+)
+
+NODE = Kind("", "Node")
+TOPOLOGY_KEYS = frozenset(
+    {
+        "topology.kubernetes.io/region",
+        "topology.kubernetes.io/zone",
+        "topology.istio.io/subzone",
+        "kubernetes.io/hostname",
+    }
+)
+
+
+def _matches(mesh: Mesh, labels: dict[str, str], workload: Workload) -> bool:
+    own = {k: v for k, v in labels.items() if k not in TOPOLOGY_KEYS}
+    if not selects(own, workload.labels):
+        return False
+    topology = {k: v for k, v in labels.items() if k in TOPOLOGY_KEYS}
+    if not topology:
+        return True
+    if any(not v for v in topology.values()):
+        return False
+    spec = workload.template.get("spec")
+    node_name = spec.get("nodeName") if isinstance(spec, dict) else None
+    node = mesh.get(NODE, None, node_name) if isinstance(node_name, str) else None
+    return node is None or selects(topology, node.labels)
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    domain = mesh.settings.cluster_domain
+    for rule in mesh.of_type(K.DESTINATION_RULE):
+        host, subsets = rule.spec.get("host"), rule.spec.get("subsets")
+        if not isinstance(host, str) or not isinstance(subsets, list):
+            continue
+        services = [
+            d.resource
+            for d in mesh.hosts.lookup(host_candidates(host, rule.namespace, domain))
+            if d.resource.type == K.SERVICE and not d.host.startswith("*")
+        ]
+        if not services:
+            continue
+        service = services[0]
+        if not string_map(service.spec.get("selector")):
+            continue
+        workloads = workloads_selected(mesh, service)
+        if not workloads and not mesh.settings.whole_cluster:
+            continue  # deployed from elsewhere: their labels are unknown
+        routed = None
+        for index, subset in enumerate(subsets):
+            labels = string_map(subset.get("labels")) if isinstance(subset, dict) else {}
+            if not labels or any(_matches(mesh, labels, w) for w in workloads):
+                continue
+            if routed is None:
+                routed = _routed_subsets(mesh, rule)
+            name = subset.get("name")
+            where = (
+                f"subset {name!r} selects {selector_text(labels)}, but no workload of "
+                f"{service.display} ({len(workloads)} in the files) carries these labels"
+            )
+            path = ("spec", "subsets", index, "labels")
+            if name in routed:
+                message = (
+                    f"{where}, so the subset has no endpoints and requests routed to it get "
+                    "503; fix the labels or deploy the version"
+                )
+                yield report(RULE, rule, path, message)
+            else:
+                message = (
+                    f"{where}; no route sends traffic to it, so this costs nothing today, but "
+                    "deploy the version before routing to it"
+                )
+                yield replace(report(RULE, rule, path, message), severity=Severity.INFO)
+
+
+def _routed_subsets(mesh: Mesh, rule: Resource) -> set[str]:
+    """Subset names that some route or mirror sends to with ``rule`` as its DestinationRule."""
+    memo = mesh.memo("subset_selects_no_pods.routed")
+    if not memo:  # every destination's DestinationRules, once per run: rule id -> subsets
+        memo[None] = set()
+        for destination in mesh.destinations:
+            if destination.subset is None:
+                continue
+            for _, entry in serving(mesh, destination):
+                for served in entry.rules if entry is not None else ():
+                    memo.setdefault(id(served), set()).add(destination.subset)
+    return memo.get(id(rule), set())

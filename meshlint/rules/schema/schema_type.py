@@ -1,0 +1,66 @@
+"""A value of the wrong type: a quoted weight (`"50"`), a number where a duration string
+belongs (`timeout: 5`), a single host where a list belongs.
+
+The API server rejects the resource with an error that names only the first such field; the
+finding points at each value and says what the schema expects, with the usual fix (remove
+or add quotes, write a list). A `metadata` that is not a mapping is left to invalid-metadata
+(ML008), which checks metadata on every kind.
+
+## Bad
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v1}
+      weight: "90"
+    - destination: {host: reviews, subset: v2}
+      weight: 10
+```
+
+## Good
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v1}
+      weight: 90
+    - destination: {host: reviews, subset: v2}
+      weight: 10
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from meshlint.facts.graph import Mesh
+from meshlint.findings import Finding, Severity
+from meshlint.rules.base import Rule
+from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+
+RULE = Rule(
+    code="ML502",
+    name="schema-type",
+    severity=Severity.ERROR,
+    summary="A value of the wrong type (a quoted number, a scalar where a list belongs).",
+    kinds=ISTIO_KINDS,
+    refs=("IST0106",),
+)
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    return schema_findings(RULE, mesh)

@@ -1,0 +1,62 @@
+"""A field that the kind's schema does not have: usually a typo (`destinaton`, `weigth`) or a
+field put one level too deep or too high (`subsets` under a route).
+
+The API server either rejects the whole resource (strict field validation, the default of
+recent kubectl) or silently drops the field (older clients, `--validate=false`, some GitOps
+tools), and then the route, retry or policy the author wrote simply does not exist. The
+finding points at the key itself and suggests the nearest allowed name.
+
+## Bad
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destinaton:
+        host: reviews
+```
+
+## Good
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination:
+        host: reviews
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from meshlint.facts.graph import Mesh
+from meshlint.findings import Finding, Severity
+from meshlint.rules.base import Rule
+from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+
+RULE = Rule(
+    code="ML501",
+    name="schema-unknown-field",
+    severity=Severity.ERROR,
+    summary="A field the kind's schema does not define (a typo or a misplaced field).",
+    kinds=ISTIO_KINDS,
+    refs=("IST0106",),
+)
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    return schema_findings(RULE, mesh)

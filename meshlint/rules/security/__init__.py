@@ -1,0 +1,1 @@
+"""ML7xx: security: authorization, authentication and mTLS."""

@@ -1,0 +1,1 @@
+"""ML3xx: observability and cost: trace sampling, Telemetry resources."""

@@ -1,0 +1,1 @@
+"""ML2xx: traffic: weights, routes, gateways, DestinationRules, ServiceEntries."""

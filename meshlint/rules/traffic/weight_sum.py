@@ -1,0 +1,168 @@
+"""A route's destination weights do not sum to 100.
+
+Before Istio 1.15 the API server rejected such a route outright. Since 1.15 it accepts any
+sum and normalises the weights, so a canary split written as 90/20 quietly becomes 81.8/18.2:
+almost never what the author meant. The message says which case applies for the configured
+`--istio-version` and what split the mesh will really apply. Also reported: a single
+destination whose weight is not 100 (Istio ignores it and sends everything there), negative
+weights, and two or more destinations whose weights are all zero or unset: Istio's validation
+rejects that VirtualService (`validateHTTPRouteDestinations` and `validateRouteDestinations` in
+`pkg/config/validation`: "total destination weight = 0"), so the API server refuses it.
+Weights that are not integers are left to the schema rules.
+
+## Bad
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v1}
+      weight: 90
+    - destination: {host: reviews, subset: v2}
+      weight: 20
+```
+
+## Good
+
+```yaml
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v1}
+      weight: 90
+    - destination: {host: reviews, subset: v2}
+      weight: 10
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from meshlint.facts.graph import ROUTE_SECTIONS, Mesh
+from meshlint.findings import Finding, Severity
+from meshlint.input.resources import K, Resource
+from meshlint.rules.base import Rule, report
+
+RULE = Rule(
+    code="ML201",
+    name="weight-sum",
+    severity=Severity.ERROR,
+    summary="Route destination weights that do not sum to 100, or that validation rejects.",
+    kinds=("VirtualService",),
+    refs=("KIA1104",),
+)
+
+NORMALISING_RELEASE = (1, 15)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _label(route: dict) -> str:
+    destination = route.get("destination")
+    if not isinstance(destination, dict):
+        return "?"
+    host = destination.get("host")
+    label = host if isinstance(host, str) else "?"
+    subset = destination.get("subset")
+    return f"{label}/{subset}" if isinstance(subset, str) else label
+
+
+def _percent(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _check_route(
+    vs: Resource, path: tuple[object, ...], routes: list, version: tuple[int, int]
+) -> Iterator[Finding]:
+    entries = [r for r in routes if isinstance(r, dict)]
+    weights = [r.get("weight", 0) for r in entries]
+    if not entries or not all(w is None or _is_int(w) for w in weights):
+        return
+    weights = [w or 0 for w in weights]
+    for index, route in enumerate(routes):
+        weight = route.get("weight") if isinstance(route, dict) else None
+        if _is_int(weight) and weight < 0:
+            yield report(
+                RULE,
+                vs,
+                (*path, index, "weight"),
+                f"weight {weight} is negative: Istio's validation rejects the VirtualService; "
+                "weights must be 0 or more",
+            )
+    if any(w < 0 for w in weights):
+        return
+    if len(entries) == 1:
+        weight = entries[0].get("weight")
+        if weight is not None and weight != 100:
+            yield report(
+                RULE,
+                vs,
+                (*path, 0, "weight"),
+                f"the only destination has weight {weight}; Istio ignores it and sends all "
+                "traffic there. Remove the weight or set it to 100",
+            )
+        return
+    total = sum(weights)
+    first_weight = next(
+        (i for i, r in enumerate(routes) if isinstance(r, dict) and "weight" in r), None
+    )
+    at = (*path, first_weight, "weight") if first_weight is not None else path
+    if total == 0:
+        yield report(
+            RULE,
+            vs,
+            at,
+            f"all {len(entries)} destinations have weight 0 or none: Istio's validation "
+            "rejects the VirtualService ('total destination weight = 0'), so the API server "
+            "refuses it; give the destinations weights that sum to 100",
+        )
+        return
+    if total == 100:
+        return
+    split = ", ".join(
+        f"{_label(r)} gets {_percent(100 * w / total)}%"
+        for r, w in zip(entries, weights, strict=False)
+    )
+    if version < NORMALISING_RELEASE:
+        consequence = (
+            f"Istio {version[0]}.{version[1]} rejects this route (before 1.15 weights must sum "
+            "to 100)"
+        )
+    else:
+        consequence = f"Istio {version[0]}.{version[1]} normalises them: {split}"
+    yield report(
+        RULE,
+        vs,
+        at,
+        f"destination weights sum to {total}, not 100; {consequence}. Make the weights sum to 100",
+    )
+
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    version = mesh.settings.istio_version
+    for vs in mesh.of_type(K.VIRTUAL_SERVICE):
+        for section in ROUTE_SECTIONS:
+            rules = vs.spec.get(section)
+            if not isinstance(rules, list):
+                continue
+            for index, rule in enumerate(rules):
+                if isinstance(rule, dict) and isinstance(rule.get("route"), list):
+                    yield from _check_route(
+                        vs, ("spec", section, index, "route"), rule["route"], version
+                    )

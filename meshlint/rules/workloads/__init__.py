@@ -1,0 +1,1 @@
+"""ML4xx: the data plane: injection, Service ports, pods and workloads."""
