@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from meshlint.config.settings import Settings
 from meshlint.facts import service_entries
-from meshlint.facts.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern, selects
+from meshlint.facts.graph import ALWAYS_NAMESPACES, build_mesh, namespace_pattern
 from meshlint.facts.hosts import HostDef, HostTable
 from meshlint.facts.matches import covered_matches
-from meshlint.facts.policies import peer_mode, port_modes, selection, workload_peer_modes
+from meshlint.facts.policies import peer_mode, port_modes, workload_peer_modes
+from meshlint.facts.selectors import selection, selects, workloads_selected
 from meshlint.facts.traffic import (
     OverlapIndex,
     export_scope,
@@ -111,7 +112,7 @@ def test_workloads_selected_answers_what_scanning_every_workload_does(pods, quer
             for w in mesh.workloads
             if selects(selector, w.labels) and namespace in (None, w.resource.namespace)
         ]
-        assert mesh.workloads_selected(selector, namespace) == expected
+        assert workloads_selected(mesh, selector, namespace) == expected
 
 
 MODES = st.sampled_from(["STRICT", "permissive", "DISABLE", "UNSET", "", 3])

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from meshlint.facts.graph import Destination, Mesh
 from meshlint.facts.hosts import export_set
+from meshlint.facts.memo import fact
 from meshlint.facts.traffic import route_namespaces
 from meshlint.input.resources import K, Resource, string_map, subset_names
 
@@ -151,14 +152,11 @@ class _Indexes:
     root: str
 
 
+@fact
 def _indexes(mesh: Mesh) -> _Indexes:
     """Istio's ``setDestinationRules``, once per mesh."""
-    memo = mesh.memo("destination_rules")
-    found = memo.get("indexes")
-    if found is not None:
-        return found
-    root = mesh.mesh_config.root_namespace
-    found = memo["indexes"] = _Indexes({}, {}, _Index(), root)
+    root = mesh.root_namespace
+    found = _Indexes({}, {}, _Index(), root)
     default_export = mesh.mesh_config.default_destination_rule_export_to
     rules = mesh.of_type(K.DESTINATION_RULE)
     ordered = [r for r in rules if _selector(r) is not None]
@@ -185,6 +183,7 @@ def _indexes(mesh: Mesh) -> _Indexes:
     return found
 
 
+@fact
 def applicable(
     mesh: Mesh, host: str, service_namespace: str | None, client_namespace: str
 ) -> list[MergedRule]:
@@ -195,12 +194,7 @@ def applicable(
     rules every namespace exports to the client are searched together, so an unknown service
     is never said to lack a rule that may apply to it.
     """
-    memo = mesh.memo("destination_rules.applicable")
-    key = (host, service_namespace, client_namespace)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = _lookup(_indexes(mesh), host, service_namespace, client_namespace)
-    return found
+    return _lookup(_indexes(mesh), host, service_namespace, client_namespace)
 
 
 def _lookup(
@@ -257,16 +251,23 @@ def destination_service(
     ``client_namespace``: the Service or ServiceEntry the files define for it (the one
     visible there first), else the name itself, with the namespace of a
     ``name.namespace.svc.<domain>`` form and None otherwise."""
-    definition = mesh.hosts.first_visible(destination.candidates, client_namespace, exact=True)
+    return service_for(mesh, destination.candidates, client_namespace)
+
+
+def service_for(
+    mesh: Mesh, candidates: tuple[str, ...], client_namespace: str
+) -> tuple[str, str | None]:
+    """``destination_service`` for the full names a host may stand for."""
+    definition = mesh.hosts.first_visible(candidates, client_namespace, exact=True)
     if definition is None:
-        found = mesh.hosts.lookup(destination.candidates, exact=True)
+        found = mesh.hosts.lookup(candidates, exact=True)
         definition = found[0] if found else None
     if definition is not None:
         return definition.host, definition.resource.namespace
     suffix = ".svc." + mesh.settings.cluster_domain
-    name = next((c for c in destination.candidates if c.endswith(suffix)), None)
+    name = next((c for c in candidates if c.endswith(suffix)), None)
     if name is None:
-        return destination.candidates[0], None
+        return candidates[0], None
     namespace = name[: -len(suffix)].rpartition(".")[2]
     return name, namespace or None
 
@@ -288,15 +289,18 @@ def client_namespaces(
     if hosts is not None:
         names = _relevance(mesh).namespaces(hosts) | {_indexes(mesh).root}
         return [*sorted(names | {n for n in also if n}), ANY_OTHER_NAMESPACE]
-    memo = mesh.memo("destination_rules")
-    names = memo.get("namespaces")
-    if names is None:
-        indexes = _indexes(mesh)
-        names = set(indexes.local) | set(indexes.exported) | {indexes.root}
-        for rule in mesh.of_type(K.DESTINATION_RULE):
-            names |= export_set(rule.spec.get("exportTo")) or frozenset()
-        names = memo["namespaces"] = frozenset(names - {"*", ".", "~"})
+    names = _rule_namespaces(mesh)
     return [*sorted(names | {n for n in also if n}), ANY_OTHER_NAMESPACE]
+
+
+@fact
+def _rule_namespaces(mesh: Mesh) -> frozenset[str]:
+    """The namespaces holding DestinationRules or named in their exportTo, and the root."""
+    indexes = _indexes(mesh)
+    names = set(indexes.local) | set(indexes.exported) | {indexes.root}
+    for rule in mesh.of_type(K.DESTINATION_RULE):
+        names |= export_set(rule.spec.get("exportTo")) or frozenset()
+    return frozenset(names - {"*", ".", "~"})
 
 
 @dataclass(slots=True)
@@ -325,20 +329,18 @@ class _Relevance:
         return found - {"*", ".", "~"}
 
 
+@fact
 def _relevance(mesh: Mesh) -> _Relevance:
-    memo = mesh.memo("destination_rules")
-    found = memo.get("relevance")
-    if found is None:
-        indexes = _indexes(mesh)
-        found = memo["relevance"] = _Relevance()
-        for namespace, index in indexes.local.items():
-            for table in (index.specific, index.wildcard):
-                for host in table:
-                    found.add(host, [namespace])
-        for namespace, index in [*indexes.exported.items(), (indexes.root, indexes.root_local)]:
-            for table in (index.specific, index.wildcard):
-                for host, entries in table.items():
-                    found.add(host, [namespace, *(n for e in entries for n in e.export_to)])
+    indexes = _indexes(mesh)
+    found = _Relevance()
+    for namespace, index in indexes.local.items():
+        for table in (index.specific, index.wildcard):
+            for host in table:
+                found.add(host, [namespace])
+    for namespace, index in [*indexes.exported.items(), (indexes.root, indexes.root_local)]:
+        for table in (index.specific, index.wildcard):
+            for host, entries in table.items():
+                found.add(host, [namespace, *(n for e in entries for n in e.export_to)])
     return found
 
 
@@ -349,16 +351,18 @@ def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule 
     DestinationRules up, ``DefaultSidecarScopeForGateway``), the entry their requests to it
     get (None: no DestinationRule applies there). Worked out once per VirtualService and
     host: callers must not change the list."""
-    vs = destination.virtual_service
-    memo = mesh.memo("destination_rules.serving")
-    key = (id(vs), destination.candidates)  # the subsets of one host share the answer
-    found = memo.get(key)
-    if found is not None:
-        return found
+    # The subsets of one host share the answer.
+    return _serving(mesh, destination.virtual_service, destination.candidates)
+
+
+@fact
+def _serving(
+    mesh: Mesh, vs: Resource, candidates: tuple[str, ...]
+) -> list[tuple[str, MergedRule | None]]:
     sidecars, gateways = route_namespaces(mesh, vs)
     if sidecars is None or sidecars:
-        definitions = mesh.hosts.lookup(destination.candidates, exact=True)
-        hosts = {*destination.candidates, *(d.host for d in definitions)}
+        definitions = mesh.hosts.lookup(candidates, exact=True)
+        hosts = {*candidates, *(d.host for d in definitions)}
         owners = {d.resource.namespace for d in definitions}
         namespaces = client_namespaces(
             mesh, sidecars, vs.namespace, *gateways, *owners, hosts=hosts
@@ -366,9 +370,9 @@ def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule 
         namespaces += [n for n in gateways if n not in namespaces]
     else:
         namespaces = sorted(gateways)
-    found = memo[key] = []
+    found = []
     for namespace in namespaces:
-        host, service_namespace = destination_service(mesh, destination, namespace)
+        host, service_namespace = service_for(mesh, candidates, namespace)
         entries = applicable(mesh, host, service_namespace, namespace)
         found.append((namespace, effective(entries, namespace)))
     return found
@@ -377,22 +381,31 @@ def serving(mesh: Mesh, destination: Destination) -> list[tuple[str, MergedRule 
 def naming(mesh: Mesh, host: str) -> list[Resource]:
     """Every DestinationRule whose host covers ``host`` in any namespace, whether or not it
     applies anywhere: the other end of a finding about a rule that does not apply."""
-    memo = mesh.memo("destination_rules.naming")
-    if not memo:  # rules by the full name they are written for (in file order), once per run
-        for rule in mesh.of_type(K.DESTINATION_RULE):
-            written = rule.spec.get("host")
-            if isinstance(written, str) and written:
-                memo.setdefault(mesh.cluster_fqdn(written, rule.namespace), []).append(rule)
+    memo = _by_written_host(mesh)
     found = list(memo.get(host, ()))
     dot = host.find(".")
     while dot >= 0:  # the wildcards that cover it: "*" + each of its suffixes
         found += memo.get("*" + host[dot:], ())
         dot = host.find(".", dot + 1)
     found += memo.get("*", ())
-    order = mesh.memo("destination_rules.order")
-    if not order:
-        order.update((id(r), i) for i, r in enumerate(mesh.of_type(K.DESTINATION_RULE)))
+    order = _file_order(mesh)
     return sorted({id(r): r for r in found}.values(), key=lambda r: order[id(r)])
+
+
+@fact
+def _file_order(mesh: Mesh) -> dict[int, int]:
+    return {id(r): i for i, r in enumerate(mesh.of_type(K.DESTINATION_RULE))}
+
+
+@fact
+def _by_written_host(mesh: Mesh) -> dict[str, list[Resource]]:
+    """DestinationRules by the full name they are written for, in file order."""
+    found: dict[str, list[Resource]] = {}
+    for rule in mesh.of_type(K.DESTINATION_RULE):
+        written = rule.spec.get("host")
+        if isinstance(written, str) and written:
+            found.setdefault(mesh.cluster_fqdn(written, rule.namespace), []).append(rule)
+    return found
 
 
 def describe_namespaces(namespaces: list[str], limit: int = 6) -> str:
@@ -406,3 +419,17 @@ def describe_namespaces(namespaces: list[str], limit: int = 6) -> str:
     if len(shown) < 2:
         return "".join(shown)
     return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+@fact
+def routed_subsets(mesh: Mesh) -> dict[Resource, set[str]]:
+    """For each DestinationRule, the subset names some route or mirror sends to with it as
+    the rule that applies (``serving``)."""
+    found: dict[Resource, set[str]] = {}
+    for destination in mesh.destinations:
+        if destination.subset is None:
+            continue
+        for _, entry in serving(mesh, destination):
+            for served in entry.rules if entry is not None else ():
+                found.setdefault(served, set()).add(destination.subset)
+    return found

@@ -14,9 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from meshlint.config.settings import Settings, parse_known_workloads
+from meshlint.config.settings import Settings
 from meshlint.facts.hosts import HostDef, HostTable, export_set, host_candidates, to_fqdn
 from meshlint.facts.meshconfig import MeshConfig, read_mesh_config
+from meshlint.facts.routes import RouteEntry, route_rules
+from meshlint.facts.selectors import workloads_selected
 from meshlint.input.globs import glob_matcher
 from meshlint.input.loader import SourceFile
 from meshlint.input.resources import K, Kind, Resource, string_map, subset_names
@@ -24,7 +26,6 @@ from meshlint.layout.identity import Duplicate
 
 __all__ = ["Destination", "GatewayRef", "Mesh", "Workload", "build_mesh"]
 
-ROUTE_SECTIONS = ("http", "tcp", "tls")
 # Namespaces every Kubernetes cluster has.
 ALWAYS_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 
@@ -100,17 +101,11 @@ class Mesh:
         self.gateway_refs: list[GatewayRef] = []
         self.workloads: list[Workload] = []
         self._workloads_by_ns: dict[str | None, list[Workload]] = defaultdict(list)
-        self._workloads_by_label: dict[tuple[str, str], list[Workload]] | None = None
-        self._memos: dict[str, dict] = {}
+        # What ``@fact`` functions worked out for this mesh (meshlint.facts.memo).
+        self.facts: dict[object, dict] = {}
         # Identities defined more than once in this mesh (only the last definition is in
         # ``resources``); see meshlint.layout.identity.
         self.duplicates: list[Duplicate] = []
-
-    def memo(self, name: str) -> dict:
-        """A dict that lives as long as this mesh, for a helper several rules call to keep
-        what it computed (schema problems, selections, covered matches): each is worked out
-        once per run, by whichever rule asks first."""
-        return self._memos.setdefault(name, {})
 
     # -- index queries -------------------------------------------------------------------
     def of_type(self, *types: Kind) -> list[Resource]:
@@ -127,19 +122,6 @@ class Mesh:
 
     def workloads_in(self, namespace: str | None) -> list[Workload]:
         return self._workloads_by_ns.get(namespace, [])
-
-    def workloads_matching(self, selector: Mapping[str, str]) -> list[Workload]:
-        """Workloads in any namespace whose labels include every pair of ``selector``."""
-        if self._workloads_by_label is None:
-            index: dict[tuple[str, str], list[Workload]] = defaultdict(list)
-            for workload in self.workloads:
-                for item in workload.labels.items():
-                    index[item].append(workload)
-            self._workloads_by_label = index
-        if not selector:
-            return list(self.workloads)
-        pools = [self._workloads_by_label.get(item, []) for item in selector.items()]
-        return [w for w in min(pools, key=len) if selects(selector, w.labels)]
 
     def link(self, source: object, target: object, kind: str, ref: object = None) -> None:
         """Add (or extend) the ``kind`` edge between two nodes, keyed by kind so parallel
@@ -220,6 +202,14 @@ class Mesh:
         candidates = self.of_type(K.CONFIG_MAP, K.ISTIO_OPERATOR)
         return read_mesh_config(candidates, self.settings)
 
+    @property
+    def root_namespace(self) -> str:
+        """Istio's root namespace: the mesh config's ``rootNamespace``, else the
+        ``root-namespace`` setting (``istio-system``). Mesh-wide Sidecars,
+        PeerAuthentications, RequestAuthentications, AuthorizationPolicies, Telemetry and
+        DestinationRules live there. The one answer every rule and fact reads."""
+        return self.mesh_config.root_namespace
+
     @cached_property
     def namespace_names(self) -> frozenset[str]:
         """Namespaces the analysed files declare (``kind: Namespace``)."""
@@ -238,7 +228,7 @@ class Mesh:
                 return True
         elif any(matches(name) for group in groups for name in group):
             return True
-        if matches(self.mesh_config.root_namespace):
+        if matches(self.root_namespace):
             return True
         return any(matches(k) or glob_matcher((k,))(pattern) for k in known)
 
@@ -246,32 +236,6 @@ class Mesh:
     def resource_namespaces(self) -> frozenset[str]:
         """Namespaces that analysed resources live in."""
         return frozenset(r.namespace for r in self.resources if r.namespace)
-
-    def workloads_selected(
-        self, selector: Mapping[str, str], namespace: str | None
-    ) -> list[Workload]:
-        """Workloads (pod templates and Pods) whose labels match ``selector``, in
-        ``namespace`` or, when it is None, anywhere. Worked out once per run for each
-        selector and namespace (policies often share a selector): callers must not change
-        the list."""
-        cache = self.memo("graph.workloads_selected")
-        key = (frozenset(selector.items()), namespace)
-        found = cache.get(key)
-        if found is None:
-            found = self.workloads_matching(selector)
-            if namespace is not None:
-                found = [w for w in found if w.resource.namespace == namespace]
-            cache[key] = found
-        return found
-
-    def is_known_workload(self, selector: Mapping[str, str], namespace: str | None) -> bool:
-        """Declared in ``known-workloads`` as existing outside the analysed files."""
-        for known in parse_known_workloads(self.settings.known_workloads):
-            if namespace is not None and not glob_matcher((known.namespace,))(namespace):
-                continue
-            if selects(selector, known.labels):
-                return True
-        return False
 
 
 def build_mesh(resources: list[Resource], sources: list[SourceFile], settings: Settings) -> Mesh:
@@ -310,10 +274,6 @@ def _add_workload(mesh: Mesh, resource: Resource, path: tuple[str, ...], templat
     mesh._workloads_by_ns[resource.namespace].append(workload)
 
 
-def selects(selector: Mapping[str, str], labels: Mapping[str, str]) -> bool:
-    return all(labels.get(key) == value for key, value in selector.items())
-
-
 def namespace_pattern(pattern: str):
     """Istio's namespace match in policies: ``*``, ``prefix*``, ``*suffix`` or exact."""
     if pattern == "*":
@@ -332,7 +292,7 @@ def _add_service(mesh: Mesh, service: Resource) -> None:
     mesh.link(service, ("host", fqdn), "defines_host")
     selector = string_map(service.spec.get("selector"))
     if selector:
-        for workload in mesh.workloads_selected(selector, service.namespace):
+        for workload in workloads_selected(mesh, selector, service.namespace):
             mesh.link(service, workload.resource, "selects")
 
 
@@ -361,74 +321,43 @@ def _add_destination_rule(mesh: Mesh, rule: Resource) -> None:
 
 
 def _add_virtual_service(mesh: Mesh, vs: Resource) -> None:
-    spec = vs.spec
     domain = mesh.settings.cluster_domain
-    for section in ROUTE_SECTIONS:
-        rules = spec.get(section)
-        if not isinstance(rules, list):
-            continue
-        for index, rule in enumerate(rules):
-            if not isinstance(rule, dict):
-                continue
-            base = ("spec", section, index)
-            routes = rule.get("route")
-            if isinstance(routes, list):
-                for position, route in enumerate(routes):
-                    if isinstance(route, dict):
-                        _add_destination(mesh, vs, (*base, "route", position), route, False, domain)
-            if section == "http":
-                if isinstance(rule.get("mirror"), dict):
-                    _add_destination(mesh, vs, base, rule, True, domain, key="mirror")
-                mirrors = rule.get("mirrors")
-                if isinstance(mirrors, list):
-                    for position, mirror in enumerate(mirrors):
-                        if isinstance(mirror, dict):
-                            _add_destination(
-                                mesh, vs, (*base, "mirrors", position), mirror, True, domain
-                            )
-            matches = rule.get("match")
-            if isinstance(matches, list):
-                for position, match in enumerate(matches):
-                    if isinstance(match, dict) and isinstance(match.get("gateways"), list):
-                        _add_gateway_refs(
-                            mesh, vs, (*base, "match", position, "gateways"), match["gateways"]
-                        )
-    gateways = spec.get("gateways")
+    for rule in route_rules(mesh, vs):
+        for entry in rule.entries():
+            _add_destination(mesh, entry, domain)
+        if rule.section == "http":
+            for position, match in rule.matches:
+                if isinstance(match.get("gateways"), list):
+                    path = (*rule.path, "match", position, "gateways")
+                    _add_gateway_refs(mesh, vs, path, match["gateways"])
+    gateways = vs.spec.get("gateways")
     if isinstance(gateways, list):
         _add_gateway_refs(mesh, vs, ("spec", "gateways"), gateways)
 
 
-def _add_destination(
-    mesh: Mesh,
-    vs: Resource,
-    path: tuple[object, ...],
-    holder: dict,
-    mirror: bool,
-    domain: str,
-    key: str = "destination",
-) -> None:
-    target = holder.get(key)
-    if not isinstance(target, dict):
+def _add_destination(mesh: Mesh, entry: RouteEntry, domain: str) -> None:
+    target = entry.destination
+    host = entry.host
+    if target is None or host is None:
         return
-    host = target.get("host")
-    if not isinstance(host, str) or not host:
-        return
+    vs = entry.rule.virtual_service
     subset = target.get("subset")
     port = target.get("port")
     number = port.get("number") if isinstance(port, dict) else None
     destination = Destination(
         virtual_service=vs,
-        path=(*path, key),
+        path=entry.destination_path,
         host=host,
         candidates=host_candidates(host, vs.namespace, domain),
         subset=subset if isinstance(subset, str) and subset else None,
         port=number if isinstance(number, int) and not isinstance(number, bool) else None,
-        mirror=mirror,
+        mirror=entry.mirror,
     )
     mesh.destinations.append(destination)
     definitions = mesh.host_definitions(destination)
     name = definitions[0].host if definitions else destination.candidates[-1]
-    mesh.link(vs, ("host", name), "mirrors_to" if mirror else "routes_to", destination)
+    kind = "mirrors_to" if entry.mirror else "routes_to"
+    mesh.link(vs, ("host", name), kind, destination)
     if destination.subset:
         mesh.link(vs, ("subset", name, destination.subset), "uses_subset", destination)
 

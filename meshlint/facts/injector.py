@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from meshlint.facts.ambient import workload_is_ambient
 from meshlint.facts.graph import Mesh, Workload
 from meshlint.facts.injection_labels import LEGACY, POD_INJECT, REVISION
-from meshlint.facts.podspec import auto_image, has_proxy, match_selector
+from meshlint.facts.podspec import auto_image, has_proxy
+from meshlint.facts.selectors import label_selector_matches
 from meshlint.input.resources import K, Kind, Resource
 
 __all__ = [
@@ -204,8 +205,8 @@ def would_inject(mesh: Mesh, workload: Workload) -> bool:
     if namespace:
         ns_labels.setdefault("kubernetes.io/metadata.name", namespace)
     return any(
-        match_selector(hook.namespace_selector, ns_labels)
-        and match_selector(hook.object_selector, workload.labels)
+        label_selector_matches(hook.namespace_selector, ns_labels)
+        and label_selector_matches(hook.object_selector, workload.labels)
         for hook in injector_webhooks(mesh)
     )
 

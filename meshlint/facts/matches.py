@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from meshlint.facts.graph import Mesh
+from meshlint.facts.memo import fact
 from meshlint.input.resources import Resource
 
 __all__ = ["Covered", "covered_matches", "covers"]
@@ -83,14 +84,11 @@ def covers(a: dict, b: dict) -> bool:
     return all(key in b and _value_covers(key, value, b[key]) for key, value in a.items())
 
 
+@fact
 def covered_matches(mesh: Mesh, vs: Resource) -> list[Covered]:
     """Match conditions of ``vs`` that earlier ones already cover, worked out once per run
     (two rules read them)."""
-    memo = mesh.memo("matches.covered")
-    key = id(vs)
-    if key not in memo:
-        memo[key] = list(_covered_matches(vs))
-    return memo[key]
+    return list(_covered_matches(vs))
 
 
 def _covered_matches(vs: Resource) -> Iterator[Covered]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 
-from meshlint.facts.graph import Mesh, Workload, selects
+from meshlint.facts.graph import Mesh, Workload
 from meshlint.facts.injection_labels import is_system_namespace, namespace_revision, pod_injection
-from meshlint.input.resources import Resource, string_map
+from meshlint.facts.memo import fact
+from meshlint.input.resources import Resource
 
 __all__ = [
     "PROXY",
@@ -19,7 +20,6 @@ __all__ = [
     "containers",
     "has_proxy",
     "in_mesh",
-    "match_selector",
     "port_protocol",
     "service_ports",
 ]
@@ -106,38 +106,6 @@ def service_ports(service: Resource) -> Iterator[tuple[tuple[object, ...], dict]
                 yield ("spec", "ports", index), port
 
 
-def match_selector(selector: object, labels: Mapping[str, str]) -> bool:
-    """A Kubernetes LabelSelector (``matchLabels`` and ``matchExpressions``); absent matches all."""
-    if selector is None:
-        return True
-    if not isinstance(selector, dict):
-        return False
-    match_labels = selector.get("matchLabels")
-    if isinstance(match_labels, dict) and not selects(
-        {str(k): str(v) for k, v in match_labels.items()}, labels
-    ):
-        return False
-    expressions = selector.get("matchExpressions")
-    for expression in expressions if isinstance(expressions, list) else ():
-        if not isinstance(expression, dict):
-            continue
-        key, operator = expression.get("key"), expression.get("operator")
-        if not isinstance(key, str):
-            continue
-        values = expression.get("values")
-        values = [str(v) for v in values] if isinstance(values, list) else []
-        present = key in labels
-        if operator == "In" and not (present and labels[key] in values):
-            return False
-        if operator == "NotIn" and present and labels[key] in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
-            return False
-    return True
-
-
 def _pod_injection(workload: Workload) -> bool | None:
     """The pod's own choice: label first, then the older annotation."""
     value = pod_injection(workload.labels, workload.annotations)
@@ -164,33 +132,32 @@ def in_mesh(mesh: Mesh, workload: Workload) -> bool:
     return namespace_injected(mesh, workload.resource.namespace)
 
 
+@fact
 def meshed_controllers(mesh: Mesh) -> list[Workload]:
     """Pod templates of workload controllers that run with a sidecar, outside system
     namespaces: the workloads whose Services Istio compares (worked out once per run)."""
-    memo = mesh.memo("podspec.meshed_controllers")
-    if "all" not in memo:
-        memo["all"] = [
-            workload
-            for workload in mesh.workloads
-            if workload.path
-            and not is_system_namespace(workload.resource.namespace or "", mesh.settings)
-            and in_mesh(mesh, workload)
-        ]
-    return memo["all"]
+    return [
+        workload
+        for workload in mesh.workloads
+        if workload.path
+        and not is_system_namespace(workload.resource.namespace or "", mesh.settings)
+        and in_mesh(mesh, workload)
+    ]
 
 
 def services_selecting(mesh: Mesh, workload: Workload) -> list[Resource]:
     """Services in the workload's namespace whose (non-empty) selector matches its pods (the
     graph's ``selects`` edges; read once per workload and run, do not change the list)."""
-    memo = mesh.memo("podspec.services_selecting")
-    found = memo.get(id(workload.resource))
-    if found is None:
-        services: dict[int, Resource] = {}
-        for service, _, key in mesh.graph.in_edges(workload.resource, keys=True):
-            if key == "selects":
-                services.setdefault(id(service), service)
-        found = memo[id(workload.resource)] = list(services.values())
-    return found
+    return _services_selecting(mesh, workload.resource)
+
+
+@fact
+def _services_selecting(mesh: Mesh, resource: Resource) -> list[Resource]:
+    services: dict[int, Resource] = {}
+    for service, _, key in mesh.graph.in_edges(resource, keys=True):
+        if key == "selects":
+            services.setdefault(id(service), service)
+    return list(services.values())
 
 
 PortMember = tuple[Resource, tuple[object, ...], Hashable]
@@ -232,10 +199,3 @@ def container_ports(template: Mapping) -> list[dict]:
         if isinstance(items, list):
             ports.extend(p for p in items if isinstance(p, dict))
     return ports
-
-
-def workloads_selected(mesh: Mesh, service: Resource) -> list[Workload]:
-    """The workloads a Service's (non-empty) selector matches in its namespace, as its
-    ``selects`` edges link them (a list shared for the run: do not change it)."""
-    selector = string_map(service.spec.get("selector"))
-    return mesh.workloads_selected(selector, service.namespace) if selector else []

@@ -15,75 +15,19 @@ from meshlint.facts.destination_rules import (
     client_namespaces,
     effective,
 )
-from meshlint.facts.graph import Mesh, Workload
-from meshlint.input.resources import K, Resource, string_map
+from meshlint.facts.graph import Mesh
+from meshlint.facts.memo import fact
+from meshlint.facts.selectors import selection
+from meshlint.input.resources import K, Resource
 
 __all__ = [
     "ClientTls",
     "MtlsPolicy",
-    "Selection",
     "client_tls",
     "client_tls_modes",
     "peer_policies",
-    "selection",
-    "selector_text",
     "service_namespaces",
-    "workload_name",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """A policy's workload selector: labels, where they are written, and what they match."""
-
-    labels: dict[str, str] | None  # None: no selector (applies to the whole namespace)
-    path: tuple[object, ...]
-    workloads: list[Workload]
-    known_outside: bool  # declared in known-workloads
-
-    @property
-    def matches(self) -> bool:
-        return bool(self.workloads) or self.known_outside
-
-
-def _selector_path(resource: Resource) -> tuple[str, ...]:
-    if resource.type == K.SIDECAR:
-        return ("spec", "workloadSelector", "labels")
-    return ("spec", "selector", "matchLabels")
-
-
-def selection(mesh: Mesh, resource: Resource, anywhere: bool = False) -> Selection:
-    """The workloads ``resource`` selects in its namespace (everywhere when ``anywhere``).
-    An empty or missing selector yields ``labels=None``. Computed once per run and resource,
-    since several rules ask."""
-    cache = mesh.memo("policies.selection")
-    key = (id(resource), anywhere)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = _select(mesh, resource, anywhere)
-    return found
-
-
-def _select(mesh: Mesh, resource: Resource, anywhere: bool) -> Selection:
-    path = _selector_path(resource)
-    node: object = resource.body
-    for step in path:
-        node = node.get(step) if isinstance(node, dict) else None
-    labels = string_map(node)
-    if not labels:
-        return Selection(None, path, [], False)
-    namespace = None if anywhere else resource.namespace
-    workloads = mesh.workloads_selected(labels, namespace)
-    known = not workloads and mesh.is_known_workload(labels, namespace)
-    return Selection(labels, path, workloads, known)
-
-
-def selector_text(labels: dict[str, str]) -> str:
-    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
-
-
-def workload_name(workload: Workload) -> str:
-    return workload.resource.display
 
 
 # -- mTLS ----------------------------------------------------------------------------------
@@ -121,21 +65,23 @@ def workload_peer_modes(mesh: Mesh, namespace: str | None) -> set[str]:
     """Modes set by workload-level PeerAuthentications (with a selector) in ``namespace``.
     Every namespace's modes are gathered once per run, not by scanning all
     PeerAuthentications for each question."""
-    memo = mesh.memo("policies.workload_peer_modes")
-    by_namespace = memo.get("by_namespace")
-    if by_namespace is None:
-        by_namespace = memo["by_namespace"] = {}
-        for resource in mesh.of_type(K.PEER_AUTHENTICATION):
-            if selection(mesh, resource).labels is not None:
-                modes = by_namespace.setdefault(resource.namespace, set())
-                modes.add(peer_mode(resource))
-                modes |= port_modes(resource)
-    return set(by_namespace.get(namespace, ()))
+    return set(_workload_peer_modes(mesh).get(namespace, ()))
+
+
+@fact
+def _workload_peer_modes(mesh: Mesh) -> dict[str | None, set[str]]:
+    by_namespace: dict[str | None, set[str]] = {}
+    for resource in mesh.of_type(K.PEER_AUTHENTICATION):
+        if selection(mesh, resource).labels is not None:
+            modes = by_namespace.setdefault(resource.namespace, set())
+            modes.add(peer_mode(resource))
+            modes |= port_modes(resource)
+    return by_namespace
 
 
 def peer_policies(mesh: Mesh) -> Iterator[MtlsPolicy]:
     """PeerAuthentications that set a mode for a whole namespace or the whole mesh."""
-    root = mesh.mesh_config.root_namespace
+    root = mesh.root_namespace
     for resource in mesh.of_type(K.PEER_AUTHENTICATION):
         if selection(mesh, resource).labels is not None:
             continue
@@ -202,13 +148,15 @@ def client_tls_modes(
     ``SidecarScope.DestinationRule``; ``mergeDestinationRule`` keeps the first top-level
     ``trafficPolicy``): ``destination_rules.applicable``/``effective``, never the host
     pattern alone."""
-    host = host or any_service_host(mesh, service_namespace)
-    memo = mesh.memo("policies.client_tls_modes")
-    found = memo.get(host)
-    if found is not None:
-        return found
+    return _client_tls_modes(
+        mesh, service_namespace, host or any_service_host(mesh, service_namespace)
+    )
+
+
+@fact
+def _client_tls_modes(mesh: Mesh, service_namespace: str, host: str) -> list[ClientTls]:
     service = None if service_namespace == ANY_OTHER_NAMESPACE else service_namespace
-    found = memo[host] = []
+    found = []
     for namespace in client_namespaces(mesh, None, service, hosts=[host]):
         entry = effective(applicable(mesh, host, service, namespace), namespace)
         rule = entry.traffic_policy_rule() if entry is not None else None

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from meshlint.facts.graph import Mesh
+from meshlint.facts.memo import fact
 from meshlint.facts.traffic import export_scope
 from meshlint.input.resources import K, Resource
 
@@ -20,13 +21,10 @@ class SharedPort:
     protocol: str | None
 
 
+@fact
 def entry_scope(mesh: Mesh, entry: Resource) -> frozenset[str] | None:
     """``export_scope`` of a ServiceEntry, worked out once per run."""
-    cache = mesh.memo("service_entries.scope")
-    key = id(entry)
-    if key not in cache:
-        cache[key] = export_scope(entry)
-    return cache[key]
+    return export_scope(entry)
 
 
 def _visible_with_another(mesh: Mesh, items: list[SharedPort]) -> list[SharedPort]:

@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from meshlint.facts.graph import Mesh, Workload
+from meshlint.facts.memo import fact
+from meshlint.facts.selectors import workloads_selected
 from meshlint.input.embedded import parse_embedded
 from meshlint.input.resources import K, Resource, string_map
 
@@ -162,7 +164,7 @@ class _Resolver:
     def __init__(self, mesh: Mesh) -> None:
         self.mesh = mesh
         config = mesh.mesh_config
-        self.root = config.root_namespace
+        self.root = mesh.root_namespace
         self.known = config.found  # providers are known only from a mesh config in the files
         self.enabled = config.raw.get("enableTracing") is not False
         self.fallback = _mesh_source(mesh) or _pilot_source(mesh)
@@ -217,7 +219,7 @@ class _Resolver:
             if not selector or key in seen:
                 continue
             seen.add(key)
-            for workload in self.mesh.workloads_selected(selector, namespace):
+            for workload in workloads_selected(self.mesh, selector, namespace):
                 owner.setdefault(id(workload), telemetry)
         return owner
 
@@ -302,15 +304,12 @@ def _selector(telemetry: Resource) -> dict[str, str]:
     return string_map(_dig(telemetry.spec, ("selector", "matchLabels")))
 
 
+@fact
 def effective_sampling(mesh: Mesh) -> list[tuple[Place, SamplingSource]]:
     """Each place of the mesh with each source whose rate takes effect there."""
-    memo = mesh.memo("tracing.effective_sampling")
-    found = memo.get("all")
-    if found is None:
-        resolver = _Resolver(mesh)
-        found = memo["all"] = [
-            (place, source)
-            for place, chain in resolver.places()
-            for source in resolver.sources(place, chain)
-        ]
-    return found
+    resolver = _Resolver(mesh)
+    return [
+        (place, source)
+        for place, chain in resolver.places()
+        for source in resolver.sources(place, chain)
+    ]

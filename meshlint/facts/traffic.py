@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-import yaml
-
-from meshlint.config.settings import KnownWorkload, parse_known_workloads
-from meshlint.facts.graph import Destination, Mesh, Workload, selects
+from meshlint.facts.graph import Destination, GatewayRef, Mesh
 from meshlint.facts.hosts import HostDef, export_set
+from meshlint.facts.memo import fact
+from meshlint.facts.selectors import known_workloads_selected, workloads_selected
 from meshlint.input.resources import K, Resource, string_map
 
 __all__ = [
@@ -28,7 +27,6 @@ __all__ = [
     "proxy_metadata",
     "route_namespaces",
     "scopes_meet",
-    "selector_targets",
     "virtual_service_hosts",
     "visible_definition",
 ]
@@ -134,17 +132,6 @@ def virtual_service_hosts(mesh: Mesh) -> Iterator[tuple[str, Resource]]:
                 yield mesh.cluster_fqdn(host, vs.namespace), vs
 
 
-def selector_targets(
-    mesh: Mesh, selector: Mapping[str, str]
-) -> tuple[list[Workload], list[KnownWorkload]]:
-    """Workloads in any namespace (as a Gateway selector reaches them) that ``selector``
-    selects, and the declared outside workloads it selects."""
-    found = mesh.workloads_matching(selector)
-    entries = parse_known_workloads(mesh.settings.known_workloads)
-    known = [k for k in entries if selects(selector, k.labels)]
-    return found, known
-
-
 def gateway_selector(gateway: Resource) -> dict[str, str]:
     return string_map(gateway.spec.get("selector"))
 
@@ -169,26 +156,9 @@ def scopes_meet(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
 
 
 def proxy_metadata(mesh: Mesh) -> dict[str, str]:
-    """``defaultConfig.proxyMetadata`` of the mesh config: the ``istio`` ConfigMap in the root
-    namespace (key ``mesh``, a YAML string) or an IstioOperator's ``spec.meshConfig``."""
-    found: dict[str, str] = {}
-    for operator in mesh.of_type(K.ISTIO_OPERATOR):
-        config = operator.spec.get("meshConfig")
-        found.update(_metadata_of(config))
-    config_map = mesh.get(K.CONFIG_MAP, mesh.settings.root_namespace, "istio")
-    data = config_map.body.get("data") if config_map else None
-    text = data.get("mesh") if isinstance(data, dict) else None
-    if isinstance(text, str):
-        try:
-            parsed = yaml.load(text, Loader=yaml.CSafeLoader)
-        except yaml.YAMLError:
-            parsed = None
-        found.update(_metadata_of(parsed))
-    return found
-
-
-def _metadata_of(config: object) -> dict[str, str]:
-    default = config.get("defaultConfig") if isinstance(config, dict) else None
+    """``defaultConfig.proxyMetadata`` of the effective mesh config (``mesh.mesh_config``:
+    the one source Istio reads, chosen among ConfigMaps and IstioOperators)."""
+    default = mesh.mesh_config.raw.get("defaultConfig")
     metadata = default.get("proxyMetadata") if isinstance(default, dict) else None
     return string_map(metadata)
 
@@ -209,6 +179,7 @@ def visible_definition(mesh: Mesh, destination: Destination) -> HostDef | None:
     return mesh.visible_host(destination, destination.virtual_service.namespace)
 
 
+@fact
 def gateway_namespaces(mesh: Mesh, vs: Resource) -> tuple[bool, list[str]]:
     """``(applies_to_mesh, namespaces)``: whether sidecars get this VirtualService's routes
     (no ``gateways``, or ``mesh`` among them), and the namespaces of the gateway proxies it
@@ -216,28 +187,28 @@ def gateway_namespaces(mesh: Mesh, vs: Resource) -> tuple[bool, list[str]]:
     (``pilot/pkg/model/sidecar.go`` ``DefaultSidecarScopeForGateway``), not the
     VirtualService's. A Gateway whose proxies are neither in the files nor declared in
     ``known-workloads`` is left out: where it runs is unknown."""
-    cache = mesh.memo("traffic.gateway_namespaces")
-    found = cache.get(id(vs))
-    if found is None:
-        gateways = vs.spec.get("gateways")
-        by_vs = mesh.memo("traffic.spec_gateway_refs")
-        if not by_vs:  # each VirtualService's spec-level gateway references, once per run
-            by_vs[None] = []
-            for ref in mesh.gateway_refs:
-                if ref.path[:2] == ("spec", "gateways"):
-                    by_vs.setdefault(id(ref.virtual_service), []).append(ref)
-        refs = by_vs.get(id(vs), [])
-        mesh_too = not isinstance(gateways, list) or not gateways
-        namespaces: list[str] = []
-        for ref in refs:
-            if ref.form == "mesh":
-                mesh_too = True
-            elif ref.gateway is not None:
-                namespace, _ = gateway_workload_namespace(mesh, ref.gateway)
-                if namespace and namespace not in namespaces:
-                    namespaces.append(namespace)
-        found = cache[id(vs)] = (mesh_too, namespaces)
-    return found
+    gateways = vs.spec.get("gateways")
+    refs = _spec_gateway_refs(mesh).get(vs, [])
+    mesh_too = not isinstance(gateways, list) or not gateways
+    namespaces: list[str] = []
+    for ref in refs:
+        if ref.form == "mesh":
+            mesh_too = True
+        elif ref.gateway is not None:
+            namespace, _ = gateway_workload_namespace(mesh, ref.gateway)
+            if namespace and namespace not in namespaces:
+                namespaces.append(namespace)
+    return mesh_too, namespaces
+
+
+@fact
+def _spec_gateway_refs(mesh: Mesh) -> dict[Resource, list[GatewayRef]]:
+    """Each VirtualService's spec-level gateway references."""
+    by_vs: dict[Resource, list[GatewayRef]] = {}
+    for ref in mesh.gateway_refs:
+        if ref.path[:2] == ("spec", "gateways"):
+            by_vs.setdefault(ref.virtual_service, []).append(ref)
+    return by_vs
 
 
 def route_namespaces(mesh: Mesh, vs: Resource) -> tuple[frozenset[str] | None, list[str]]:
@@ -261,7 +232,8 @@ def gateway_workload_namespace(mesh: Mesh, gateway: Resource) -> tuple[str | Non
     selector = gateway_selector(gateway)
     if not selector:
         return None, False
-    found, known = selector_targets(mesh, selector)
+    found = workloads_selected(mesh, selector, None)
+    known = known_workloads_selected(mesh, selector, None)
     if found:
         return found[0].resource.namespace, True
     if known:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from meshlint.facts.memo import fact
 from meshlint.findings import Finding, Location, Severity
 from meshlint.input.resources import Resource, field_path
 
@@ -162,10 +163,12 @@ def suggest_host(word: str, names: Iterable[str]) -> str:
 def suggest_defined_host(mesh: Mesh, word: str) -> str:
     """``suggest_host`` over the hosts the mesh's Services and ServiceEntries define, indexed
     once per mesh for every rule that asks."""
-    memo = mesh.memo("host-suggestions")
-    if "defined" not in memo:
-        memo["defined"] = HostSuggestions(mesh.hosts.names())
-    return memo["defined"].suggest(word)
+    return _defined_hosts(mesh).suggest(word)
+
+
+@fact
+def _defined_hosts(mesh: Mesh) -> HostSuggestions:
+    return HostSuggestions(mesh.hosts.names())
 
 
 def differing_labels(a: list[str], b: list[str]) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from meshlint.facts.graph import Mesh, Workload
-from meshlint.facts.policies import selection, workload_name
+from meshlint.facts.selectors import selection, workload_name
 from meshlint.findings import Finding, Location
 from meshlint.input.resources import Kind
 from meshlint.rules.base import Rule, quoted_list, related, report

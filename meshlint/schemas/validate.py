@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from meshlint.facts.memo import fact
 from meshlint.input.resources import Resource, field_path
 from meshlint.schemas.store import find_schema, read_schema
 
@@ -126,17 +127,15 @@ def _validator(path: Path, use_rust: bool = True) -> _Validator | None:
         return None
 
 
+@fact
 def schema_problems(mesh: Mesh) -> list[tuple[Resource, Problem]]:
     """Every schema problem of the mesh's resources, computed once per mesh."""
-    memo = mesh.memo("schemas.problems")
-    if "all" not in memo:
-        user_dir = getattr(mesh.settings, "schemas_dir", None)
-        memo["all"] = [
-            (resource, problem)
-            for resource in mesh.resources
-            for problem in resource_problems(resource, user_dir)
-        ]
-    return memo["all"]
+    user_dir = getattr(mesh.settings, "schemas_dir", None)
+    return [
+        (resource, problem)
+        for resource in mesh.resources
+        for problem in resource_problems(resource, user_dir)
+    ]
 
 
 def resource_problems(

@@ -56,7 +56,7 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.facts.injection_labels import LEGACY, POD_INJECT, REVISION
 from meshlint.facts.injector import INJECTOR_SUFFIX, MUTATING_WEBHOOK, webhooks
-from meshlint.facts.podspec import match_selector
+from meshlint.facts.selectors import label_selector_matches
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, quoted_list, report
@@ -105,8 +105,8 @@ def _overlaps(hooks: list) -> dict[int, set[str]]:
             matched = [
                 (config, hook)
                 for config, hook in hooks
-                if match_selector(hook.get("namespaceSelector"), ns_labels)
-                and match_selector(hook.get("objectSelector"), pod_labels)
+                if label_selector_matches(hook.get("namespaceSelector"), ns_labels)
+                and label_selector_matches(hook.get("objectSelector"), pod_labels)
             ]
             if len(matched) > 1:
                 for _, hook in matched:

@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
+from meshlint.facts.routes import route_rules
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report
@@ -58,11 +59,10 @@ RULE = Rule(
 
 def _http_routes(mesh: Mesh) -> Iterator[Finding]:
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
-        routes = vs.spec.get("http")
-        for index, route in enumerate(routes if isinstance(routes, list) else ()):
-            if not isinstance(route, dict):
+        for rule in route_rules(mesh, vs):
+            if rule.section != "http":
                 continue
-            base = ("spec", "http", index)
+            base, route = rule.path, rule.body
             fault = route.get("fault")
             delay = fault.get("delay") if isinstance(fault, dict) else None
             percent = delay.get("percent") if isinstance(delay, dict) else None

@@ -53,7 +53,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.facts.policies import selection, selector_text
+from meshlint.facts.selectors import selection, selector_text
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report
@@ -69,7 +69,7 @@ RULE = Rule(
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    root = mesh.mesh_config.root_namespace
+    root = mesh.root_namespace
     for policy in mesh.of_type(K.PEER_AUTHENTICATION, K.REQUEST_AUTHENTICATION):
         if "targetRef" in policy.spec or "targetRefs" in policy.spec:
             continue

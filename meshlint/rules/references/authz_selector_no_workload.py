@@ -58,7 +58,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.facts.policies import selection, selector_text
+from meshlint.facts.selectors import is_known_workload, selection, selector_text
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report
@@ -79,7 +79,7 @@ _OUTSIDE = (
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-    root = mesh.mesh_config.root_namespace
+    root = mesh.root_namespace
     for policy in mesh.of_type(K.AUTHORIZATION_POLICY):
         if "targetRef" in policy.spec or "targetRefs" in policy.spec:
             continue
@@ -88,7 +88,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if chosen.labels is None:
             if mesh_wide or mesh.workloads_in(policy.namespace):
                 continue
-            if mesh.is_known_workload({}, policy.namespace):
+            if is_known_workload(mesh, {}, policy.namespace):
                 continue
             message = (
                 f"this policy applies to every workload of namespace {policy.namespace!r}, but "

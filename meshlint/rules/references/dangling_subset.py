@@ -172,7 +172,7 @@ def _not_applying(mesh: Mesh, destination: Destination) -> list:
             path: tuple = ("spec", "workloadSelector")
         elif "exportTo" in rule.spec and rule.namespace in (
             service_namespace,
-            mesh.mesh_config.root_namespace,
+            mesh.root_namespace,
         ):
             why = f"{rule.display} is not exported to these clients"
             path = ("spec", "exportTo")

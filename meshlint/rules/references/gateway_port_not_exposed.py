@@ -81,7 +81,8 @@ from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
 from meshlint.facts.podspec import services_selecting
-from meshlint.facts.traffic import gateway_selector, gateway_servers, selector_targets
+from meshlint.facts.selectors import workloads_selected
+from meshlint.facts.traffic import gateway_selector, gateway_servers
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Rule, quoted_list, related, report
@@ -115,7 +116,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         selector = gateway_selector(gateway)
         if not selector:
             continue
-        workloads, _ = selector_targets(mesh, selector)
+        workloads = workloads_selected(mesh, selector, None)
         selecting = {id(s): s for w in workloads for s in services_selecting(mesh, w)}
         services = sorted(selecting.values(), key=lambda s: order[id(s)])
         if not services:

@@ -40,8 +40,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.facts.policies import selector_text
-from meshlint.facts.traffic import gateway_selector, selector_targets
+from meshlint.facts.selectors import known_workloads_selected, selector_text, workloads_selected
+from meshlint.facts.traffic import gateway_selector
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report
@@ -61,7 +61,8 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         selector = gateway_selector(gateway)
         if not selector:
             continue
-        found, known = selector_targets(mesh, selector)
+        found = workloads_selected(mesh, selector, None)
+        known = known_workloads_selected(mesh, selector, None)
         if found or known:
             continue
         message = (

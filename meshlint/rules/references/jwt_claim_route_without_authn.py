@@ -75,8 +75,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from meshlint.facts.graph import GatewayRef, Mesh, selects
-from meshlint.facts.traffic import gateway_selector, selector_targets
+from meshlint.facts.graph import GatewayRef, Mesh
+from meshlint.facts.routes import route_rules
+from meshlint.facts.selectors import known_workloads_selected, selects, workloads_selected
+from meshlint.facts.traffic import gateway_selector
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource, string_map
 from meshlint.rules.base import Rule, quoted_list, report
@@ -93,26 +95,27 @@ RULE = Rule(
 CLAIM_PREFIX = "@request.auth.claims."
 
 
-def _claim_matches(vs: Resource) -> Iterator[tuple[object, ...]]:
-    rules = vs.spec.get("http")
-    for index, rule in enumerate(rules if isinstance(rules, list) else ()):
-        matches = rule.get("match") if isinstance(rule, dict) else None
-        for position, match in enumerate(matches if isinstance(matches, list) else ()):
-            headers = match.get("headers") if isinstance(match, dict) else None
+def _claim_matches(mesh: Mesh, vs: Resource) -> Iterator[tuple[object, ...]]:
+    for rule in route_rules(mesh, vs):
+        if rule.section != "http":
+            continue
+        for position, match in rule.matches:
+            headers = match.get("headers")
             for name in headers if isinstance(headers, dict) else ():
                 if isinstance(name, str) and name.startswith(CLAIM_PREFIX):
-                    yield ("spec", "http", index, "match", position, "headers", name)
+                    yield (*rule.path, "match", position, "headers", name)
 
 
 def _covered(mesh: Mesh, gateway: Resource) -> bool | None:
     """Does some RequestAuthentication apply to the gateway's proxies? None: unknown."""
     selector = gateway_selector(gateway)
-    found, known = selector_targets(mesh, selector)
+    found = workloads_selected(mesh, selector, None)
+    known = known_workloads_selected(mesh, selector, None)
     targets = [(w.resource.namespace, w.labels) for w in found]
     targets += [(k.namespace, k.labels) for k in known]
     if not targets:
         return None
-    root = mesh.mesh_config.root_namespace
+    root = mesh.root_namespace
     for policy in mesh.of_type(K.REQUEST_AUTHENTICATION):
         chosen = policy.spec.get("selector")
         labels = string_map(chosen.get("matchLabels")) if isinstance(chosen, dict) else {}
@@ -130,7 +133,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     refs_of: dict[int, list[GatewayRef]] | None = None
     covered: dict[int, bool | None] = {}
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
-        claims = list(_claim_matches(vs))
+        claims = list(_claim_matches(mesh, vs))
         if not claims:
             continue
         if refs_of is None:

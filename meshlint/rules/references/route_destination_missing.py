@@ -39,7 +39,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.graph import ROUTE_SECTIONS, Mesh
+from meshlint.facts.graph import Mesh
+from meshlint.facts.routes import route_rules
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report
@@ -54,35 +55,16 @@ RULE = Rule(
 )
 
 
-def _has_host(holder: object, key: str) -> bool:
-    target = holder.get(key) if isinstance(holder, dict) else None
-    host = target.get("host") if isinstance(target, dict) else None
-    return isinstance(host, str) and bool(host)
-
-
-def _entries(rule: dict) -> Iterator[tuple[tuple[object, ...], dict, str, str]]:
-    """``(path suffix, holder, key, what)`` for every destination the rule must name."""
-    for key, what in (("route", "route entry"), ("mirrors", "mirror")):
-        items = rule.get(key)
-        for position, item in enumerate(items if isinstance(items, list) else ()):
-            if isinstance(item, dict):
-                yield (key, position), item, "destination", what
-    if "mirror" in rule:
-        yield ("mirror",), rule, "mirror", "mirror"
-
-
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
-        for section in ROUTE_SECTIONS:
-            rules = vs.spec.get(section)
-            for index, rule in enumerate(rules if isinstance(rules, list) else ()):
-                if not isinstance(rule, dict):
+        for rule in route_rules(mesh, vs):
+            for entry in rule.entries():
+                if entry.host is not None:
                     continue
-                for suffix, holder, key, what in _entries(rule):
-                    if _has_host(holder, key):
-                        continue
-                    message = (
-                        f"this {what} has no destination host, so the VirtualService is "
-                        "rejected on apply; add `destination: {host: ...}` or remove the entry"
-                    )
-                    yield report(RULE, vs, ("spec", section, index, *suffix), message)
+                what = "mirror" if entry.mirror else "route entry"
+                message = (
+                    f"this {what} has no destination host, so the VirtualService is "
+                    "rejected on apply; add `destination: {host: ...}` or remove the entry"
+                )
+                at = entry.destination_path if entry.key == "mirror" else entry.path
+                yield report(RULE, vs, at, message)

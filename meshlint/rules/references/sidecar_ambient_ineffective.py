@@ -45,7 +45,7 @@ from collections.abc import Iterator
 
 from meshlint.facts.ambient import namespace_is_ambient, workload_is_ambient
 from meshlint.facts.graph import Mesh
-from meshlint.facts.policies import selection, workload_name
+from meshlint.facts.selectors import selection, workload_name
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report

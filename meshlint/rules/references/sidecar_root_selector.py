@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.facts.policies import selection
+from meshlint.facts.selectors import selection
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report
@@ -50,13 +50,13 @@ RULE = Rule(
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     config = mesh.mesh_config
     for sidecar in mesh.of_type(K.SIDECAR):
-        if sidecar.namespace != config.root_namespace:
+        if sidecar.namespace != mesh.root_namespace:
             continue
         chosen = selection(mesh, sidecar)
         if chosen.labels is None:
             continue
         message = (
-            f"this Sidecar is in the root namespace {config.root_namespace!r} (from "
+            f"this Sidecar is in the root namespace {mesh.root_namespace!r} (from "
             f"{config.describe()}) but has a workloadSelector, so it is not the mesh-wide "
             "default: it only configures matching pods of that namespace. Remove the selector "
             "for a mesh default, or move the Sidecar to the workload's namespace"

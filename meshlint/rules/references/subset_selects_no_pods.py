@@ -87,11 +87,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from meshlint.facts.destination_rules import serving
-from meshlint.facts.graph import Mesh, Workload, selects
+from meshlint.facts.destination_rules import routed_subsets
+from meshlint.facts.graph import Mesh, Workload
 from meshlint.facts.hosts import host_candidates
-from meshlint.facts.podspec import workloads_selected
-from meshlint.facts.policies import selector_text
+from meshlint.facts.selectors import selector_text, selects, service_workloads
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Kind, Resource, string_map
 from meshlint.rules.base import Rule, report
@@ -147,7 +146,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         service = services[0]
         if not string_map(service.spec.get("selector")):
             continue
-        workloads = workloads_selected(mesh, service)
+        workloads = service_workloads(mesh, service)
         if not workloads and not mesh.settings.whole_cluster:
             continue  # deployed from elsewhere: their labels are unknown
         routed = None
@@ -179,13 +178,4 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
 
 def _routed_subsets(mesh: Mesh, rule: Resource) -> set[str]:
     """Subset names that some route or mirror sends to with ``rule`` as its DestinationRule."""
-    memo = mesh.memo("subset_selects_no_pods.routed")
-    if not memo:  # every destination's DestinationRules, once per run: rule id -> subsets
-        memo[None] = set()
-        for destination in mesh.destinations:
-            if destination.subset is None:
-                continue
-            for _, entry in serving(mesh, destination):
-                for served in entry.rules if entry is not None else ():
-                    memo.setdefault(id(served), set()).add(destination.subset)
-    return memo.get(id(rule), set())
+    return routed_subsets(mesh).get(rule, set())

@@ -48,6 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
+from meshlint.facts.routes import route_rules
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Rule, related, report
@@ -112,9 +113,6 @@ def _check_rule(vs: Resource, base: tuple[object, ...], rule: dict) -> Iterator[
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
-        rules = vs.spec.get("http")
-        if not isinstance(rules, list):
-            continue
-        for index, rule in enumerate(rules):
-            if isinstance(rule, dict) and rule.get("delegate") is None:
-                yield from _check_rule(vs, ("spec", "http", index), rule)
+        for rule in route_rules(mesh, vs):
+            if rule.section == "http" and rule.delegate is None:
+                yield from _check_rule(vs, rule.path, rule.body)

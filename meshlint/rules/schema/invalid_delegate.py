@@ -55,6 +55,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
+from meshlint.facts.routes import declared_sections, route_rules
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Rule, related, report
@@ -84,8 +85,8 @@ def _delegate_shape(vs: Resource) -> Iterator[Finding]:
             "VirtualService decides where it applies. Remove gateways, or add hosts if this is "
             "not meant to be a delegate",
         )
-    for section in ("tcp", "tls"):
-        if _non_empty(spec.get(section)):
+    for section, rules in declared_sections(vs).items():
+        if section != "http" and _non_empty(rules):
             yield report(
                 RULE,
                 vs,
@@ -116,13 +117,10 @@ def _target_has_hosts(
 
 
 def _http_rules(mesh: Mesh, vs: Resource, delegate: bool) -> Iterator[Finding]:
-    rules = vs.spec.get("http")
-    if not isinstance(rules, list):
-        return
-    for index, rule in enumerate(rules):
-        if not isinstance(rule, dict) or rule.get("delegate") is None:
+    for route in route_rules(mesh, vs):
+        if route.section != "http" or route.delegate is None:
             continue
-        base = ("spec", "http", index)
+        base, rule = route.path, route.body
         if delegate:
             yield report(
                 RULE,
@@ -147,20 +145,16 @@ def _http_rules(mesh: Mesh, vs: Resource, delegate: bool) -> Iterator[Finding]:
                 )
 
 
-def _misplaced(vs: Resource) -> Iterator[Finding]:
-    for section in ("tcp", "tls"):
-        rules = vs.spec.get(section)
-        if not isinstance(rules, list):
-            continue
-        for index, rule in enumerate(rules):
-            if isinstance(rule, dict) and "delegate" in rule:
-                yield report(
-                    RULE,
-                    vs,
-                    ("spec", section, index, "delegate"),
-                    f"delegate is only supported in http routes, not in {section}; route "
-                    "to a destination here",
-                )
+def _misplaced(mesh: Mesh, vs: Resource) -> Iterator[Finding]:
+    for rule in route_rules(mesh, vs):
+        if rule.section != "http" and "delegate" in rule.body:
+            yield report(
+                RULE,
+                vs,
+                (*rule.path, "delegate"),
+                f"delegate is only supported in http routes, not in {rule.section}; route "
+                "to a destination here",
+            )
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
@@ -169,4 +163,4 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if delegate:
             yield from _delegate_shape(vs)
         yield from _http_rules(mesh, vs, delegate)
-        yield from _misplaced(vs)
+        yield from _misplaced(mesh, vs)

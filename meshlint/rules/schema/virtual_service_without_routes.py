@@ -37,7 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.graph import ROUTE_SECTIONS, Mesh
+from meshlint.facts.graph import Mesh
+from meshlint.facts.routes import declared_sections
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report
@@ -54,14 +55,14 @@ RULE = Rule(
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
-        spec = vs.spec
-        if any(isinstance(spec.get(s), list) and spec[s] for s in ROUTE_SECTIONS):
+        sections = declared_sections(vs)
+        if any(isinstance(rules, list) and rules for rules in sections.values()):
             continue
-        if any(s in spec and not isinstance(spec[s], list) for s in ROUTE_SECTIONS):
+        if any(not isinstance(rules, list) for rules in sections.values()):
             continue  # a section of the wrong type is the schema rules' business
-        empty = next((s for s in ROUTE_SECTIONS if s in spec), None)
+        empty = next(iter(sections), None)
         path = ("spec", empty) if empty else ("spec",) if "spec" in vs.body else ()
-        hosts = spec.get("hosts")
+        hosts = vs.spec.get("hosts")
         kind = "delegate VirtualService" if not hosts else "VirtualService"
         what = f"has an empty {empty!r} list" if empty else "has no http, tcp or tls routes"
         yield report(

@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.facts.policies import selection, selector_text
+from meshlint.facts.selectors import selection, selector_text
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report

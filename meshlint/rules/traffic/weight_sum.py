@@ -51,7 +51,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.graph import ROUTE_SECTIONS, Mesh
+from meshlint.facts.graph import Mesh
+from meshlint.facts.routes import route_rules
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Rule, report
@@ -157,12 +158,6 @@ def _check_route(
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     version = mesh.settings.istio_version
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
-        for section in ROUTE_SECTIONS:
-            rules = vs.spec.get(section)
-            if not isinstance(rules, list):
-                continue
-            for index, rule in enumerate(rules):
-                if isinstance(rule, dict) and isinstance(rule.get("route"), list):
-                    yield from _check_route(
-                        vs, ("spec", section, index, "route"), rule["route"], version
-                    )
+        for rule in route_rules(mesh, vs):
+            if rule.route_list is not None:
+                yield from _check_route(vs, (*rule.path, "route"), rule.route_list, version)

@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
+from meshlint.facts.selectors import workloads_selected
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import EXTENSIONS, K, Kind
 from meshlint.rules.base import Rule, related, report
@@ -69,7 +70,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not isinstance(labels, dict) or not labels:
             continue
         wanted = {str(k): str(v) for k, v in labels.items()}
-        selected = mesh.workloads_selected(wanted, policy.namespace)
+        selected = workloads_selected(mesh, wanted, policy.namespace)
         pods = [w for w in selected if GATEWAY_NAME in w.labels]
         if GATEWAY_NAME not in wanted and not pods:
             continue

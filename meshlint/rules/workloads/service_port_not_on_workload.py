@@ -68,7 +68,8 @@ from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
 from meshlint.facts.injection_labels import is_system_namespace
-from meshlint.facts.podspec import containers, service_ports, workloads_selected
+from meshlint.facts.podspec import containers, service_ports
+from meshlint.facts.selectors import service_workloads
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, quoted_list, related, report
@@ -103,7 +104,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for service in mesh.of_type(K.SERVICE):
         if is_system_namespace(service.namespace or "", mesh.settings):
             continue
-        workloads = workloads_selected(mesh, service)
+        workloads = service_workloads(mesh, service)
         if not workloads:
             continue
         names = set(_INJECTED_NAMES)
