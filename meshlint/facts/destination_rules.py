@@ -50,7 +50,10 @@ __all__ = [
     "destination_service",
     "effective",
     "naming",
+    "routed_subsets",
+    "service_for",
     "serving",
+    "workload_selector",
 ]
 
 # A client namespace with no DestinationRules of its own and named in no exportTo: every
@@ -93,7 +96,7 @@ class _Index:
     def merge(self, rule: Resource, host: str, export_to: frozenset[str]) -> None:
         """Istio's ``mergeDestinationRule`` with enhanced merging on (its default)."""
         table = self.wildcard if host.startswith("*") else self.specific
-        selector = _selector(rule)
+        selector = workload_selector(rule)
         entries = table.setdefault(host, [])
         separate = True
         for entry in entries:  # ``appendSeparately`` is decided by the last entry
@@ -133,7 +136,9 @@ class _Index:
         return self.wildcard[best] if best is not None else None
 
 
-def _selector(rule: Resource) -> dict[str, str] | None:
+def workload_selector(rule: Resource) -> dict[str, str] | None:
+    """A DestinationRule's ``workloadSelector`` labels; None when it has none (it then
+    applies to every client it is visible to)."""
     selector = rule.spec.get("workloadSelector")
     if not isinstance(selector, dict):
         return None
@@ -159,15 +164,15 @@ def _indexes(mesh: Mesh) -> _Indexes:
     found = _Indexes({}, {}, _Index(), root)
     default_export = mesh.mesh_config.default_destination_rule_export_to
     rules = mesh.of_type(K.DESTINATION_RULE)
-    ordered = [r for r in rules if _selector(r) is not None]
-    ordered += [r for r in rules if _selector(r) is None]
+    ordered = [r for r in rules if workload_selector(r) is not None]
+    ordered += [r for r in rules if workload_selector(r) is None]
     for rule in ordered:
         host = rule.spec.get("host")
         namespace = rule.namespace
         if not isinstance(host, str) or not host or not namespace:
             continue
         host = mesh.cluster_fqdn(host, namespace)
-        if _selector(rule) is None:
+        if workload_selector(rule) is None:
             export_to = export_set(rule.spec.get("exportTo")) or frozenset()
         else:
             export_to = frozenset({"."})

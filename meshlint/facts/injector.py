@@ -242,3 +242,23 @@ def injection_advice(namespace_labels: Mapping[str, str] | None) -> str:
         "label the namespace istio-injection=enabled or istio.io/rev=<revision>, or the pods "
         'sidecar.istio.io/inject: "true" (a pod label: the annotation alone calls no webhook)'
     )
+
+
+def webhook_revisions(hooks: list[tuple[Resource, dict]]) -> set[str]:
+    """The revisions injector webhooks name: in their configuration's revision label, and in
+    the ``istio.io/rev`` values their namespace and object selectors match on."""
+    found = set()
+    for config, hook in hooks:
+        if config.labels.get(REVISION):
+            found.add(config.labels[REVISION])
+        for key in ("namespaceSelector", "objectSelector"):
+            selector = hook.get(key)
+            expressions = selector.get("matchExpressions") if isinstance(selector, dict) else None
+            for item in expressions if isinstance(expressions, list) else ():
+                values = item.get("values") if isinstance(item, dict) else None
+                if isinstance(values, list) and item.get("key") == REVISION:
+                    found.update(str(v) for v in values if v)
+            labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+            if isinstance(labels, dict) and labels.get(REVISION):
+                found.add(str(labels[REVISION]))
+    return found

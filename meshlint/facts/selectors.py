@@ -34,6 +34,7 @@ __all__ = [
     "selection",
     "selector_text",
     "selects",
+    "service_selector",
     "service_workloads",
     "workload_name",
     "workloads_selected",
@@ -133,10 +134,16 @@ def is_known_workload(mesh: Mesh, selector: Mapping[str, str], namespace: str | 
     return bool(known_workloads_selected(mesh, selector, namespace))
 
 
+def service_selector(service: Resource) -> dict[str, str]:
+    """A Service's ``selector`` (empty: a Service without selector, whose endpoints are
+    managed by hand or by another controller)."""
+    return string_map(service.spec.get("selector"))
+
+
 def service_workloads(mesh: Mesh, service: Resource) -> list[Workload]:
     """The workloads a Service's (non-empty) selector picks in its namespace: those the
     graph's ``selects`` edges link it to."""
-    selector = string_map(service.spec.get("selector"))
+    selector = service_selector(service)
     return workloads_selected(mesh, selector, service.namespace) if selector else []
 
 

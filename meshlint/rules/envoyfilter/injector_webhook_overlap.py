@@ -55,7 +55,7 @@ from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
 from meshlint.facts.injection_labels import LEGACY, POD_INJECT, REVISION
-from meshlint.facts.injector import INJECTOR_SUFFIX, MUTATING_WEBHOOK, webhooks
+from meshlint.facts.injector import INJECTOR_SUFFIX, MUTATING_WEBHOOK, webhook_revisions, webhooks
 from meshlint.facts.selectors import label_selector_matches
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
@@ -71,24 +71,6 @@ RULE = Rule(
 )
 
 
-def _revisions(hooks: list) -> set[str]:
-    found = set()
-    for config, hook in hooks:
-        if config.labels.get(REVISION):
-            found.add(config.labels[REVISION])
-        for key in ("namespaceSelector", "objectSelector"):
-            selector = hook.get(key)
-            expressions = selector.get("matchExpressions") if isinstance(selector, dict) else None
-            for item in expressions if isinstance(expressions, list) else ():
-                values = item.get("values") if isinstance(item, dict) else None
-                if isinstance(values, list) and item.get("key") == REVISION:
-                    found.update(str(v) for v in values if v)
-            labels = selector.get("matchLabels") if isinstance(selector, dict) else None
-            if isinstance(labels, dict) and labels.get(REVISION):
-                found.add(str(labels[REVISION]))
-    return found
-
-
 def _label_sets(options: dict[str, list[str | None]]) -> Iterator[dict[str, str]]:
     keys = list(options)
     for values in itertools.product(*(options[k] for k in keys)):
@@ -96,7 +78,7 @@ def _label_sets(options: dict[str, list[str | None]]) -> Iterator[dict[str, str]
 
 
 def _overlaps(hooks: list) -> dict[int, set[str]]:
-    revisions = sorted(_revisions(hooks))
+    revisions = sorted(webhook_revisions(hooks))
     namespaces = {LEGACY: [None, "enabled", "disabled"], REVISION: [None, *revisions]}
     pods = {POD_INJECT: [None, "true", "false"], REVISION: [None, *revisions]}
     found: dict[int, set[str]] = {}

@@ -77,10 +77,15 @@ from collections.abc import Iterator
 
 from meshlint.facts.graph import GatewayRef, Mesh
 from meshlint.facts.routes import route_rules
-from meshlint.facts.selectors import known_workloads_selected, selects, workloads_selected
+from meshlint.facts.selectors import (
+    known_workloads_selected,
+    selection,
+    selects,
+    workloads_selected,
+)
 from meshlint.facts.traffic import gateway_selector
 from meshlint.findings import Finding, Severity
-from meshlint.input.resources import K, Resource, string_map
+from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Rule, quoted_list, report
 
 RULE = Rule(
@@ -117,8 +122,7 @@ def _covered(mesh: Mesh, gateway: Resource) -> bool | None:
         return None
     root = mesh.root_namespace
     for policy in mesh.of_type(K.REQUEST_AUTHENTICATION):
-        chosen = policy.spec.get("selector")
-        labels = string_map(chosen.get("matchLabels")) if isinstance(chosen, dict) else {}
+        labels = selection(mesh, policy).labels or {}
         if policy.namespace == root and not labels:
             return True
         for namespace, workload_labels in targets:

@@ -90,7 +90,7 @@ from dataclasses import replace
 from meshlint.facts.destination_rules import routed_subsets
 from meshlint.facts.graph import Mesh, Workload
 from meshlint.facts.hosts import host_candidates
-from meshlint.facts.selectors import selector_text, selects, service_workloads
+from meshlint.facts.selectors import selector_text, selects, service_selector, service_workloads
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Kind, Resource, string_map
 from meshlint.rules.base import Rule, report
@@ -144,7 +144,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if not services:
             continue
         service = services[0]
-        if not string_map(service.spec.get("selector")):
+        if not service_selector(service):
             continue
         workloads = service_workloads(mesh, service)
         if not workloads and not mesh.settings.whole_cluster:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.facts.destination_rules import workload_selector
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
@@ -130,7 +131,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
         yield from _check_list(vs, allow_none=False, own_only=False)
     for rule in mesh.of_type(K.DESTINATION_RULE):
-        selector = isinstance(rule.spec.get("workloadSelector"), dict)
+        selector = workload_selector(rule) is not None
         yield from _check_list(rule, allow_none=False, own_only=selector)
     for entry in mesh.of_type(K.SERVICE_ENTRY):
         yield from _check_list(entry, allow_none=True, own_only=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.facts.destination_rules import workload_selector
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding
 from meshlint.input.resources import K, Resource
@@ -30,7 +31,7 @@ def unverified_tls(rule: Resource, port_level: bool) -> Iterator[tuple[tuple, st
     subset's traffic policy; port-level: their ``portLevelSettings``) that originates TLS
     without a CA to verify the server."""
     spec = rule.spec
-    has_selector = isinstance(spec.get("workloadSelector"), dict)
+    has_selector = workload_selector(rule) is not None
     policies: list[tuple[tuple, object]] = [(("spec", "trafficPolicy"), spec.get("trafficPolicy"))]
     subsets = spec.get("subsets")
     for index, subset in enumerate(subsets if isinstance(subsets, list) else ()):

@@ -71,6 +71,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from meshlint.facts.graph import Mesh
+from meshlint.facts.selectors import selects
 from meshlint.facts.traffic import Server, gateway_selector, gateway_servers
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
@@ -87,9 +88,10 @@ RULE = Rule(
 
 
 def share_proxies(a: dict[str, str], b: dict[str, str]) -> bool:
-    """Do two gateway selectors pick (some of) the same proxies, for certain?"""
+    """Do two gateway selectors pick (some of) the same proxies, for certain? When the
+    smaller selector picks every pod the larger one picks."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return all(large.get(k) == v for k, v in small.items())
+    return selects(small, large)
 
 
 HTTP_FAMILY = frozenset({"HTTP", "HTTP2", "GRPC", "GRPC-WEB", "HTTP_PROXY"})

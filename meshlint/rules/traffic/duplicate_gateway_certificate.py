@@ -52,6 +52,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
+from meshlint.facts.selectors import selects
 from meshlint.facts.traffic import Server, credential_names, gateway_selector
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
@@ -78,8 +79,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             others = [
                 (other, other_server)
                 for other, other_server in servers
-                if other is not gateway
-                and all(gateway_selector(other).get(k) == v for k, v in selector.items())
+                if other is not gateway and selects(selector, gateway_selector(other))
             ]
             if not others:
                 continue

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.facts.selectors import workloads_selected
+from meshlint.facts.selectors import selection
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import EXTENSIONS, K, Kind
 from meshlint.rules.base import Rule, related, report
@@ -65,12 +65,11 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         spec = policy.spec
         if spec.get("targetRef") or spec.get("targetRefs"):
             continue
-        selector = spec.get("selector")
-        labels = selector.get("matchLabels") if isinstance(selector, dict) else None
-        if not isinstance(labels, dict) or not labels:
+        chosen = selection(mesh, policy)
+        if chosen.labels is None:
             continue
-        wanted = {str(k): str(v) for k, v in labels.items()}
-        selected = workloads_selected(mesh, wanted, policy.namespace)
+        wanted = chosen.labels
+        selected = chosen.workloads
         pods = [w for w in selected if GATEWAY_NAME in w.labels]
         if GATEWAY_NAME not in wanted and not pods:
             continue
