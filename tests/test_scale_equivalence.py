@@ -16,11 +16,10 @@ from meshlint.facts.graph import ALWAYS_NAMESPACES, build_mesh, namespace_patter
 from meshlint.facts.hosts import HostDef, HostTable
 from meshlint.facts.matches import covered_matches
 from meshlint.facts.policies import peer_mode, port_modes, workload_peer_modes
-from meshlint.facts.selectors import selection, selects, workloads_selected
+from meshlint.facts.selectors import gateway_selector, selection, selects, workloads_selected
 from meshlint.facts.traffic import (
     OverlapIndex,
     export_scope,
-    gateway_selector,
     gateway_servers,
     host_overlaps,
     scopes_meet,

@@ -18,7 +18,7 @@ from meshlint.config.settings import Settings
 from meshlint.facts.hosts import HostDef, HostTable, export_set, host_candidates, to_fqdn
 from meshlint.facts.meshconfig import MeshConfig, read_mesh_config
 from meshlint.facts.routes import RouteEntry, route_rules
-from meshlint.facts.selectors import workloads_selected
+from meshlint.facts.selectors import service_workloads
 from meshlint.input.globs import glob_matcher
 from meshlint.input.loader import SourceFile
 from meshlint.input.resources import K, Kind, Resource, string_map, subset_names
@@ -290,10 +290,8 @@ def _add_service(mesh: Mesh, service: Resource) -> None:
     export_to = export_set(service.annotations.get("networking.istio.io/exportTo"))
     mesh.hosts.add(HostDef(fqdn, service, export_to, ("metadata", "name")))
     mesh.link(service, ("host", fqdn), "defines_host")
-    selector = string_map(service.spec.get("selector"))
-    if selector:
-        for workload in workloads_selected(mesh, selector, service.namespace):
-            mesh.link(service, workload.resource, "selects")
+    for workload in service_workloads(mesh, service):
+        mesh.link(service, workload.resource, "selects")
 
 
 def _add_service_entry(mesh: Mesh, entry: Resource) -> None:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from meshlint.facts.graph import Mesh
 from meshlint.facts.memo import fact
+from meshlint.facts.routes import RouteRule, route_rules
 from meshlint.input.resources import Resource
 
 __all__ = ["Covered", "covered_matches", "covers"]
 
-SECTIONS = ("http", "tcp", "tls")
 STRING_MATCH_KEYS = frozenset({"exact", "prefix", "regex"})
 
 
@@ -88,40 +88,32 @@ def covers(a: dict, b: dict) -> bool:
 def covered_matches(mesh: Mesh, vs: Resource) -> list[Covered]:
     """Match conditions of ``vs`` that earlier ones already cover, worked out once per run
     (two rules read them)."""
-    return list(_covered_matches(vs))
+    return list(_covered_matches(route_rules(mesh, vs)))
 
 
-def _covered_matches(vs: Resource) -> Iterator[Covered]:
-    for section in SECTIONS:
-        rules = vs.spec.get(section)
-        if not isinstance(rules, list):
+def _covered_matches(rules: tuple[RouteRule, ...]) -> Iterator[Covered]:
+    seen = _Earlier()  # earlier conditions of the same section
+    section = None
+    for rule in rules:
+        if rule.section != section:
+            section, seen = rule.section, _Earlier()
+        index, conditions = rule.index, rule.matches
+        if not conditions:
+            catch_all = seen.first_catch_all
+            if catch_all is not None:
+                yield Covered(section, index, None, *catch_all, False, True, True)
+            seen.add(index, None, {})
             continue
-        seen = _Earlier()  # earlier conditions
-        for index, rule in enumerate(rules):
-            if not isinstance(rule, dict):
-                continue
-            matches = rule.get("match")
-            conditions = (
-                [(i, m) for i, m in enumerate(matches) if isinstance(m, dict)]
-                if isinstance(matches, list) and matches
-                else []
-            )
-            if not conditions:
-                catch_all = seen.first_catch_all
-                if catch_all is not None:
-                    yield Covered(section, index, None, *catch_all, False, True, True)
-                seen.add(index, None, {})
-                continue
-            found = []
-            for position, condition in conditions:
-                earlier = seen.first_covering(condition)
-                if earlier is not None:
-                    r, m, c = earlier
-                    found.append((position, r, m, _normal(c) == _normal(condition), not _normal(c)))
-                seen.add(index, position, condition)
-            whole = len(found) == len(conditions)
-            for position, r, m, duplicate, catch_all in found:
-                yield Covered(section, index, position, r, m, duplicate, whole, catch_all)
+        found = []
+        for position, condition in conditions:
+            earlier = seen.first_covering(condition)
+            if earlier is not None:
+                r, m, c = earlier
+                found.append((position, r, m, _normal(c) == _normal(condition), not _normal(c)))
+            seen.add(index, position, condition)
+        whole = len(found) == len(conditions)
+        for position, r, m, duplicate, catch_all in found:
+            yield Covered(section, index, position, r, m, duplicate, whole, catch_all)
 
 
 class _Unhashable(Exception):

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Selection",
+    "gateway_selector",
     "is_known_workload",
     "known_workloads_selected",
     "label_selector_matches",
@@ -132,6 +133,12 @@ def _known_workloads(mesh: Mesh) -> tuple[KnownWorkload, ...]:
 def is_known_workload(mesh: Mesh, selector: Mapping[str, str], namespace: str | None) -> bool:
     """Declared in ``known-workloads`` as existing outside the analysed files."""
     return bool(known_workloads_selected(mesh, selector, namespace))
+
+
+def gateway_selector(gateway: Resource) -> dict[str, str]:
+    """An Istio Gateway's ``selector``: the labels of the gateway proxies, in any namespace
+    (``PILOT_SCOPE_GATEWAY_TO_NAMESPACE`` off, Istio's default)."""
+    return string_map(gateway.spec.get("selector"))
 
 
 def service_selector(service: Resource) -> dict[str, str]:

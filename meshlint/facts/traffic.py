@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from meshlint.facts.graph import Destination, GatewayRef, Mesh
 from meshlint.facts.hosts import HostDef, export_set
 from meshlint.facts.memo import fact
-from meshlint.facts.selectors import known_workloads_selected, workloads_selected
+from meshlint.facts.selectors import gateway_selector, known_workloads_selected, workloads_selected
 from meshlint.input.resources import K, Resource, string_map
 
 __all__ = [
@@ -130,10 +130,6 @@ def virtual_service_hosts(mesh: Mesh) -> Iterator[tuple[str, Resource]]:
         for host in hosts if isinstance(hosts, list) else ():
             if isinstance(host, str):
                 yield mesh.cluster_fqdn(host, vs.namespace), vs
-
-
-def gateway_selector(gateway: Resource) -> dict[str, str]:
-    return string_map(gateway.spec.get("selector"))
 
 
 def export_scope(resource: Resource) -> frozenset[str] | None:

@@ -81,8 +81,8 @@ from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
 from meshlint.facts.podspec import services_selecting
-from meshlint.facts.selectors import workloads_selected
-from meshlint.facts.traffic import gateway_selector, gateway_servers
+from meshlint.facts.selectors import gateway_selector, workloads_selected
+from meshlint.facts.traffic import gateway_servers
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Rule, quoted_list, related, report

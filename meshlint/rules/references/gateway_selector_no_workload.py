@@ -40,8 +40,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.facts.selectors import known_workloads_selected, selector_text, workloads_selected
-from meshlint.facts.traffic import gateway_selector
+from meshlint.facts.selectors import (
+    gateway_selector,
+    known_workloads_selected,
+    selector_text,
+    workloads_selected,
+)
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K
 from meshlint.rules.base import Rule, report

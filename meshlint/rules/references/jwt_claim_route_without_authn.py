@@ -78,12 +78,12 @@ from collections.abc import Iterator
 from meshlint.facts.graph import GatewayRef, Mesh
 from meshlint.facts.routes import route_rules
 from meshlint.facts.selectors import (
+    gateway_selector,
     known_workloads_selected,
     selection,
     selects,
     workloads_selected,
 )
-from meshlint.facts.traffic import gateway_selector
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Rule, quoted_list, report

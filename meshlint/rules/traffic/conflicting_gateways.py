@@ -71,8 +71,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.facts.selectors import selects
-from meshlint.facts.traffic import Server, gateway_selector, gateway_servers
+from meshlint.facts.selectors import gateway_selector, selects
+from meshlint.facts.traffic import Server, gateway_servers
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Rule, quoted_list, related, report

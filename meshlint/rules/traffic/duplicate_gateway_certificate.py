@@ -52,8 +52,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.facts.selectors import selects
-from meshlint.facts.traffic import Server, credential_names, gateway_selector
+from meshlint.facts.selectors import gateway_selector, selects
+from meshlint.facts.traffic import Server, credential_names
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Rule, quoted_list, related, report
