@@ -94,6 +94,10 @@ class Server:
     tls: Mapping
     bind: str = ""
 
+    def path(self, *rest: object) -> tuple[object, ...]:
+        """The path to this server (or to ``rest`` inside it) in its Gateway."""
+        return ("spec", "servers", self.index, *rest)
+
 
 def gateway_servers(gateway: Resource) -> Iterator[Server]:
     servers = gateway.spec.get("servers")

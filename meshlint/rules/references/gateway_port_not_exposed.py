@@ -132,6 +132,6 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 f"ports: {listed}), so clients cannot reach it; add the port to the Service "
                 "or use one it exposes"
             )
-            path = ("spec", "servers", server.index, "port", "number")
+            path = server.path("port", "number")
             where = [related(s, ("spec", "ports"), "gateway Service ports") for s in services]
             yield report(RULE, gateway, path, message, where)

@@ -113,5 +113,5 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 f"Secret {namespace}/{name} used by this server {reason}; TLS handshakes on it "
                 "will fail; fix or renew the Secret"
             )
-            path = ("spec", "servers", server.index, "tls", "credentialName")
+            path = server.path("tls", "credentialName")
             yield report(RULE, gateway, path, message, [related(secret, (), "the Secret")])

@@ -92,5 +92,5 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 f"this Gateway's proxies run{hint}; create the Secret there (it may also be "
                 "created outside these files, e.g. by cert-manager)"
             )
-            path = ("spec", "servers", server.index, "tls", "credentialName")
+            path = server.path("tls", "credentialName")
             yield report(RULE, gateway, path, message)

@@ -203,9 +203,6 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 "other (mergeGateways), so one of them does nothing; merge them into one "
                 "Gateway or use distinct ports or hosts"
             )
-            where = [
-                related(o, ("spec", "servers", s.index, "port", "number"), "clashing server")
-                for o, s, _ in clashes
-            ]
-            path = ("spec", "servers", server.index, "port", "number")
+            where = [related(o, s.path("port", "number"), "clashing server") for o, s, _ in clashes]
+            path = server.path("port", "number")
             yield report(RULE, gateway, path, message, where)

@@ -89,9 +89,6 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 "with HTTP/2 connection reuse, requests for the other Gateway's hosts can "
                 "arrive here and get 404; serve these hosts from one server of one Gateway"
             )
-            path = ("spec", "servers", server.index, "tls", "credentialName")
-            where = [
-                related(o, ("spec", "servers", s.index, "tls", "credentialName"), "same Secret")
-                for o, s in others
-            ]
+            path = server.path("tls", "credentialName")
+            where = [related(o, s.path("tls", "credentialName"), "same Secret") for o, s in others]
             yield report(RULE, gateway, path, message, where)
