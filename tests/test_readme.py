@@ -6,7 +6,6 @@ import shlex
 from pathlib import Path
 
 from meshlint.cli.main import main
-from meshlint.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -36,9 +35,3 @@ def test_demo_command_runs_on_the_examples(monkeypatch):
     out = io.StringIO()
     assert main(argv[1:], stdout=out, stderr=io.StringIO()) == 0
     assert "dangling-host" in out.getvalue()
-
-
-def test_rule_table_lists_every_rule():
-    table = README.split("<!-- rules:start -->", 1)[1].split("<!-- rules:end -->", 1)[0]
-    for rule in RULES:
-        assert f"| {rule.code} | `{rule.name}` |" in table
