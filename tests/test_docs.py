@@ -115,11 +115,11 @@ def test_explain_prints_the_rule_page():
 
 
 def documented_commands() -> list[str]:
-    """The meshlint command lines of the README's CI recipe and output formats section."""
+    """The meshlint command lines of the README's CI recipe and the output formats page."""
     commands = []
     for page, heading in (
         ("README.md", "## CI integration"),
-        ("README.md", "## Output formats"),
+        ("docs/outputs.md", "## Output formats"),
     ):
         text = (ROOT / page).read_text(encoding="utf-8")
         section = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
