@@ -202,7 +202,7 @@ def test_explain_by_name_and_code():
     code, by_name, _ = run("explain", "weight-sum")
     assert code == 0
     assert by_name.startswith("# ML201 weight-sum")
-    assert "## Bad" in by_name and "## Good" in by_name
+    assert "## Example" in by_name and "## Use instead" in by_name
     assert run("explain", "ml201")[1] == by_name
     assert run("explain", "nope")[0] == 2
 

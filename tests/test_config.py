@@ -162,9 +162,9 @@ def test_paths_and_exclude(project):
     assert run(["--force-exclude", "charts/vs.yaml"])[0] == 0
 
 
-def test_readme_config_example_is_valid(tmp_path):
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Configuration", 1)[1]
+def test_documented_config_examples_are_valid(tmp_path):
+    page = (ROOT / "docs" / "configuration.md").read_text()
+    section = page.split("\n## The config file\n", 1)[1]
     example = re.search(r"```yaml\n(# \.meshlint\.yaml\n.*?)```", section, re.S)[1]
     path = tmp_path / ".meshlint.yaml"
     path.write_text(example)
@@ -173,5 +173,9 @@ def test_readme_config_example_is_valid(tmp_path):
     toml = re.search(r"```toml\n(.*?)```", section, re.S)[1]
     (tmp_path / "pyproject.toml").write_text(toml)
     assert load_config(tmp_path / "pyproject.toml").get("fail-on") == "error"
-    hooks = re.search(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", section, re.S)[1]
+    pre_commit = page.split("\n## pre-commit\n", 1)[1]
+    hooks = re.search(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", pre_commit, re.S)[1]
     assert yaml.safe_load(hooks)["repos"][0]["hooks"][0]["id"] == "meshlint"
+    meshes = re.search(r"```yaml\n(# \.meshlint\.yaml\n.*?)```", pre_commit, re.S)[1]
+    path.write_text(meshes)
+    assert load_config(path).get("meshes") == ["clusters/*", "overlays/*"]

@@ -11,8 +11,8 @@ import pytest
 from meshlint.cli.conformance import DEFAULT_SUITE, main, run_suite, show, write_report
 
 RECALL_FLOOR = 0.98
-# Every extra finding is a deliberate runtime difference listed in KNOWN_EXTRAS and in the
-# README ("Where meshlint decides differently from Istio, on purpose").
+# Every extra finding is a deliberate runtime difference listed in KNOWN_EXTRAS and in its
+# rule's documentation (the docstring's "Differences from Istio and Kiali").
 EXTRA_CEILING = 0.02
 
 pytestmark = pytest.mark.skipif(
@@ -34,8 +34,9 @@ def test_conformance_recall_and_extra(score):
     assert score.extra_ratio <= EXTRA_CEILING, f"extra {score.extra_ratio:.1%} rose"
 
 
-# Networking analyzers: every expected message is reproduced except this one, which the
-# README explains (no second report for a VirtualService bound to a missing gateway).
+# Networking analyzers: every expected message is reproduced except this one, which
+# gateway-host-mismatch's documentation explains (no second report for a VirtualService bound
+# to a missing gateway).
 NETWORKING = ("virtualservice.", "gateway.", "destinationrule.", "serviceentry.", "schema.")
 KNOWN_MISSES = {
     ("virtualServiceGateways", "IST0132 VirtualService httpbin-bogus"),

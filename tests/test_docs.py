@@ -1,10 +1,11 @@
-"""The generated rule pages and the README's rule table match the registry; the generator
-writes, checks and cleans them up."""
+"""The generated rule pages, the rule index and the site's rule navigation match the registry;
+the generator writes, checks and cleans them up; the documented commands run."""
 
 import io
 import re
 import shlex
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,34 +16,65 @@ from meshlint.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = "run `python -m meshlint.outputs.rule_docs` and commit the result"
+SECTIONS = ("What it does", "Example", "Use instead", "Fix safety", "Options", "References")
 
 
-def test_committed_rule_pages_are_up_to_date():
-    stale = [str(path.relative_to(ROOT)) for path in docs.stale(ROOT) if path.name != "README.md"]
-    assert not stale, f"stale rule pages {stale}: {FIX}"
+def test_committed_rule_pages_and_nav_are_up_to_date():
+    stale = [str(path.relative_to(ROOT)) for path in docs.stale(ROOT)]
+    assert not stale, f"stale {stale}: {FIX}"
 
 
-def test_readme_rule_table_matches_the_registry():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index(docs.README_START) + len(docs.README_START)
-    table = readme[start : readme.index(docs.README_END)]
-    assert table.strip() == docs.rules_table(RULES).strip(), FIX
-
-
-def test_every_rule_has_a_page_with_its_facts_and_examples():
+def test_every_rule_has_a_page_in_ruffs_shape():
     pages = docs.generate_pages()
     assert set(pages) == {"index.md", *(f"{rule.name}.md" for rule in RULES)}
     for rule in RULES:
         page = pages[f"{rule.name}.md"]
         assert page.count(f"# {rule.code} {rule.name}\n") == 1
         assert f"Default severity: {rule.severity}" in page
-        assert "## Why" in page
-        assert "## Bad\n\n```yaml" in page
-        assert "## Good\n\n```yaml" in page
-        assert "## Options" in page
+        headings = re.findall(r"^## (.*)$", page, re.M)
+        assert [h for h in headings if h in SECTIONS] == list(SECTIONS), rule.name
+        assert "## Example\n\n```yaml" in page
+        assert "## Use instead\n\n```yaml" in page
+        references = page.split("\n## References\n", 1)[1]
         for ref in rule.refs:
-            assert ref in page
-        assert f"[{rule.name}]({rule.name}.md)" in pages["index.md"]
+            assert ref in references
+        for option in rule.options:
+            assert f"| `{option}` |" in page
+
+
+def test_docstring_sections_are_known():
+    """A rule docstring's sections are the examples, the differences from Istio and Kiali,
+    and references: one spelling each, so every page reads alike."""
+    allowed = {"Bad", "Good", docs.DIFFERENCES, "References"}
+    for rule in RULES:
+        _intro, sections = docs.docstring_sections(rule.doc)
+        assert set(sections) <= allowed, (rule.name, set(sections) - allowed)
+
+
+def test_differences_and_references_sections_are_rendered_in_place():
+    rule = next(r for r in RULES if r.name == "weight-sum")
+    doc = (
+        f"{rule.doc}\n\n## {docs.DIFFERENCES}\n\nIstio does this; meshlint that.\n\n"
+        "## References\n\n- `validateHTTPRouteDestinations`\n"
+    )
+    page = docs.rule_page(replace(rule, doc=doc))
+    headings = re.findall(r"^## (.*)$", page, re.M)
+    assert headings.index("Use instead") < headings.index(docs.DIFFERENCES)
+    assert headings.index(docs.DIFFERENCES) < headings.index("Fix safety")
+    assert headings.count("References") == 1
+    references = page.split("\n## References\n", 1)[1]
+    assert "KIA1104" in references and "`validateHTTPRouteDestinations`" in references
+    index = docs.generate_pages((replace(rule, doc=doc),))["index.md"]
+    assert "(weight-sum.md#differences-from-istio-and-kiali)" in index
+
+
+def test_rule_index_lists_every_rule_by_family():
+    index = docs.generate_pages()["index.md"]
+    for rule in RULES:
+        assert f"| {rule.code} | [{rule.name}]({rule.name}.md) | {rule.severity} |" in index
+        prefix, title, _ = docs.family(rule)
+        family_section = index.split(f"\n## {title} ({prefix})\n", 1)[1].split("\n## ", 1)[0]
+        assert f"[{rule.name}]({rule.name}.md)" in family_section
 
 
 def test_refs_link_to_istio_and_kiali_docs():
@@ -53,8 +85,9 @@ def test_refs_link_to_istio_and_kiali_docs():
 
 
 def test_generator_writes_checks_and_removes_pages(tmp_path, capsys):
-    (tmp_path / "README.md").write_text(
-        f"# x\n\n{docs.README_START}\nOLD TABLE\n{docs.README_END}\ntail\n"
+    (tmp_path / "mkdocs.yml").write_text(
+        f"nav:\n  - Rules:\n      {docs.NAV_START}\n      - old.md\n      {docs.NAV_END}\n"
+        "  - tail.md\n"
     )
     out = tmp_path / "docs" / "rules"
     out.mkdir(parents=True)
@@ -66,10 +99,10 @@ def test_generator_writes_checks_and_removes_pages(tmp_path, capsys):
     assert not (out / "retired-rule.md").exists()
     assert (out / "handwritten.md").exists()
     assert (out / "weight-sum.md").read_text() == docs.generate_pages()["weight-sum.md"]
-    readme = (tmp_path / "README.md").read_text()
-    assert "OLD TABLE" not in readme
-    assert readme.endswith(f"{docs.README_END}\ntail\n")
-    assert "| ML102 | `dangling-subset` | error | IST0101 KIA1107 |" in readme
+    site = (tmp_path / "mkdocs.yml").read_text()
+    assert "old.md" not in site
+    assert site.endswith(f"      {docs.NAV_END}\n  - tail.md\n")
+    assert "        - ML102 dangling-subset: rules/dangling-subset.md\n" in site
     shutil.rmtree(out)
     assert docs.main(["--root", str(tmp_path), "--check"]) == 1
     capsys.readouterr()
@@ -81,24 +114,27 @@ def test_explain_prints_the_rule_page():
     assert stdout.getvalue() == docs.rule_page(next(r for r in RULES if r.code == "ML102"))
 
 
-def readme_commands() -> list[str]:
-    """The meshlint command lines in the README's output-format and CI examples."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def documented_commands() -> list[str]:
+    """The meshlint command lines of the README's CI recipe and the output formats page."""
     commands = []
-    for heading in ("## Output formats", "## CI integration"):
-        section = readme.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    for page, heading in (
+        ("README.md", "## CI integration"),
+        ("docs/outputs.md", "## Output formats"),
+    ):
+        text = (ROOT / page).read_text(encoding="utf-8")
+        section = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
         for block in re.findall(r"```(?:bash|yaml)\n(.*?)```", section, re.S):
             lines = [line.strip().removeprefix("run:").strip() for line in block.splitlines()]
             commands += [line for line in lines if line.startswith("meshlint ")]
     return commands
 
 
-def test_readme_shows_the_output_and_ci_commands():
-    assert len(readme_commands()) == 2
+def test_docs_show_the_output_and_ci_commands():
+    assert len(documented_commands()) == 2
 
 
-@pytest.mark.parametrize("command", readme_commands())
-def test_readme_commands_run(command, tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", documented_commands())
+def test_documented_commands_run(command, tmp_path, monkeypatch):
     (tmp_path / "manifests").mkdir()
     (tmp_path / "manifests" / "vs.yaml").write_text(RULES[0].examples["good"])
     monkeypatch.chdir(tmp_path)

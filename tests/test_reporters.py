@@ -131,7 +131,7 @@ def test_sarif_rules_carry_their_documentation():
     assert rule["id"] == "ML102"
     assert rule["shortDescription"]["text"]
     assert len(rule["fullDescription"]["text"]) > 80
-    assert "## Bad" in rule["help"]["markdown"]
+    assert "## Example" in rule["help"]["markdown"]
     assert "```yaml" in rule["help"]["markdown"]
     assert rule["defaultConfiguration"]["level"] == "error"
     assert rule["properties"]["refs"] == ["IST0101", "KIA1107"]

@@ -47,6 +47,10 @@ spec:
       operation: INSERT_AFTER
       value: {name: envoy.filters.http.lua}
 ```
+
+## Differences from Istio and Kiali
+
+Reported once per EnvoyFilter, at its first offending patch.
 """
 
 from __future__ import annotations

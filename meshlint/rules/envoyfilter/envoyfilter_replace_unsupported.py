@@ -36,6 +36,10 @@ spec:
       operation: MERGE
       value: {connect_timeout: 1s}
 ```
+
+## Differences from Istio and Kiali
+
+No difference: `REPLACE` on `VIRTUAL_HOST` is accepted, as in Istio.
 """
 
 from __future__ import annotations

@@ -31,6 +31,11 @@ webhooks:
     url: https://istiod.example.com:15017/inject/cluster/remote1/net/network1
   failurePolicy: Fail
 ```
+
+## Differences from Istio and Kiali
+
+Hostnames are not resolved (meshlint uses no network); empty URLs, URLs without a host,
+and webhooks with neither URL nor Service are reported.
 """
 
 from __future__ import annotations

@@ -36,6 +36,11 @@ spec:
   scope: Namespaced
   versions: [{name: v1, served: true, storage: true}]
 ```
+
+## Differences from Istio and Kiali
+
+meshlint knows the minimum bundle version of TLSRoute (1.5.0); others can be added with
+the `minimum_versions` option.
 """
 
 from __future__ import annotations

@@ -46,6 +46,12 @@ webhooks:
     - {key: istio-injection, operator: DoesNotExist}
     - {key: istio.io/rev, operator: In, values: [canary]}
 ```
+
+## Differences from Istio and Kiali
+
+A webhook's missing Service is reported only when the analysed files define other Services
+in that namespace (istiod usually comes from Istio's charts, outside the repository);
+Istio's analyzer (IST0139) sees the live cluster. Declared `known-hosts` are respected.
 """
 
 from __future__ import annotations

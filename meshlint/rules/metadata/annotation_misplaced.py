@@ -42,6 +42,12 @@ spec:
     spec:
       containers: [{name: api, image: api:1}]
 ```
+
+## Differences from Istio and Kiali
+
+Annotations in pod templates are checked as Pod annotations (Istio only reads the metadata
+of Pods, Deployments, Services and Namespaces), so an annotation misplaced in a
+Deployment's template is found before any pod exists.
 """
 
 from __future__ import annotations

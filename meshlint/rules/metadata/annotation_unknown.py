@@ -33,6 +33,12 @@ metadata:
 spec:
   ports: [{name: http, port: 80}]
 ```
+
+## Differences from Istio and Kiali
+
+Annotations in pod templates are checked as Pod annotations (Istio only reads the metadata
+of Pods, Deployments, Services and Namespaces), so a misspelt annotation in a Deployment's
+template is found before any pod exists.
 """
 
 from __future__ import annotations

@@ -51,6 +51,15 @@ spec:
     spec:
       containers: [{name: carts, image: carts:1.0}]
 ```
+
+## Differences from Istio and Kiali
+
+Workloads are the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs
+and CronJobs plus bare Pods; Istio's analyzers look at live Pods only, which a manifests tree
+does not hold. Istio's standard `istio=ingressgateway` and `istio=egressgateway` pods in
+`istio-system` always exist, and `--known-workload` declares more.
+Any workload counts, injected or not: Istio's AuthorizationPolicy check counts only pods in
+the mesh.
 """
 
 from __future__ import annotations

@@ -41,6 +41,13 @@ spec:
   - from:
     - source: {namespaces: [frontend, "front*"]}
 ```
+
+## Differences from Istio and Kiali
+
+Source namespaces are checked only when the namespace set is known (the files declare
+`kind: Namespace`, or `--known-namespace` is given); the namespaces of analysed
+resources, Kubernetes' own and the root namespace always exist. Istio, given no
+Namespace resources, reports every namespace.
 """
 
 from __future__ import annotations

@@ -68,6 +68,20 @@ spec:
   - port: {number: 80, name: http, protocol: HTTP}
     hosts: ["*/shop.example.com"]
 ```
+
+## Differences from Istio and Kiali
+
+- A legacy reference (`name.namespace`) that resolves is not reported here, only as the
+  style info `gateway-legacy-reference`; Istio's GatewayAnalyzer reports it as missing
+  (IST0101) although Istio still resolves it.
+- A VirtualService naming a Kubernetes Gateway API Gateway: Istio's GatewayAnalyzer
+  accepts the name, but gateway proxies bind VirtualServices by the names of the Istio
+  Gateways they merge, and a Gateway API Gateway is merged under a generated name, so
+  meshlint reports it as binding nothing (conformance case
+  `virtualServiceKubernetesGateways`: my-vs, my-vs-host-mismatch).
+- A VirtualService bound to a Gateway that does not exist gets this one finding, not a
+  second IST0132 "host not found in gateway" for the same entry (see
+  `gateway-host-mismatch`).
 """
 
 from __future__ import annotations

@@ -70,6 +70,22 @@ metadata:
 spec:
   ports: [{name: http, port: 9080}]
 ```
+
+## Differences from Istio and Kiali
+
+- A concrete destination under a wildcard ServiceEntry (`reviews.eu.bookinfo.com` under
+  `*.eu.bookinfo.com`): Istio's DestinationHostAnalyzer matches it by wildcard, but the
+  route's cluster is named after the host as written (`GetDestinationCluster`) and only the
+  wildcard has a cluster, so meshlint reports it (conformance case
+  `virtualServiceDestinationHosts`: reviews-bookinfo-eu).
+- Kubernetes DNS forms (`reviews.default`, `reviews.default.svc`) as destination hosts are
+  reported: Istio takes them literally, while its analyzers resolve them like Kubernetes
+  DNS. No case of Istio's analyzer suite uses them.
+- A host nothing defines is reported only where the files show they manage such hosts
+  (see above), unless `whole-cluster` is set; Istio's analyzer sees the live cluster.
+- A decision that used to differ from Istio now follows it: a destination host must be
+  visible wherever the VirtualService is exported (conformance case
+  `hello-export-to-bogus`).
 """
 
 from __future__ import annotations

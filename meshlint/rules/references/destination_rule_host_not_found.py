@@ -48,6 +48,14 @@ spec:
   selector: {app: ratings}
   ports: [{name: http, port: 9080}]
 ```
+
+## Differences from Istio and Kiali
+
+Kubernetes DNS forms (`reviews.default`, `reviews.default.svc`) as DestinationRule hosts
+are reported, as errors: Istio takes them literally, so the rule applies to nothing, while
+its analyzers resolve them like Kubernetes DNS. Hosts of namespaces whose Services the files
+do not manage are not reported unless `whole-cluster` is set; Istio's analyzer sees the
+live cluster.
 """
 
 from __future__ import annotations

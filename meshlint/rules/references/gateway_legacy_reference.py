@@ -58,6 +58,12 @@ spec:
   - port: {number: 80, name: http, protocol: HTTP}
     hosts: ["*/shop.example.com"]
 ```
+
+## Differences from Istio and Kiali
+
+Legacy gateway references (`name.namespace`, `name.namespace.svc.cluster.local`): Istio's
+GatewayAnalyzer reports them as missing (IST0101) although Istio still resolves them;
+meshlint resolves them and only mentions the style here.
 """
 
 from __future__ import annotations

@@ -47,6 +47,12 @@ metadata: {name: shop-cert, namespace: istio-system}
 type: kubernetes.io/tls
 data: {tls.crt: "", tls.key: ""}
 ```
+
+## Differences from Istio and Kiali
+
+Gateway TLS Secrets are reported missing only when the files manage Secrets of the
+gateway's namespace (or hold the Secret elsewhere); Istio's analyzer sees the live
+cluster's Secrets.
 """
 
 from __future__ import annotations

@@ -53,6 +53,13 @@ spec:
     spec:
       containers: [{name: reviews, image: reviews:1.0}]
 ```
+
+## Differences from Istio and Kiali
+
+Workloads are the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs
+and CronJobs plus bare Pods; Istio's analyzers look at live Pods only, which a manifests tree
+does not hold. Istio's standard `istio=ingressgateway` and `istio=egressgateway` pods in
+`istio-system` always exist, and `--known-workload` declares more.
 """
 
 from __future__ import annotations

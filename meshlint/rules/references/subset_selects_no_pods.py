@@ -80,6 +80,13 @@ spec:
     spec:
       containers: [{name: reviews, image: reviews:1}]
 ```
+
+## Differences from Istio and Kiali
+
+Node topology labels are checked against the pod's Node only when the Node is in the
+files; otherwise they are assumed to match. Nothing is reported for a Service none of
+whose workloads are in the files, unless `whole-cluster` says the files are everything
+the cluster holds (as for Istio's analyzer, which sees the live cluster).
 """
 
 from __future__ import annotations

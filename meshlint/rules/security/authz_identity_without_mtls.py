@@ -46,6 +46,14 @@ spec:
   - from:
     - source: {namespaces: [frontend]}
 ```
+
+## Differences from Istio and Kiali
+
+Which DestinationRule sets the TLS mode a client sends is decided per client namespace
+(the merged entry's first top-level `trafficPolicy`), not from the host pattern: a `*.local`
+rule in a namespace other than the root reaches only that namespace's clients, a more
+specific wildcard (`*.cluster.local`) hides `*.local`, and the finding names the client
+namespaces concerned.
 """
 
 from __future__ import annotations

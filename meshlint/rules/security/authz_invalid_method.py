@@ -34,6 +34,11 @@ spec:
   - to:
     - operation: {methods: [POST], paths: [/shop.Catalog/List]}
 ```
+
+## Differences from Istio and Kiali
+
+Methods are compared case-sensitively: `get` is reported. Kiali upper-cases it; Envoy
+does not.
 """
 
 from __future__ import annotations

@@ -58,6 +58,11 @@ spec:
         - name: BLOCKED_CIDRS_IN_JWKS_URIS
           value: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16"
 ```
+
+## Differences from Istio and Kiali
+
+Also checked on IstioOperators (`values.pilot.env`, `components.pilot.k8s.env`), not only
+on the istiod Deployment.
 """
 
 from __future__ import annotations

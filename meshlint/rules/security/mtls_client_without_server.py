@@ -57,6 +57,17 @@ metadata: {name: default, namespace: shop}
 spec:
   mtls: {mode: STRICT}
 ```
+
+## Differences from Istio and Kiali
+
+Kiali reports a DestinationRule enabling mTLS without a PeerAuthentication (KIA0205,
+KIA0206); here it is only information: PERMISSIVE, the default server mode, accepts it.
+
+Which DestinationRule sets the TLS mode a client sends is decided per client namespace
+(the merged entry's first top-level `trafficPolicy`), not from the host pattern: a `*.local`
+rule in a namespace other than the root reaches only that namespace's clients, a more
+specific wildcard (`*.cluster.local`) hides `*.local`, and the finding names the client
+namespaces concerned.
 """
 
 from __future__ import annotations

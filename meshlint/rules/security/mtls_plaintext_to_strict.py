@@ -49,6 +49,18 @@ spec:
   trafficPolicy:
     tls: {mode: DISABLE}
 ```
+
+## Differences from Istio and Kiali
+
+`tls.mode: DISABLE` towards STRICT servers is an explicit contradiction: an error whatever
+auto-mTLS says. Port-level PeerAuthentication exceptions keep a namespace from being
+reported.
+
+Which DestinationRule sets the TLS mode a client sends is decided per client namespace
+(the merged entry's first top-level `trafficPolicy`), not from the host pattern: a `*.local`
+rule in a namespace other than the root reaches only that namespace's clients, a more
+specific wildcard (`*.cluster.local`) hides `*.local`, and the finding names the client
+namespaces concerned.
 """
 
 from __future__ import annotations

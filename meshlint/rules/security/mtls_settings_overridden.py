@@ -67,6 +67,18 @@ spec:
     tls: {mode: ISTIO_MUTUAL}
   subsets: [{name: v1, labels: {version: v1}}]
 ```
+
+## Differences from Istio and Kiali
+
+mTLS consistency follows auto-mTLS as Kiali does: with auto-mTLS on (Istio's default) a
+STRICT PeerAuthentication needs no DestinationRule and a service DestinationRule without
+`tls` loses nothing. So this rule (KIA0204) reports only with auto-mTLS off.
+
+Which DestinationRule sets the TLS mode a client sends is decided per client namespace
+(the merged entry's first top-level `trafficPolicy`), not from the host pattern: a `*.local`
+rule in a namespace other than the root reaches only that namespace's clients, a more
+specific wildcard (`*.cluster.local`) hides `*.local`, and the finding names the client
+namespaces concerned.
 """
 
 from __future__ import annotations

@@ -39,6 +39,11 @@ spec:
   selector: {matchLabels: {app: legacy}}
   mtls: {mode: PERMISSIVE}
 ```
+
+## Differences from Istio and Kiali
+
+Competing policies (KIA0002, KIA0003) are reported for Sidecars, Telemetry and
+PeerAuthentications, not for RequestAuthentications: Istio combines their JWT rules.
 """
 
 from __future__ import annotations

@@ -32,6 +32,11 @@ spec:
   - providers: [{name: envoy}]
     filter: {expression: "response.code >= 400"}
 ```
+
+## Differences from Istio and Kiali
+
+Provider names are checked only when a mesh config was found; the empty `accessLogging`
+provider check (IST0157) runs on Istio's defaults too, as Istio does.
 """
 
 from __future__ import annotations

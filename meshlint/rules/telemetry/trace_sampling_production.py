@@ -21,8 +21,9 @@ where `disableSpanReporting` is set, where a Telemetry applies but no tracing pr
 mesh config does not define), or where no Telemetry applies and `enableTracing` is false.
 
 Only production is reported; full sampling in development is deliberate. A Telemetry, a pod
-annotation or a workload is judged as described in the README (`--env`, labels, namespace
-labels, path globs, namespace name, in that order). Mesh-wide sources (a root-namespace
+annotation or a workload is judged as described in
+[How production is detected](../resolution.md#how-production-is-detected) (`--env`, labels,
+namespace labels, path globs, namespace name, in that order). Mesh-wide sources (a root-namespace
 Telemetry, the mesh config, `PILOT_TRACE_SAMPLING`) are judged by the namespaces they reach:
 they are reported, naming them, when they take effect in a production namespace that no
 namespace or workload Telemetry overrides.

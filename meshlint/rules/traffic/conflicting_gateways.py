@@ -63,6 +63,15 @@ spec:
     hosts: ["admin.example.com"]
     tls: {mode: SIMPLE, credentialName: admin-cert}
 ```
+
+## Differences from Istio and Kiali
+
+Reported only where Istio's `mergeGateways` skips a server: two plain TCP servers, a
+plain-text server next to a TLS one, or the same host on two TLS servers, on one port and
+bind address. Plain HTTP servers on one port merge into one route table
+(`buildGatewayHTTPRouteConfig` combines the routes of a host both serve), and a wildcard
+next to a specific host (`*` and `shop.example.com`) lets the specific host win, so neither
+is reported. Istio's analyzer (IST0145) reports any host overlap on a port.
 """
 
 from __future__ import annotations

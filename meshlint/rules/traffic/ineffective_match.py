@@ -46,6 +46,14 @@ spec:
     route:
     - destination: {host: products}
 ```
+
+## Differences from Istio and Kiali
+
+Conditions covered by earlier prefixes are reported, not only exact repeats; when every
+condition of a rule is covered, the rule is also reported unreachable
+(`unreachable-route`), where Istio reports a rule unreachable only when its conditions
+repeat earlier ones exactly. Conditions after a catch-all rule are not reported here:
+their rule is reported once, as unreachable.
 """
 
 from __future__ import annotations

@@ -34,6 +34,11 @@ spec:
       sni: api.payments.example.com
       caCertificates: /etc/ssl/certs/ca-certificates.crt
 ```
+
+## Differences from Istio and Kiali
+
+Destination-level TLS in subsets (`subsets[].trafficPolicy.tls`) is checked for a CA as
+well; Istio's analyzer only looks at the top-level policy.
 """
 
 from __future__ import annotations

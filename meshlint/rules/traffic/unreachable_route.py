@@ -48,6 +48,15 @@ spec:
   - route:
     - destination: {host: web}
 ```
+
+## Differences from Istio and Kiali
+
+A rule whose every condition is covered by earlier prefixes is reported unreachable
+(IST0130) as well as each condition ineffective (IST0131, `ineffective-match`); Istio
+reports a rule unreachable only when its conditions repeat earlier ones exactly
+(conformance case `dupmatches`: overlapping-in-two-matches). Rules after a catch-all rule
+are reported once, as unreachable, even when they have conditions; Istio only reports a
+second rule without conditions.
 """
 
 from __future__ import annotations

@@ -40,6 +40,12 @@ spec:
     spec:
       containers: [{name: istio-proxy, image: auto}]
 ```
+
+## Differences from Istio and Kiali
+
+Where Istio's analyzer (IST0146) reads live Pods, meshlint reads pod templates. The
+injector webhooks are the MutatingWebhookConfigurations in the files, or Istio's default
+injector webhooks when there are none.
 """
 
 from __future__ import annotations

@@ -36,6 +36,12 @@ metadata:
   name: batch
   labels: {istio-injection: disabled}
 ```
+
+## Differences from Istio and Kiali
+
+`enableNamespacesByDefault` is read from the `istio-sidecar-injector` ConfigMap in the
+files. The injector webhooks are the MutatingWebhookConfigurations in the files, or
+Istio's default injector webhooks when there are none.
 """
 
 from __future__ import annotations

@@ -24,6 +24,13 @@ metadata: {name: gateway-5d8c, namespace: ingress}
 spec:
   containers: [{name: istio-proxy, image: "docker.io/istio/proxyv2:1.28.0"}]
 ```
+
+## Differences from Istio and Kiali
+
+Where Istio's analyzers read live Pods, meshlint reads pod templates too; this check only
+makes sense for running pods, so it reads bare Pods, as in `kubectl get pods -o yaml`
+output. The injector webhooks are the MutatingWebhookConfigurations in the files, or
+Istio's default injector webhooks when there are none.
 """
 
 from __future__ import annotations

@@ -39,6 +39,12 @@ spec:
   - {name: api, image: api:1}
   - {name: istio-proxy, image: "docker.io/istio/proxyv2:1.28.0"}
 ```
+
+## Differences from Istio and Kiali
+
+Where Istio's analyzers read live Pods, meshlint reads pod templates too; this check only
+makes sense for running pods, so it reads bare Pods, as in `kubectl get pods -o yaml`
+output.
 """
 
 from __future__ import annotations

@@ -55,6 +55,13 @@ spec:
   - {name: api, image: api:1}
   - {name: istio-proxy, image: "docker.io/istio/proxyv2:1.28.0"}
 ```
+
+## Differences from Istio and Kiali
+
+The `-distroless` variant of the injected image is accepted whatever the mesh config's
+image type, and the injector ConfigMap must be in the files. Like the other checks that
+only make sense for running pods, it reads bare Pods, as in `kubectl get pods -o yaml`
+output, never pod templates.
 """
 
 from __future__ import annotations

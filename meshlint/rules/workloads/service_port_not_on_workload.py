@@ -60,6 +60,14 @@ spec:
   selector: {app: reviews}
   ports: [{name: http, port: 80, targetPort: web}]
 ```
+
+## Differences from Istio and Kiali
+
+Only a *named* `targetPort` is judged, which Kubernetes resolves from the pods' container
+ports (`FindPort`). A numeric `targetPort` is never judged: `containerPort` is optional and
+a container listens whether or not it declares the port (a gateway deployment on Istio's
+`gateway` injection template listens on its Gateways' ports), so Kiali's numeric check
+(KIA0701) is a common false positive.
 """
 
 from __future__ import annotations
