@@ -101,7 +101,9 @@ from meshlint.rules.schema import (
     schema_required,
     schema_type,
     schema_unknown_field,
+    service_entry_invalid,
     virtual_service_without_routes,
+    workload_entry_invalid,
 )
 from meshlint.rules.security import (
     authz_identity_without_mtls,
@@ -270,6 +272,8 @@ _MODULES = (
     invalid_regex,
     percentage_out_of_range,
     gateway_server_invalid,
+    service_entry_invalid,
+    workload_entry_invalid,
     service_port_name,
     service_app_protocol,
     external_name_port_name,
