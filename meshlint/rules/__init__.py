@@ -79,6 +79,7 @@ from meshlint.rules.references import (
     subset_selects_no_pods,
 )
 from meshlint.rules.schema import (
+    authorization_policy_invalid,
     duplicate_gateway_port_name,
     duplicate_subset_name,
     duplicate_virtual_service_host,
@@ -274,6 +275,7 @@ _MODULES = (
     gateway_server_invalid,
     service_entry_invalid,
     workload_entry_invalid,
+    authorization_policy_invalid,
     service_port_name,
     service_app_protocol,
     external_name_port_name,
