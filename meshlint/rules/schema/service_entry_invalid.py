@@ -55,6 +55,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
+from meshlint.facts.selectors import selection
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.istio.addresses import cidr_problem, ip_problem
@@ -180,22 +181,21 @@ def _resolution(entry: Resource, resolution: str) -> Iterator[Finding]:
             yield report(RULE, entry, path, message)
 
 
-def _selector(entry: Resource) -> Iterator[Finding]:
-    selector = entry.spec.get("workloadSelector")
-    labels = selector.get("labels") if isinstance(selector, dict) else None
-    for key in labels if isinstance(labels, dict) else ():
-        if key == "" or (isinstance(key, str) and "*" in key):
+def _selector(mesh: Mesh, entry: Resource) -> Iterator[Finding]:
+    chosen = selection(mesh, entry)
+    for key in chosen.labels or ():
+        if key == "" or "*" in key:
             yield report(
                 RULE,
                 entry,
-                ("spec", "workloadSelector", "labels", key),
+                (*chosen.path, key),
                 f"workloadSelector label key {key!r} must be a label name, without '*'",
             )
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for entry in mesh.of_type(K.SERVICE_ENTRY):
-        yield from _selector(entry)
+        yield from _selector(mesh, entry)
         for index, address in _strings(entry.spec.get("addresses")):
             problem = cidr_problem(address) if address.count("/") == 1 else ip_problem(address)
             if problem:
