@@ -29,7 +29,7 @@ def test_split_results_come_back_in_order_from_both_processes():
         if os.getpid() != parent:
             os.write(signal_write, b"x")  # the child has drawn a task
         elif index == 0:
-            select.select([signal_read], [], [], 10)  # hold the first task until it has
+            select.select([signal_read], [], [], 120)  # hold the first task until it has
         return index, os.getpid()
 
     values = run_split(task, 12)

@@ -13,6 +13,7 @@ from meshlint.facts.graph import Mesh, Workload
 from meshlint.facts.injection_labels import is_system_namespace, namespace_revision, pod_injection
 from meshlint.facts.memo import fact
 from meshlint.input.resources import Resource
+from meshlint.istio.protocols import KNOWN
 
 __all__ = [
     "PROXY",
@@ -26,22 +27,7 @@ __all__ = [
 
 PROXY = "istio-proxy"
 # Protocol names Istio accepts as a port-name prefix or an appProtocol (protocol.Parse).
-PROTOCOLS = frozenset(
-    {
-        "tcp",
-        "udp",
-        "grpc",
-        "grpc-web",
-        "http",
-        "http_proxy",
-        "http2",
-        "https",
-        "tls",
-        "mongo",
-        "redis",
-        "mysql",
-    }
-)
+PROTOCOLS = frozenset(name.lower() for name in KNOWN)
 # appProtocol values Istio also understands (Kubernetes-standard names, HBONE for waypoints).
 APP_PROTOCOL_ALIASES = {
     "kubernetes.io/h2c": "http2",

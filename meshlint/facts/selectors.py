@@ -169,7 +169,7 @@ class Selection:
 
 
 def _selector_path(resource: Resource) -> tuple[str, ...]:
-    if resource.type == K.SIDECAR:
+    if resource.type in (K.SIDECAR, K.SERVICE_ENTRY):
         return ("spec", "workloadSelector", "labels")
     return ("spec", "selector", "matchLabels")
 

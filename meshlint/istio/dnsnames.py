@@ -13,6 +13,7 @@ import ipaddress
 import re
 
 __all__ = [
+    "fqdn_problem",
     "is_dns_label",
     "is_ip",
     "is_partial_wildcard",
@@ -69,6 +70,17 @@ def wildcard_domain_problem(host: str) -> str | None:
             return f"the leftmost label {first!r} puts '*' where Istio does not allow it"
         return f"the label {first!r} is not a DNS label (letters, digits and '-', at most 63)"
     return _labels_problem(rest) if dot else None
+
+
+def fqdn_problem(name: str) -> str | None:
+    """Why Istio's ``ValidateFQDN`` refuses ``name`` (no wildcard allowed), or None."""
+    if not name:
+        return "it is empty"
+    if len(name) > 255:
+        return "it is longer than 255 characters"
+    if "*" in name:
+        return "a wildcard is not a fully qualified name"
+    return _labels_problem(name)
 
 
 def namespace_host_problem(text: str, gateway: bool) -> str | None:
