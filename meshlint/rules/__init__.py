@@ -93,13 +93,16 @@ from meshlint.rules.schema import (
     percentage_out_of_range,
     port_out_of_range,
     schema_constraint,
+    schema_duplicate_item,
     schema_enum,
     schema_length,
     schema_pattern,
     schema_range,
     schema_required,
+    schema_rule_not_evaluated,
     schema_type,
     schema_unknown_field,
+    schema_validation_rule,
     virtual_service_without_routes,
 )
 from meshlint.rules.security import (
@@ -243,6 +246,9 @@ _MODULES = (
     schema_pattern,
     schema_length,
     schema_constraint,
+    schema_validation_rule,
+    schema_duplicate_item,
+    schema_rule_not_evaluated,
     # ML7xx: security and mTLS
     authz_invalid_method,
     authz_identity_without_mtls,
