@@ -459,7 +459,7 @@ def test_import_keeps_validation_rules_and_list_types_of_user_crds(tmp_path):
     assert main(["schemas", "import", str(crd), "--out", str(out)], io.StringIO()) == 0
     schema = json.loads((out / "example.com/v1/widget.json").read_text())
     spec = schema["properties"]["spec"]
-    assert [r["rule"] for r in spec["x-kubernetes-validations"]][0] == "self.size <= 10"
+    assert spec["x-kubernetes-validations"][0]["rule"] == "self.size <= 10"
     assert "description" not in json.dumps(spec["x-kubernetes-validations"])
     assert spec["properties"]["tags"]["x-kubernetes-list-type"] == "set"
     manifest = _write(
