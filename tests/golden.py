@@ -3,10 +3,10 @@
 Each case has ``files`` (name -> manifest text), optional ``settings`` (fields of
 ``meshlint.config.settings.Settings``; ``schemas_dir`` names a folder of the case's files),
 optional ``layout`` (fields of ``meshlint.layout.LayoutOptions``, e.g. ``render: false``),
-optional ``requires`` (``kustomize`` or ``helm``: the real renderer the case runs; see tests/renderers.py) and ``expect``: the
-findings of that rule as ``"file:line:column"``, or ``"file:line:column severity"`` where the
-case is about the severity (a rule that reports some findings as info). An empty ``expect`` is
-a passing case.
+optional ``requires`` (``kustomize`` or ``helm``: the real renderer the case runs; see
+tests/renderers.py) and ``expect``: the findings of that rule as ``"file:line:column"``, or
+``"file:line:column severity"`` where the case is about the severity (a rule that reports some
+findings as info). An empty ``expect`` is a passing case.
 """
 
 from __future__ import annotations
