@@ -87,6 +87,7 @@ class _Plan:
     """The part of a schema node that has rules or list types below it."""
 
     node: dict
+    types: tuple[type, ...] | None  # the Python types the field's value may have; None: any
     rules: tuple[_Rule, ...]
     list_type: str | None
     map_keys: tuple[str, ...]
@@ -145,7 +146,7 @@ def _plan(node: dict) -> _Plan | None:
     keys = tuple(k for k in node.get("x-kubernetes-list-map-keys") or () if isinstance(k, str))
     if not (rules or list_type or properties or items or additional):
         return None
-    return _Plan(node, rules, list_type, keys, properties, items, additional)
+    return _Plan(node, _types(node), rules, list_type, keys, properties, items, additional)
 
 
 def _skipped(rule: dict) -> bool:
@@ -188,21 +189,26 @@ _TYPES = {
 }
 
 
-def _conforms(node: dict, value: object) -> bool:
+def _types(node: dict) -> tuple[type, ...] | None:
     declared = node.get("type")
     if declared is None:
-        return True
+        return None
+    found: list[type] = []
     for name in declared if isinstance(declared, list) else (declared,):
-        if name == "null" and value is None:
-            return True
-        accepted = _TYPES.get(name, ())
-        if isinstance(value, accepted) and not (isinstance(value, bool) and bool not in accepted):
-            return True
-    return False
+        found.extend(_TYPES.get(name, (type(None),) if name == "null" else ()))
+    return tuple(dict.fromkeys(found))
+
+
+def _conforms(types: tuple[type, ...] | None, value: object) -> bool:
+    if types is None:
+        return True
+    if value.__class__ is bool:  # a bool is an int to Python, not to JSON Schema
+        return bool in types
+    return isinstance(value, types)
 
 
 def _walk(plan: _Plan, value: object, path: tuple) -> Iterator[RuleProblem]:
-    if value is None or not _conforms(plan.node, value):
+    if value is None or not _conforms(plan.types, value):
         return  # null skips validation; a wrong type is the schema rules' finding
     if plan.rules:
         yield from _evaluate(plan, value, path)
