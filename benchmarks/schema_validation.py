@@ -1,13 +1,16 @@
-"""Schema validation benchmark: ``python3 benchmarks/schema_validation.py [SERVICES]``.
+"""Schema validation benchmark: ``python3 benchmarks/schema_validation.py [SERVICES [REPEAT]]``.
 
 The tree is the one ``benchmarks/generate.py`` makes.
 
 1. Candidates: every Istio document of that tree validated by each JSON Schema
    library (compile once per kind, then validate), valid documents and the same documents
    with an error in each.
-2. Overhead: a whole ``meshlint`` analysis of the tree with and without the schema rules
-   (``--ignore ML50``), best of several runs of CPU time (the machine is shared, so wall
-   time is noisy).
+2. Overhead: a whole ``meshlint`` analysis of the tree with and without the schema family
+   (``--ignore ML50,ML51``: JSON Schema, CRD validation rules in CEL, list types), best of
+   several runs of CPU time (the machine is shared, so wall time is noisy), and each part
+   alone on a built mesh: the JSON Schema rules (ML501-ML508) and the CEL rules and list
+   types (ML509-ML511, meshlint.schemas.structural), with every cache emptied first (CEL
+   expressions compiled inside the timing).
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from meshlint.facts.graph import build_mesh
 from meshlint.input.loader import load_paths
 from meshlint.input.resources import extract_resources
 from meshlint.rules import select_rules
+from meshlint.schemas import structural
+from meshlint.schemas.cel import engine
 from meshlint.schemas.store import find_schema
-from meshlint.schemas.validate import _CACHE, _validator
+from meshlint.schemas.validate import _validator
 
 REPEAT = 7
 
@@ -102,13 +107,18 @@ def candidates(resources: list) -> None:
 
 def overhead(root: Path) -> None:
     everything = select_rules()
-    without = select_rules(ignore=["ML50"])
+    without = select_rules(ignore=["ML50", "ML51"])
     paths = [str(root)]
 
-    def cold_full():
-        # As in a fresh process: schemas read and validators compiled inside the timing.
+    def clear_caches():
+        # As in a fresh process: schemas read, validators and CEL expressions compiled.
         find_schema.cache_clear()
         _validator.cache_clear()
+        engine.compiled.cache_clear()
+        structural._PLANS.clear()
+
+    def cold_full():
+        clear_caches()
         analyse(paths, rules=everything)
 
     # Interleaved, so both sides see the same load from the other users of the machine.
@@ -120,17 +130,28 @@ def overhead(root: Path) -> None:
     # without the noise of the rest of the run.
     sources = load_paths(paths)
     mesh = build_mesh(extract_resources(sources).resources, sources, Settings())
-    schema_rules = select_rules(["ML50"])
+    json_rules = [r for r in select_rules(["ML50"]) if r.code != "ML509"]
+    cel_rules = select_rules(["ML509", "ML51"])
 
-    def rules_only():
-        find_schema.cache_clear()
-        _validator.cache_clear()
-        _CACHE.clear()
-        for rule in schema_rules:
-            list(rule.check(mesh, {}))
+    def only(rules):
+        def run():
+            clear_caches()
+            mesh.facts.clear()
+            for rule in rules:
+                list(rule.check(mesh, {}))
 
-    alone = best(rules_only)
-    print(f"schema rules alone (cold caches): {alone * 1000:.1f} ms = {100 * alone / base:.1f}%")
+        return run
+
+    json_alone = best(only(json_rules))
+    cel_alone = best(only(cel_rules))
+    print(
+        f"JSON Schema rules alone (cold caches): {json_alone * 1000:.1f} ms = "
+        f"{100 * json_alone / base:.1f}% of a run without the schema family"
+    )
+    print(
+        f"CEL rules and list types alone (cold caches): {cel_alone * 1000:.1f} ms = "
+        f"{100 * cel_alone / base:.1f}%"
+    )
     print(
         f"meshlint run: without schema rules {base:.3f} s, with {full:.3f} s, "
         f"overhead {100 * (full - base) / base:.1f}%"
@@ -138,7 +159,9 @@ def overhead(root: Path) -> None:
 
 
 def main() -> None:
+    global REPEAT
     services = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
+    REPEAT = int(sys.argv[2]) if len(sys.argv) > 2 else REPEAT
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp) / "tree", services)
         resources = extract_resources(load_paths([str(root)])).resources

@@ -1,12 +1,12 @@
 """Golden cases: ``rules/<rule-name>.yaml`` files of named cases (sqlfluff style).
 
 Each case has ``files`` (name -> manifest text), optional ``settings`` (fields of
-``meshlint.config.settings.Settings``), optional ``layout`` (fields of
-``meshlint.layout.LayoutOptions``, e.g. ``render: false``), optional ``requires`` (``kustomize``
-or ``helm``: the real renderer the case runs; see tests/renderers.py) and ``expect``: the
-findings of that rule as ``"file:line:column"``, or ``"file:line:column severity"`` where the
-case is about the severity (a rule that reports some findings as info). An empty ``expect`` is
-a passing case.
+``meshlint.config.settings.Settings``; ``schemas_dir`` names a folder of the case's files),
+optional ``layout`` (fields of ``meshlint.layout.LayoutOptions``, e.g. ``render: false``),
+optional ``requires`` (``kustomize`` or ``helm``: the real renderer the case runs; see
+tests/renderers.py) and ``expect``: the findings of that rule as ``"file:line:column"``, or
+``"file:line:column severity"`` where the case is about the severity (a rule that reports some
+findings as info). An empty ``expect`` is a passing case.
 """
 
 from __future__ import annotations
@@ -82,9 +82,12 @@ def run_case(case: Case, tmp_path: Path) -> list[str]:
         target.write_text(text)
     for tool in case.requires:
         {"kustomize": need_kustomize, "helm": need_helm}[tool]()
+    settings = dict(case.settings)
+    if "schemas_dir" in settings:  # a directory among the case's files
+        settings["schemas_dir"] = str(tmp_path / settings["schemas_dir"])
     report = analyse(
         [str(tmp_path)],
-        make_settings(case.settings),
+        make_settings(settings),
         select_rules([case.rule]),
         layout=LayoutOptions(**case.layout),
     )

@@ -22,19 +22,24 @@ from generate import generate
 
 
 def test_split_results_come_back_in_order_from_both_processes():
+    """Each process holds its first task until the other has drawn one, so both do work
+    whichever starts first and however the machine schedules them."""
     parent = os.getpid()
-    signal_read, signal_write = os.pipe()
+    from_parent, to_child = os.pipe()
+    from_child, to_parent = os.pipe()
+    started: list[int] = []  # per process: a forked child has its own copy
 
     def task(index: int) -> tuple[int, int]:
-        if os.getpid() != parent:
-            os.write(signal_write, b"x")  # the child has drawn a task
-        elif index == 0:
-            select.select([signal_read], [], [], 120)  # hold the first task until it has
+        if not started:
+            started.append(index)
+            child = os.getpid() != parent
+            os.write(to_parent if child else to_child, b"x")
+            select.select([from_parent if child else from_child], [], [], 120)
         return index, os.getpid()
 
     values = run_split(task, 12)
-    os.close(signal_read)
-    os.close(signal_write)
+    for fd in (from_parent, to_child, from_child, to_parent):
+        os.close(fd)
     assert [index for index, _ in values] == list(range(12))
     assert len({pid for _, pid in values}) == 2 and parent in {pid for _, pid in values}
 

@@ -433,3 +433,45 @@ def test_unknown_kind_names_the_versions_a_kind_is_served_as():
         "ProxyConfig is not in API group 'security.istio.io'; use "
         "`apiVersion: networking.istio.io/v1beta1`",
     ]
+
+
+# -- validation rules and list types of user CRDs --------------------------------------------
+
+RULED_CRD = WIDGET_CRD.replace(
+    "              extra: {type: object, x-kubernetes-preserve-unknown-fields: true}\n",
+    "              extra: {type: object, x-kubernetes-preserve-unknown-fields: true}\n"
+    "              tags:\n"
+    "                type: array\n"
+    "                x-kubernetes-list-type: set\n"
+    "                items: {type: string}\n"
+    "            x-kubernetes-validations:\n"
+    "            - rule: self.size <= 10\n"
+    "              message: a widget has at most size 10\n"
+    "              fieldPath: .size\n"
+    '            - rule: "!has(oldSelf.size) || self.size >= oldSelf.size"\n'
+    "              message: a widget never shrinks\n",
+)
+
+
+def test_import_keeps_validation_rules_and_list_types_of_user_crds(tmp_path):
+    crd = _write(tmp_path, RULED_CRD)
+    out = tmp_path / "s"
+    assert main(["schemas", "import", str(crd), "--out", str(out)], io.StringIO()) == 0
+    schema = json.loads((out / "example.com/v1/widget.json").read_text())
+    spec = schema["properties"]["spec"]
+    assert spec["x-kubernetes-validations"][0]["rule"] == "self.size <= 10"
+    assert "description" not in json.dumps(spec["x-kubernetes-validations"])
+    assert spec["properties"]["tags"]["x-kubernetes-list-type"] == "set"
+    manifest = _write(
+        tmp_path,
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\n"
+        "spec:\n  size: 12\n  tags: [a, b, a]\n",
+        "w.yaml",
+    )
+    report = analyse([str(manifest)], Settings(schemas_dir=str(out)), select_rules(["ML5"]))
+    found = sorted((f.rule, f.line, f.field) for f in report.findings)
+    # The transition rule (oldSelf) does not apply to a create.
+    assert found == [
+        ("schema-duplicate-item", 6, "spec.tags[2]"),
+        ("schema-validation-rule", 5, "spec.size"),
+    ]

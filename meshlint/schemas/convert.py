@@ -6,8 +6,11 @@ prunes (or, with strict field validation, rejects) any field it does not list, u
 fields by default, so the converter makes that rule explicit with ``additionalProperties:
 false``. Kubernetes' own extensions become JSON Schema (``nullable``, ``int-or-string``), and
 what only documents or only the API server's CEL engine reads is dropped (descriptions,
-formats, defaults, ``x-kubernetes-validations``). The result is compact and deterministic, so
-regenerating the shipped schemas gives no diff.
+formats, defaults). What JSON Schema cannot say is kept under Kubernetes' own keywords, which
+JSON Schema validators ignore and ``meshlint.schemas.structural`` reads: the CEL rules
+(``x-kubernetes-validations``, without descriptions) and the list types
+(``x-kubernetes-list-type``, ``x-kubernetes-list-map-keys``). The result is compact and
+deterministic, so regenerating the shipped schemas gives no diff.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import yaml
 
 __all__ = [
     "DRAFT",
+    "VALIDATIONS",
     "convert_crd",
     "convert_schema",
     "crd_documents",
@@ -41,9 +45,6 @@ _DROPPED = frozenset(
         "title",
         "default",
         "format",
-        "x-kubernetes-validations",
-        "x-kubernetes-list-type",
-        "x-kubernetes-list-map-keys",
         "x-kubernetes-map-type",
         "x-kubernetes-embedded-resource",
     }
@@ -69,6 +70,11 @@ _PLAIN = frozenset(
         "maxProperties",
     }
 )
+# Kubernetes keywords kept for meshlint.schemas.structural (JSON Schema ignores them).
+_KUBERNETES = frozenset({"x-kubernetes-list-type", "x-kubernetes-list-map-keys"})
+VALIDATIONS = "x-kubernetes-validations"
+# The fields of a validation rule the API server reads (not the CRD author's comments).
+_RULE_FIELDS = ("rule", "message", "messageExpression", "fieldPath", "reason", "optionalOldSelf")
 _JUNCTORS = ("allOf", "anyOf", "oneOf")
 _TOP_LEVEL = {"apiVersion": {"type": "string"}, "kind": {"type": "string"}}
 
@@ -139,8 +145,16 @@ def convert_schema(node: dict, in_junctor: bool = False) -> dict:
     """
     out: dict = {}
     for key, value in node.items():
-        if key in _PLAIN:
+        if key in _PLAIN or key in _KUBERNETES:
             out[key] = value
+        elif key == VALIDATIONS and isinstance(value, list):
+            rules = [
+                {k: rule[k] for k in _RULE_FIELDS if k in rule}
+                for rule in value
+                if isinstance(rule, dict) and isinstance(rule.get("rule"), str)
+            ]
+            if rules:
+                out[key] = rules
         elif key == "properties" and isinstance(value, dict):
             out[key] = {
                 name: convert_schema(child, in_junctor)

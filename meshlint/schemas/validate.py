@@ -238,8 +238,10 @@ def _explain(
             yield Problem(
                 rule,
                 path,
-                f"unknown field {key!r} in {where}: {what} has no such field, so the API "
-                f"server rejects it (or silently drops it); {hint}",
+                f"unknown field {key!r} in {where}: {what} has no such field. The API "
+                "server prunes it: kubectl (strict field validation, its default) refuses the "
+                "resource, other clients get it stored without the field, with a warning at "
+                f"most; {hint}",
                 resource.locate_key(path),
             )
     elif keyword == "required" and isinstance(value, dict):

@@ -1,10 +1,14 @@
 """A field that the kind's schema does not have: usually a typo (`destinaton`, `weigth`) or a
 field put one level too deep or too high (`subsets` under a route).
 
-The API server either rejects the whole resource (strict field validation, the default of
-recent kubectl) or silently drops the field (older clients, `--validate=false`, some GitOps
-tools), and then the route, retry or policy the author wrote simply does not exist. The
-finding points at the key itself and suggests the nearest allowed name.
+The API server prunes fields a CRD's schema does not declare. What the author sees depends on
+the client's field validation: kubectl asks for `Strict` by default (`--validate=strict`,
+checked on the server since Kubernetes 1.25, GA in 1.27), so `kubectl apply` fails with
+`unknown field`; a request that does not ask gets the server's default, `Warn` (1.25+): the
+resource is stored without the field and a warning is returned, which many deploy tools
+do not show; `--validate=false` (`Ignore`) drops it in silence. Then the route,
+retry or policy the author wrote simply does not exist. The finding points at the key itself
+and suggests the nearest allowed name.
 
 ## Bad
 

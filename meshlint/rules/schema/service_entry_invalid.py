@@ -2,10 +2,10 @@
 
 Istio's `ValidateServiceEntry` (`pkg/config/validation/validation.go`), with
 `validateWorkloadEntry` for STATIC endpoints, refuses beyond what the CRD's schema and CEL
-rules check:
+rules check (two ports with one name: `schema-duplicate-item`, from the CRD's list-map key):
 
 - an `addresses` entry that is not an IP address or CIDR block;
-- a port name that is not a DNS label (`http_web`, empty), two ports with one name, a port
+- a port name that is not a DNS label (`http_web`, empty), a port
   `protocol` that Istio does not know (`HTTPS2`; the name is read without regard to case);
 - several `hosts` with a resolution other than NONE and a port that is neither HTTP-like nor
   TLS (TCP, an unset protocol, MONGO...): plain TCP carries no host name, so the proxy could
@@ -91,22 +91,16 @@ def _strings(value: object) -> list[tuple[int, str]]:
 
 
 def _ports(entry: Resource) -> Iterator[Finding]:
-    seen: set[str] = set()
     for index, port in _dicts(entry.spec.get("ports")):
         at = ("spec", "ports", index)
         name = port.get("name")
-        if isinstance(name, str):
-            if not is_dns_label(name):
-                yield report(
-                    RULE,
-                    entry,
-                    (*at, "name"),
-                    f"port name {name!r} must be a DNS label "
-                    "(letters, digits and '-'), e.g. http-api",
-                )
-            elif name in seen:
-                yield report(RULE, entry, (*at, "name"), f"port name {name!r} is used twice")
-            seen.add(name)
+        if isinstance(name, str) and not is_dns_label(name):
+            yield report(
+                RULE,
+                entry,
+                (*at, "name"),
+                f"port name {name!r} must be a DNS label (letters, digits and '-'), e.g. http-api",
+            )
         protocol = port.get("protocol")
         if isinstance(protocol, str) and protocol and parse_protocol(protocol) is None:
             yield report(

@@ -30,7 +30,7 @@ kind: ServiceEntry
 metadata: {name: legacy-db, namespace: shop}
 spec:
   hosts: [db.legacy.example.com]
-  addresses: [10.20.0.15/32]
+  addresses: [10.20.0.15]
   location: MESH_EXTERNAL
   resolution: DNS
   ports:
