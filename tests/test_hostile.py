@@ -319,7 +319,8 @@ def test_a_failing_rule_is_an_internal_error_naming_rule_and_resource(tmp_path, 
     (tmp_path / "shop.yaml").write_text(hostile.GOOD)
     broken = _broken_rule("reviews")
     monkeypatch.setattr(
-        "meshlint.engine.project.select_rules", lambda *a: (broken, find_rule("yaml-syntax"))
+        "meshlint.engine.project.enabled_rules",
+        lambda *a, **k: (broken, find_rule("yaml-syntax")),
     )
     code, findings, stderr = run([str(tmp_path)])
     assert code == 2 and not stderr

@@ -31,7 +31,7 @@ from meshlint.input.loader import (
 from meshlint.input.resources import Extraction, Resource, extract_resources
 from meshlint.input.yamlpos import Limits
 from meshlint.layout import LayoutOptions, MeshUnit, plan_meshes, resolve_identities
-from meshlint.rules import RULES, Rule, find_rule
+from meshlint.rules import DEFAULT_RULES, Rule, find_rule
 from meshlint.rules.base import report, report_at
 from meshlint.rules.input.layout_notes import notes_to_findings
 
@@ -80,7 +80,7 @@ class Report:
 def analyse(
     paths: Iterable[str],
     settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = RULES,
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
     limits: Limits = Limits(),
     progress: Progress | None = None,
     cache: ParseCache | None = None,
@@ -96,7 +96,7 @@ def analyse(
 def analyse_files(
     files: list[str],
     settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = RULES,
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
     limits: Limits = Limits(),
     progress: Progress | None = None,
     cache: ParseCache | None = None,
@@ -209,7 +209,7 @@ def run_rule(mesh: Mesh, settings: Settings, rule: Rule) -> tuple[list[Finding],
 def analyse_sources(
     sources: list[SourceFile],
     settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = RULES,
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
     policy: Policy = Policy(),
     jobs: int = 1,
     layout: LayoutOptions = LayoutOptions(),

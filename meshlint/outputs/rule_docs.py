@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from meshlint.rules import RULES, Rule
+from meshlint.rules import RULES, Group, Rule
 
 __all__ = [
     "README_END",
@@ -35,6 +35,12 @@ HEADER = (
 README_START = "<!-- rules:start -->"
 README_END = "<!-- rules:end -->"
 DOCS_DIR = "docs/rules"
+
+
+_GROUP_NOTES = {
+    Group.PREVIEW: "runs only when selected by its code or name, or with --preview",
+    Group.DEPRECATED: "still runs, but will be removed in a future release",
+}
 
 
 def ref_url(ref: str) -> str | None:
@@ -74,6 +80,8 @@ def rule_body(rule: Rule) -> str:
         f"- Same check in Istio / Kiali: {refs}",
         f"- Automatic fix: {'yes' if rule.fixable else 'no'}",
     ]
+    if rule.group is not Group.STABLE:
+        facts.append(f"- Group: {rule.group} ({_GROUP_NOTES[rule.group]})")
     sections = [rule.summary, "\n".join(facts), "## Why", rule.why]
     more = _examples_and_more(rule)
     if more:
