@@ -71,12 +71,17 @@ def _examples_and_more(rule: Rule) -> str:
 def rule_body(rule: Rule) -> str:
     """A rule's page without its title: facts, why, examples, options."""
     refs = ", ".join(_ref_link(r) for r in rule.refs) or "none"
-    kinds = ", ".join(rule.kinds) or "any file"
+    if not rule.kinds:
+        skipped = "never (it runs on every mesh)"
+    elif len(rule.kinds) == 1:
+        skipped = f"meshes without a {rule.kinds[0]}"
+    else:
+        skipped = f"meshes with none of {', '.join(rule.kinds)}"
     facts = [
         f"- Code: `{rule.code}`",
         f"- Name: `{rule.name}`",
         f"- Default severity: {rule.severity}",
-        f"- Looks at: {kinds}",
+        f"- Skipped on: {skipped}",
         f"- Same check in Istio / Kiali: {refs}",
         f"- Automatic fix: {'yes' if rule.fixable else 'no'}",
     ]

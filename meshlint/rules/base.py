@@ -60,6 +60,8 @@ class Rule:
     name: str
     severity: Severity
     summary: str
+    # Kinds without which the rule cannot find anything: the engine skips it on a mesh that
+    # holds none of them (compared by kind name). Empty: it runs on every mesh.
     kinds: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)

@@ -2,7 +2,8 @@
 
 Validation runs once per mesh (``meshlint.schemas.validate.schema_problems``); each rule of
 the family picks its problems from that list, so selecting one schema rule does not
-validate twice, and ignoring them all (``--ignore ML50``) validates nothing.
+validate twice, and ignoring them all (``--ignore ML50``) validates nothing. They declare
+no kinds (they run on every mesh): a user schema (``--schemas``) may cover any kind.
 """
 
 from __future__ import annotations

@@ -48,14 +48,13 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+from meshlint.rules.schema.schema_base import schema_findings
 
 RULE = Rule(
     code="ML504",
     name="schema-required",
     severity=Severity.ERROR,
     summary="A field the kind's schema requires is missing.",
-    kinds=ISTIO_KINDS,
     refs=("IST0106",),
 )
 
