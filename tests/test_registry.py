@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from meshlint.cli.main import main
+from meshlint.input.problems import ProblemKind
 from meshlint.rules import RULES, Group, deprecation_warnings, enabled_rules, registry, select_rules
 from meshlint.rules.registry import CODES, DEFAULT_RULES, FAMILIES
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULES_DIR = Path(registry.__file__).parent
 
@@ -202,3 +204,9 @@ def test_the_page_of_a_rule_outside_stable_says_so():
     assert "Group:" not in rule_page(DANGLING_HOST)
     page = rule_page(replace(DANGLING_HOST, group=Group.PREVIEW))
     assert "- Group: preview (runs only when selected by its code or name" in page
+
+
+@pytest.mark.parametrize("kinds", [ProblemKind, SchemaProblemKind])
+def test_every_kind_of_problem_an_earlier_stage_records_is_reported_by_one_rule(kinds):
+    reporters = {kind: [r.name for r in RULES if r.problem is kind] for kind in kinds}
+    assert all(len(names) == 1 for names in reporters.values()), reporters

@@ -32,13 +32,15 @@ from typing import ClassVar
 
 from meshlint import __version__
 from meshlint.input.cachefiles import modification_time, write_atomically
+from meshlint.input.problems import ParseProblem, ProblemKind
 from meshlint.input.statindex import StatIndex
-from meshlint.input.yamlpos import Limits, ParseProblem, PosDict, PosList
+from meshlint.input.yamlpos import Limits, PosDict, PosList
 
 __all__ = ["ParseCache", "SafeUnpickler", "default_cache_dir"]
 
-# 3: documents may come without positions (read by the fast path); 4: entries hold the text
-FORMAT = 4
+# 3: documents may come without positions (read by the fast path); 4: entries hold the text;
+# 5: problems hold the name of their ProblemKind (4 held the name of a rule, "yaml-syntax")
+FORMAT = 5
 MAX_PACKS = 8
 Entry = tuple[list[tuple[object, int, int, int]], list[ParseProblem], str]
 
@@ -87,6 +89,14 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _problem(kind: str, line: int, column: int, message: str) -> ParseProblem:
+    """A stored problem; a kind that is not the name of a ProblemKind (an entry of another
+    shape) raises, and the entry is a miss."""
+    if not (isinstance(line, int) and isinstance(column, int) and isinstance(message, str)):
+        raise ValueError("not a stored problem")
+    return ParseProblem(ProblemKind[kind], line, column, message)
+
+
 class ParseCache:
     def __init__(self, directory: Path, limits: Limits = Limits()) -> None:
         self.root = Path(directory) / f"v{FORMAT}"
@@ -129,7 +139,7 @@ class ParseCache:
             documents, problems, text = row  # type: ignore[misc]
             if not isinstance(text, str):
                 return None
-            entry = (documents, [ParseProblem(*p) for p in problems], text)
+            entry = (documents, [_problem(*p) for p in problems], text)
         except Exception:  # absent or malformed: a miss
             return None
         self._used.add(key)
@@ -140,7 +150,7 @@ class ParseCache:
         the key from the stat index then needs neither to open the file nor to parse it."""
         self._new[key] = (
             documents,
-            [(p.kind, p.line, p.column, p.message) for p in problems],
+            [(p.kind.name, p.line, p.column, p.message) for p in problems],
             text,
         )
 

@@ -21,6 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from meshlint.input.goyaml import mask_flow_colons
+from meshlint.input.problems import ParseProblem, ProblemKind
 
 __all__ = [
     "Limits",
@@ -98,16 +99,6 @@ class PosList(list):
     """A list with ``pos``: per item, its line and column (0-based)."""
 
     __slots__ = ("pos",)
-
-
-@dataclass(frozen=True, slots=True)
-class ParseProblem:
-    """Something the parser noticed: ``kind`` is the name of the rule that reports it."""
-
-    kind: str
-    line: int  # 0-based
-    column: int  # 0-based
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +201,7 @@ class _Builder:
 
     def _tag_problem(self, node: yaml.Node) -> None:
         self.problems.add(
-            "yaml-tag",
+            ProblemKind.TAG,
             node.start_mark,
             f"YAML tag {node.tag!r} is not a Kubernetes type; meshlint reads the plain "
             "value and never constructs tagged objects. Remove the tag.",
@@ -242,7 +233,7 @@ class _Builder:
                 if merged and key in merged:
                     merged.discard(key)
                 elif joined is None:
-                    self.problems.add("duplicate-key", kmark, _duplicate_message(key))
+                    self.problems.add(ProblemKind.DUPLICATE_KEY, kmark, _duplicate_message(key))
                 if order is None:  # a dict, so that many duplicates stay linear
                     order = {k: i for i, k in enumerate(result)}
                 index = order[key] * 4
@@ -265,9 +256,12 @@ class _Builder:
         if isinstance(key_node, MappingNode) and key_node.flow_style and mapping.flow_style:
             # `{{ .Values.x }}` parses as a flow mapping whose key is a flow mapping.
             mark = mapping.start_mark
-            kind, message = "helm-template", "a Go template action `{{ ... }}`"
+            kind, message = ProblemKind.HELM_TEMPLATE, "a Go template action `{{ ... }}`"
         else:
-            kind, message = "yaml-syntax", "a mapping key must be a scalar, not a mapping or a list"
+            kind, message = (
+                ProblemKind.SYNTAX,
+                "a mapping key must be a scalar, not a mapping or a list",
+            )
         self.problems.add(kind, mark, message)
         return f"<{type(key).__name__} key at line {mark.line + 1}>"
 
@@ -347,7 +341,7 @@ class _JoinedDocuments:
         elif key in _MANIFEST_KEYS:
             start = self.held[0][1] if self.held else mark
             self.problems.add(
-                "duplicate-key",
+                ProblemKind.DUPLICATE_KEY,
                 start,
                 f"{key!r} appears again{'' if start is mark else f' at line {mark.line + 1}'}: "
                 f"a `---` document separator is probably missing before line {start.line + 1} "
@@ -362,7 +356,7 @@ class _JoinedDocuments:
     def close(self) -> None:
         """The held keys were not followed by a new manifest: they are duplicates."""
         for key, mark in self.held:
-            self.problems.add("duplicate-key", mark, _duplicate_message(key))
+            self.problems.add(ProblemKind.DUPLICATE_KEY, mark, _duplicate_message(key))
         self.held = []
 
 
@@ -375,13 +369,13 @@ class _Problems:
     def __init__(self, items: list[ParseProblem], limit: int) -> None:
         self.items = items
         self.limit = limit
-        self.counts: dict[str, int] = {}
+        self.counts: dict[ProblemKind, int] = {}
 
-    def add(self, kind: str, mark: yaml.Mark | None, message: str) -> None:
+    def add(self, kind: ProblemKind, mark: yaml.Mark | None, message: str) -> None:
         line, column = (mark.line, mark.column) if mark is not None else (0, 0)
         self.add_at(kind, line, column, message)
 
-    def add_at(self, kind: str, line: int, column: int, message: str) -> None:
+    def add_at(self, kind: ProblemKind, line: int, column: int, message: str) -> None:
         count = self.counts.get(kind, 0) + 1
         self.counts[kind] = count
         if count <= self.limit:
@@ -390,15 +384,9 @@ class _Problems:
     def close(self) -> None:
         for kind, count in self.counts.items():
             if count > self.limit:
-                first = next(p for p in self.items if p.kind == kind)
-                self.items.append(
-                    ParseProblem(
-                        kind,
-                        first.line,
-                        first.column,
-                        f"{count - self.limit} more {kind} problems in this file are not shown",
-                    )
-                )
+                first = next(p for p in self.items if p.kind is kind)
+                more = f"{count - self.limit} more {kind.value} problems in this file are not shown"
+                self.items.append(ParseProblem(kind, first.line, first.column, more))
 
 
 def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
@@ -466,7 +454,7 @@ def _prescan(text: str, problems: _Problems, limits: Limits) -> int | None:
         except _NestingRefused:  # not expected: the text before it nests less deep
             stop = None
         if stop is None:  # meshlint's limit is not below libyaml's
-            problems.add("yaml-limit", refused.mark, _too_deep_for_libyaml())
+            problems.add(ProblemKind.LIMIT, refused.mark, _too_deep_for_libyaml())
             return refused.document
         return stop
 
@@ -487,7 +475,7 @@ def _walk(text: str, problems: _Problems, limits: Limits) -> int | None:
                 depth += 1
                 nodes += 1
                 if depth > max_depth:
-                    problems.add("yaml-limit", event.start_mark, _too_deep(limits))
+                    problems.add(ProblemKind.LIMIT, event.start_mark, _too_deep(limits))
                     return document
             elif cls in _CLOSE:
                 depth -= 1
@@ -500,7 +488,7 @@ def _walk(text: str, problems: _Problems, limits: Limits) -> int | None:
             elif cls is yaml.DocumentEndEvent:
                 in_document = False
             if nodes > max_nodes:
-                problems.add("yaml-limit", event.start_mark, _too_many_nodes(limits))
+                problems.add(ProblemKind.LIMIT, event.start_mark, _too_many_nodes(limits))
                 return document
     except yaml.YAMLError as error:
         if _is_nesting_refusal(error):
@@ -552,7 +540,9 @@ def _documents(text: str, problems: _Problems, limits: Limits) -> Iterator[tuple
     try:
         loader = _Loader(text)
     except UnicodeEncodeError as error:  # lone surrogates in a str handed to load_text
-        problems.add_at("decode-error", 0, 0, f"text cannot be encoded as UTF-8: {error.reason}")
+        problems.add_at(
+            ProblemKind.DECODE, 0, 0, f"text cannot be encoded as UTF-8: {error.reason}"
+        )
         return
     index = -1
     try:
@@ -567,31 +557,31 @@ def _documents(text: str, problems: _Problems, limits: Limits) -> Iterator[tuple
             except yaml.MarkedYAMLError as error:
                 if _is_nesting_refusal(error):  # not expected: _may_exceed sends such text
                     problems.add(  # to _prescan, which reports meshlint's own limit
-                        "yaml-limit", error.problem_mark, _too_deep_for_libyaml()
+                        ProblemKind.LIMIT, error.problem_mark, _too_deep_for_libyaml()
                     )
                     return
                 problems.add(
-                    "yaml-syntax",
+                    ProblemKind.SYNTAX,
                     error.problem_mark or error.context_mark,
                     _syntax_message(error, text),
                 )
                 return
             except yaml.reader.ReaderError as error:
                 line, column = _reader_position(error, text)
-                problems.add_at("yaml-syntax", line, column, str(error).split("\n")[0])
+                problems.add_at(ProblemKind.SYNTAX, line, column, str(error).split("\n")[0])
                 return
             except yaml.YAMLError as error:
-                problems.add_at("yaml-syntax", 0, 0, str(error))
+                problems.add_at(ProblemKind.SYNTAX, 0, 0, str(error))
                 return
             except RecursionError:
-                problems.add_at("yaml-limit", 0, 0, _too_deep(limits))
+                problems.add_at(ProblemKind.LIMIT, 0, 0, _too_deep(limits))
                 return
             if node is None:
                 continue
             mark = node.start_mark
             if index >= limits.max_documents_per_file:
                 problems.add(
-                    "yaml-limit",
+                    ProblemKind.LIMIT,
                     mark,
                     f"more than {limits.max_documents_per_file} documents in one file; "
                     "the rest of the file is not analysed (raise --max-documents)",
@@ -605,13 +595,13 @@ def _documents(text: str, problems: _Problems, limits: Limits) -> Iterator[tuple
             try:
                 value = builder.build(node)
             except _TooLarge:  # reported at the document: the expansion has no one place
-                problems.add("yaml-limit", mark, _too_many_nodes(limits))
+                problems.add(ProblemKind.LIMIT, mark, _too_many_nodes(limits))
                 continue
             except _TooDeep as error:
-                problems.add("yaml-limit", error.mark, _too_deep(limits, "this document is"))
+                problems.add(ProblemKind.LIMIT, error.mark, _too_deep(limits, "this document is"))
                 continue
             except RecursionError:
-                problems.add("yaml-limit", mark, _too_deep(limits, "this document is"))
+                problems.add(ProblemKind.LIMIT, mark, _too_deep(limits, "this document is"))
                 continue
             yield value, mark.line, mark.column
     finally:

@@ -63,6 +63,9 @@ class Rule:
     # Kinds without which the rule cannot find anything: the engine skips it on a mesh that
     # holds none of them (compared by kind name). Empty: it runs on every mesh.
     kinds: tuple[str, ...] = ()
+    # The kind of problem an earlier stage records that this rule reports: a reading problem's
+    # ``ProblemKind``, a schema problem's ``SchemaProblemKind``, a layout note's ``NoteKind``.
+    problem: Enum | None = None
     refs: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     fixable: bool = False

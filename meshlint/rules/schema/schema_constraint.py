@@ -52,12 +52,14 @@ from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
 from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML508",
     name="schema-constraint",
     severity=Severity.ERROR,
     summary="Mutually exclusive fields set together, or another combined schema constraint.",
+    problem=SchemaProblemKind.CONSTRAINT,
     refs=("IST0106",),
 )
 

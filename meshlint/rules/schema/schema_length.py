@@ -50,12 +50,14 @@ from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
 from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML507",
     name="schema-length",
     severity=Severity.ERROR,
     summary="A string, list or map shorter or longer than its field allows.",
+    problem=SchemaProblemKind.LENGTH,
     refs=("IST0106",),
 )
 
