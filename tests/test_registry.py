@@ -15,6 +15,7 @@ import pytest
 
 from meshlint.cli.main import main
 from meshlint.input.problems import ProblemKind
+from meshlint.layout import NoteKind
 from meshlint.rules import RULES, Group, deprecation_warnings, enabled_rules, registry, select_rules
 from meshlint.rules.registry import CODES, DEFAULT_RULES, FAMILIES
 from meshlint.schemas.validate import SchemaProblemKind
@@ -206,7 +207,7 @@ def test_the_page_of_a_rule_outside_stable_says_so():
     assert "- Group: preview (runs only when selected by its code or name" in page
 
 
-@pytest.mark.parametrize("kinds", [ProblemKind, SchemaProblemKind])
+@pytest.mark.parametrize("kinds", [ProblemKind, SchemaProblemKind, NoteKind])
 def test_every_kind_of_problem_an_earlier_stage_records_is_reported_by_one_rule(kinds):
     reporters = {kind: [r.name for r in RULES if r.problem is kind] for kind in kinds}
     assert all(len(names) == 1 for names in reporters.values()), reporters
