@@ -151,7 +151,7 @@ def test_nesting_is_refused_at_meshlints_limit_whatever_libyamls_limit(text, whe
 
 def test_libyamls_own_nesting_refusal_is_a_limit_not_a_syntax_error(monkeypatch):
     """Should text reach the composer that libyaml refuses as too deep, it is a yaml-limit."""
-    monkeypatch.setattr(yamlpos, "_may_exceed", lambda text: False)
+    monkeypatch.setattr(yamlpos, "may_exceed", lambda text: False)
     source = load_text("deep.yaml", "a: " + "[" * 1_200 + "]" * 1_200)
     assert [p.kind for p in source.problems] == [ProblemKind.LIMIT]
 

@@ -32,14 +32,16 @@ from typing import ClassVar
 
 from meshlint import __version__
 from meshlint.input.cachefiles import modification_time, write_atomically
+from meshlint.input.limits import Limits
+from meshlint.input.positions import PosDict, PosList
 from meshlint.input.problems import ParseProblem, ProblemKind
 from meshlint.input.statindex import StatIndex
-from meshlint.input.yamlpos import Limits, PosDict, PosList
 
 __all__ = ["ParseCache", "SafeUnpickler", "default_cache_dir"]
 
 # 3: documents may come without positions (read by the fast path); 4: entries hold the text;
-# 5: problems hold the name of their ProblemKind (4 held the name of a rule, "yaml-syntax")
+# 5: problems hold the name of their ProblemKind (4 held the name of a rule, "yaml-syntax"),
+# and PosDict and PosList are pickled from meshlint.input.positions
 FORMAT = 5
 MAX_PACKS = 8
 Entry = tuple[list[tuple[object, int, int, int]], list[ParseProblem], str]
@@ -49,8 +51,8 @@ class SafeUnpickler(pickle.Unpickler):
     """Admits only the classes in ``allowed``: no other callable can be reached."""
 
     allowed: ClassVar[dict[tuple[str, str], type]] = {
-        ("meshlint.input.yamlpos", "PosDict"): PosDict,
-        ("meshlint.input.yamlpos", "PosList"): PosList,
+        (PosDict.__module__, "PosDict"): PosDict,
+        (PosList.__module__, "PosList"): PosList,
         ("array", "_array_reconstructor"): array_reconstructor,
         ("array", "array"): array,
     }

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-__all__ = ["ParseProblem", "ProblemKind"]
+if TYPE_CHECKING:
+    import yaml
+
+__all__ = ["ParseProblem", "ProblemKind", "ProblemLog"]
 
 
 class ProblemKind(Enum):
@@ -34,3 +38,32 @@ class ParseProblem:
     line: int
     column: int
     message: str
+
+
+class ProblemLog:
+    """Collects a file's problems, keeping at most ``limit`` of each kind so that a file of
+    100,000 duplicate keys yields a readable report, not 100,000 findings."""
+
+    __slots__ = ("counts", "items", "limit")
+
+    def __init__(self, items: list[ParseProblem], limit: int) -> None:
+        self.items = items
+        self.limit = limit
+        self.counts: dict[ProblemKind, int] = {}
+
+    def add(self, kind: ProblemKind, mark: yaml.Mark | None, message: str) -> None:
+        line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+        self.add_at(kind, line, column, message)
+
+    def add_at(self, kind: ProblemKind, line: int, column: int, message: str) -> None:
+        count = self.counts.get(kind, 0) + 1
+        self.counts[kind] = count
+        if count <= self.limit:
+            self.items.append(ParseProblem(kind, line, column, message))
+
+    def close(self) -> None:
+        for kind, count in self.counts.items():
+            if count > self.limit:
+                first = next(p for p in self.items if p.kind is kind)
+                more = f"{count - self.limit} more {kind.value} problems in this file are not shown"
+                self.items.append(ParseProblem(kind, first.line, first.column, more))
