@@ -72,10 +72,12 @@ class Loader(yaml.CSafeLoader):
 
 
 class TooLarge(Exception):
-    pass
+    """A document has, or expands to, more nodes than the limit."""
 
 
 class TooDeep(Exception):
+    """A document nests deeper than the limit, at ``mark``."""
+
     def __init__(self, mark: yaml.Mark) -> None:
         self.mark = mark
 
