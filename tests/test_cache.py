@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from meshlint.cli.main import main
 from meshlint.input import cache as cache_module
 from meshlint.input import loader as loader_module
@@ -146,6 +148,7 @@ def test_no_cache_writes_nothing(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tree"]
 
 
+@pytest.mark.slow
 def test_concurrent_runs_sharing_one_cache_agree(tmp_path):
     tree = tmp_path / "tree"
     for index in range(40):
