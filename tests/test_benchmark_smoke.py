@@ -13,6 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from generate import generate
 
+# Trees of 120 generated services: seconds in all.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize(("per_namespace", "namespaces"), [(20, 6), (60, 2)])
 def test_generated_tree_yields_only_the_planted_mistakes(tmp_path, per_namespace, namespaces):

@@ -11,11 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from meshlint.cli.main import main
 from meshlint.input import cache as cache_module
 from meshlint.input import loader as loader_module
 from meshlint.input import statindex
 from meshlint.input.cache import FORMAT, ParseCache
+from meshlint.input.problems import ProblemKind
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = """\
@@ -117,6 +120,25 @@ def test_a_planted_pickle_is_refused_not_executed(tmp_path):
     assert lint(tree, cache)["findings"] == []
 
 
+def test_problems_come_back_typed_and_an_entry_of_the_old_shape_is_a_miss(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.yaml").write_text("a: [\n")  # a syntax error: one problem
+    cache = tmp_path / "cache"
+    expected = lint(tree, cache)
+    (key,) = ParseCache(cache)._load()
+    documents, problems, text = ParseCache(cache).get(key)
+    assert [p.kind for p in problems] == [ProblemKind.SYNTAX]
+    # Before problems were typed, an entry held the name of the rule that reported each one;
+    # such an entry, were it ever read, is a miss, not a problem of an unknown kind.
+    (pack,) = packs(cache)
+    old = (documents, [("yaml-syntax", 0, 0, "did not find expected node content")], text)
+    pack.write_bytes(pickle.dumps({key: old}))
+    assert ParseCache(cache).get(key) is None
+    shutil.rmtree(cache / f"v{FORMAT}" / "results", ignore_errors=True)
+    assert lint(tree, cache) == expected
+
+
 def test_no_cache_writes_nothing(tmp_path, monkeypatch):
     tree = tmp_path / "tree"
     tree.mkdir()
@@ -126,6 +148,7 @@ def test_no_cache_writes_nothing(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tree"]
 
 
+@pytest.mark.slow
 def test_concurrent_runs_sharing_one_cache_agree(tmp_path):
     tree = tmp_path / "tree"
     for index in range(40):

@@ -247,6 +247,7 @@ _NODES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(_mappings(_NODES), st.sampled_from(["block", "flow", "list"]))
 def test_generated_yaml_is_refused_or_read_alike(pairs, layout):

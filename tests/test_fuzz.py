@@ -19,10 +19,12 @@ CI = {
 }
 
 
+@pytest.mark.slow
 def test_fuzz_pipeline_with_mutated_manifests():
     fuzz.property_test("pipeline", **CI)()
 
 
+@pytest.mark.slow
 def test_fuzz_wrong_types_in_every_kind():
     fuzz.property_test("wrong-types", **CI)()
 
@@ -32,6 +34,7 @@ def test_the_seeds_cover_every_istio_kind():
     assert {k.kind for k in vars(K).values() if isinstance(k, Kind) and "istio" in k.group} <= kinds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", fuzz.WRONG_VALUES, ids=repr)
 def test_every_field_of_every_seed_with_a_wrong_type(value):
     """Exhaustive: in one manifest of every Istio kind (and the Kubernetes kinds they refer

@@ -7,6 +7,7 @@ import pytest
 
 from meshlint.input import fastyaml
 from meshlint.input.goyaml import mask_flow_colons
+from meshlint.input.problems import ProblemKind
 from meshlint.input.yamlpos import Limits, locate, parse_documents
 
 
@@ -38,7 +39,7 @@ def test_flow_colons_read_as_go_yaml_reads_them(text, value):
 def test_a_colon_before_an_opening_bracket_stays_an_error():
     """go-yaml ends `b:` at `[`, then finds no `,` or `]`: an error to both parsers."""
     _, problems = read("a: [b:[c]]\n")
-    assert [(p.kind, p.line, p.column) for p in problems] == [("yaml-syntax", 0, 5)]
+    assert [(p.kind, p.line, p.column) for p in problems] == [(ProblemKind.SYNTAX, 0, 5)]
 
 
 def test_positions_after_a_masked_colon_are_unchanged():
@@ -59,7 +60,7 @@ def test_placeholder_in_the_text_is_not_mistaken_for_a_colon():
 
 def test_duplicate_keys_compare_the_restored_text():
     _, problems = read('{x:, "x:": 1}\n')
-    assert [p.kind for p in problems] == ["duplicate-key"]
+    assert [p.kind for p in problems] == [ProblemKind.DUPLICATE_KEY]
 
 
 def test_aliases_anchors_and_tags_are_left_to_libyaml():

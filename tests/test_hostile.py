@@ -20,6 +20,7 @@ from meshlint.cli.main import main
 from meshlint.engine.analyse import analyse_sources
 from meshlint.input import yamlpos
 from meshlint.input.loader import load_file, load_text
+from meshlint.input.problems import ProblemKind
 from meshlint.input.yamlpos import Limits
 from meshlint.rules import RULES, find_rule
 
@@ -144,22 +145,22 @@ def test_nesting_is_refused_at_meshlints_limit_whatever_libyamls_limit(text, whe
     """The same finding with PyYAML 6.0.3 (libyaml 0.2.5, no limit of its own) and 6.0.4
     (libyaml 0.2.6, which refuses 1,000 levels): where the 401st level starts."""
     source = load_text("deep.yaml", text)
-    assert [(p.kind, (p.line, p.column)) for p in source.problems] == [("yaml-limit", where)]
+    assert [(p.kind, (p.line, p.column)) for p in source.problems] == [(ProblemKind.LIMIT, where)]
     assert len(source.documents) == text.startswith(_GOOD)
 
 
 def test_libyamls_own_nesting_refusal_is_a_limit_not_a_syntax_error(monkeypatch):
     """Should text reach the composer that libyaml refuses as too deep, it is a yaml-limit."""
-    monkeypatch.setattr(yamlpos, "_may_exceed", lambda text: False)
+    monkeypatch.setattr(yamlpos, "may_exceed", lambda text: False)
     source = load_text("deep.yaml", "a: " + "[" * 1_200 + "]" * 1_200)
-    assert [p.kind for p in source.problems] == ["yaml-limit"]
+    assert [p.kind for p in source.problems] == [ProblemKind.LIMIT]
 
 
 def test_alias_bomb_is_refused_quickly_without_expanding():
     start = time.process_time()
     source = load_text("bomb.yaml", hostile.ALIAS_BOMB)
     assert time.process_time() - start < 1
-    assert [p.kind for p in source.problems] == ["yaml-limit"]
+    assert [p.kind for p in source.problems] == [ProblemKind.LIMIT]
     assert not source.documents
 
 
@@ -189,9 +190,9 @@ def test_large_file_is_refused_without_being_read(tmp_path, monkeypatch):
     with open(path, "wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB of NUL bytes
     source = load_file(str(path))
-    assert [p.kind for p in source.problems] == ["yaml-limit"]
+    assert [p.kind for p in source.problems] == [ProblemKind.LIMIT]
     source = load_file(str(path), Limits(max_file_size=60 * 1024 * 1024))
-    assert [p.kind for p in source.problems] == ["decode-error"]  # read, then refused
+    assert [p.kind for p in source.problems] == [ProblemKind.DECODE]  # read, then refused
 
 
 def test_a_large_dense_file_is_counted_before_it_is_composed():
@@ -199,7 +200,7 @@ def test_a_large_dense_file_is_counted_before_it_is_composed():
     start = time.process_time()
     source = load_text("dense.yaml", text, Limits(max_nodes_per_document=100_000))
     assert time.process_time() - start < 5
-    assert [p.kind for p in source.problems] == ["yaml-limit"]
+    assert [p.kind for p in source.problems] == [ProblemKind.LIMIT]
 
 
 def test_unreadable_file_when_reading_fails(tmp_path, monkeypatch):
@@ -213,7 +214,7 @@ def test_unreadable_file_when_reading_fails(tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.open", refuse)
     source = load_file(str(path))
     assert [(p.kind, p.message) for p in source.problems] == [
-        ("unreadable-file", "cannot read: Permission denied")
+        (ProblemKind.UNREADABLE, "cannot read: Permission denied")
     ]
 
 
@@ -250,7 +251,7 @@ def test_tags_are_never_constructed(tmp_path):
         "  c: !Ref SomeBucket\n"
     )
     source = load_text("tags.yaml", text)
-    assert [p.kind for p in source.problems] == ["yaml-tag"] * 3
+    assert [p.kind for p in source.problems] == [ProblemKind.TAG] * 3
     data = source.documents[0].value["data"]
     assert data["b"] == "" and data["c"] == "SomeBucket"
     assert data["a"] == [f"touch {marker}"]
@@ -270,7 +271,7 @@ def test_malformed_typed_scalars_keep_their_text(text):
 def test_merge_keys_overridden_explicitly_are_not_duplicates():
     text = "base: &b {name: x, port: 1}\nderived:\n  <<: *b\n  name: y\n  name: z\n"
     source = load_text("x.yaml", text)
-    assert [(p.kind, p.line) for p in source.problems] == [("duplicate-key", 4)]
+    assert [(p.kind, p.line) for p in source.problems] == [(ProblemKind.DUPLICATE_KEY, 4)]
     assert source.documents[0].value["derived"] == {"name": "z", "port": 1}
 
 
@@ -288,8 +289,8 @@ def test_manifests_joined_without_a_separator_are_one_problem():
     one = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1'}\n"
     source = load_text("joined.yaml", one * 3)
     assert [(p.kind, p.line) for p in source.problems] == [
-        ("duplicate-key", 4),
-        ("duplicate-key", 8),
+        (ProblemKind.DUPLICATE_KEY, 4),
+        (ProblemKind.DUPLICATE_KEY, 8),
     ]
     assert "`---` document separator is probably missing before line 5" in (
         source.problems[0].message
@@ -297,7 +298,7 @@ def test_manifests_joined_without_a_separator_are_one_problem():
 
 
 def test_lone_surrogates_in_text_are_a_decode_error():
-    assert [p.kind for p in load_text("x.yaml", "a: \ud800\n").problems] == ["decode-error"]
+    assert [p.kind for p in load_text("x.yaml", "a: \ud800\n").problems] == [ProblemKind.DECODE]
 
 
 # -- internal errors ---------------------------------------------------------------------
@@ -319,7 +320,8 @@ def test_a_failing_rule_is_an_internal_error_naming_rule_and_resource(tmp_path, 
     (tmp_path / "shop.yaml").write_text(hostile.GOOD)
     broken = _broken_rule("reviews")
     monkeypatch.setattr(
-        "meshlint.engine.project.select_rules", lambda *a: (broken, find_rule("yaml-syntax"))
+        "meshlint.engine.project.enabled_rules",
+        lambda *a, **k: (broken, find_rule("yaml-syntax")),
     )
     code, findings, stderr = run([str(tmp_path)])
     assert code == 2 and not stderr

@@ -381,6 +381,7 @@ def test_a_cycle_ends_and_is_reported(tmp_path, monkeypatch):
     assert not result.error.startswith("E") and "run.go" not in result.error
 
 
+@pytest.mark.slow
 def test_a_long_chain_is_walked_without_recursion(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     files = {f"k{i}/kustomization.yaml": f"resources: [../k{i + 1}]\n" for i in range(1500)}

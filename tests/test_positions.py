@@ -3,6 +3,7 @@
 import yaml
 
 from meshlint.input.loader import load_text
+from meshlint.input.problems import ProblemKind
 from meshlint.input.yamlpos import locate, parse_documents
 
 TEXT = """\
@@ -45,17 +46,17 @@ def test_merge_keys_and_duplicate_keys():
         "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\nm: 4\n", problems
     )
     assert value == {"base": {"x": 1, "y": 2}, "m": 4}
-    assert [(p.kind, p.line) for p in problems] == [("duplicate-key", 4)]
+    assert [(p.kind, p.line) for p in problems] == [(ProblemKind.DUPLICATE_KEY, 4)]
 
 
 def test_documents_before_a_syntax_error_are_kept():
     source = load_text("f.yaml", "a: 1\n---\nb: [\n")
     assert [d.value for d in source.documents] == [{"a": 1}]
-    assert [p.kind for p in source.problems] == ["yaml-syntax"]
+    assert [p.kind for p in source.problems] == [ProblemKind.SYNTAX]
 
 
 def test_utf8_bom_is_accepted_and_utf16_is_reported():
     assert load_text("f.yaml", b"\xef\xbb\xbfa: 1\n").documents[0].value == {"a": 1}
     source = load_text("f.yaml", "a: 1\n".encode("utf-16"))
-    assert [p.kind for p in source.problems] == ["decode-error"]
+    assert [p.kind for p in source.problems] == [ProblemKind.DECODE]
     assert source.documents == []

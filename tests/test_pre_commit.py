@@ -29,6 +29,7 @@ def git(*args: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_commit_hook_refuses_a_bad_commit_and_accepts_a_good_one(tmp_path):
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,9 @@ from meshlint.rules.traffic import (
     duplicate_destination_rule,
     service_entry_protocol_conflict,
 )
+
+# Property tests over generated meshes and names: seconds in all.
+pytestmark = pytest.mark.slow
 
 NAMES = st.sampled_from(["a", "ab", "b", "shop", "default", "istio-system", "", "a*b"])
 

@@ -15,7 +15,7 @@ from meshlint.input.loader import load_text
 from meshlint.input.resources import extract_resources
 from meshlint.rules import select_rules
 from meshlint.schemas import validate
-from meshlint.schemas.validate import resource_problems, schema_problems
+from meshlint.schemas.validate import SchemaProblemKind, resource_problems, schema_problems
 
 SCHEMA_CASES = [c for c in load_cases() if c.rule.startswith("schema-")]
 
@@ -100,7 +100,9 @@ def test_user_schemas_with_refs_still_give_one_finding_per_error(tmp_path):
     (resource,) = _resources(text)
     for use_rust in (True, False):
         problems = resource_problems(resource, str(tmp_path), use_rust)
-        assert sorted(p.rule for p in problems) == ["schema-required", "schema-unknown-field"]
+        kinds = {p.kind for p in problems}
+        assert kinds == {SchemaProblemKind.REQUIRED, SchemaProblemKind.UNKNOWN_FIELD}
+        assert len(problems) == 2
         assert all(resource.locate(p.path)[0] == 2 for p in problems)
 
 
@@ -120,9 +122,9 @@ def test_other_keywords_and_pattern_properties_in_user_schemas(tmp_path):
     text = "apiVersion: example.com/v1\nkind: Widget\nspec: {x-a: 1, y: 2, size: 3, tags: [a, a]}\n"
     (resource,) = _resources(text)
     for use_rust in (True, False):
-        found = {(p.rule, p.path) for p in resource_problems(resource, str(tmp_path), use_rust)}
+        found = {(p.kind, p.path) for p in resource_problems(resource, str(tmp_path), use_rust)}
         assert found == {
-            ("schema-unknown-field", ("spec", "y")),
-            ("schema-constraint", ("spec", "size")),
-            ("schema-constraint", ("spec", "tags")),
+            (SchemaProblemKind.UNKNOWN_FIELD, ("spec", "y")),
+            (SchemaProblemKind.CONSTRAINT, ("spec", "size")),
+            (SchemaProblemKind.CONSTRAINT, ("spec", "tags")),
         }

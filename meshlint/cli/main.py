@@ -101,6 +101,12 @@ def _check_parser() -> argparse.ArgumentParser:
         help="skip these rules (codes, prefixes or names)",
     )
     parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="also run the rules in preview (without it, a preview rule runs only when "
+        "--select names its code or name)",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=("error", "warning", "info", "never"),
         help="lowest severity that makes the exit status 1 (default: warning)",
@@ -309,10 +315,13 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             baseline=None if args.write_baseline else args.baseline,
             settings=_setting_overrides(args),
             layout={"render": False} if args.no_render else None,
+            preview=args.preview,
         )
         plan = outputs.plan(args.outputs)
     except (ConfigError, BaselineError, ValueError) as error:
         raise _UsageError(f"meshlint: error: {error}") from None
+    for warning in run.warnings:
+        stderr.write(f"meshlint: warning: {warning}\n")
     jobs = args.jobs if args.jobs is not None else default_jobs()
     with LoadProgress(stderr) as progress:
         report = analyse_files(
@@ -360,6 +369,7 @@ def _rule_dict(rule: Rule) -> dict:
         "name": rule.name,
         "severity": str(rule.severity),
         "summary": rule.summary,
+        "group": str(rule.group),
         "refs": list(rule.refs),
         "options": dict(rule.options),
     }
@@ -379,10 +389,11 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
 
     colour = _use_colour(stdout, args.no_color)
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for column in ("Code", "Name", "Severity", "Refs", "Summary"):
+    for column in ("Code", "Name", "Severity", "Group", "Refs", "Summary"):
         table.add_column(column, no_wrap=column != "Summary")
     for rule in RULES:
-        table.add_row(rule.code, rule.name, str(rule.severity), " ".join(rule.refs), rule.summary)
+        row = (rule.code, rule.name, str(rule.severity), str(rule.group), " ".join(rule.refs))
+        table.add_row(*row, rule.summary)
     Console(
         file=stdout,
         no_color=not colour,

@@ -17,7 +17,8 @@ from meshlint.engine.analyse import plan_units
 from meshlint.engine.project import prepare
 from meshlint.input.loader import load_files
 from meshlint.input.yamlpos import Limits
-from meshlint.layout import MeshUnit
+from meshlint.layout import MeshUnit, Note, NoteKind
+from meshlint.rules import RULES
 
 __all__ = ["meshes_command"]
 
@@ -53,8 +54,8 @@ def meshes_command(
         stdout.write(f"{unit.name}  ({unit.kind}, {files} file{'' if files == 1 else 's'})\n")
         stdout.write(f"    {unit.reason}\n")
         for note in unit.notes:
-            if note.rule != "kustomize-list-replaced":
-                stdout.write(f"    {note.rule}: {note.message}\n")
+            if note.kind is not NoteKind.LIST_REPLACED:
+                stdout.write(f"    {_rule_of(note)}: {note.message}\n")
     count = len(units)
     stdout.write(f"{count} mesh{'' if count == 1 else 'es'}\n")
     return 0
@@ -67,7 +68,12 @@ def _unit_dict(unit: MeshUnit) -> dict:
         "files": sorted(m for m in unit.members if not m.endswith(">")),
         "reason": unit.reason,
         "notes": [
-            {"rule": n.rule, "file": n.file, "line": n.line + 1, "message": n.message}
+            {"rule": _rule_of(n), "file": n.file, "line": n.line + 1, "message": n.message}
             for n in unit.notes
         ],
     }
+
+
+def _rule_of(note: Note) -> str:
+    """The name of the rule that reports notes of this kind."""
+    return next(rule.name for rule in RULES if rule.problem is note.kind)

@@ -91,6 +91,7 @@ RUN_KEYS: dict[str, tuple[Mapping[str, Any], str]] = {
     "force-exclude": ({"type": "boolean"}, "apply exclude to files named on the command line"),
     "select": (_STRINGS, "only these rules: codes, code prefixes, names or ALL"),
     "ignore": (_STRINGS, "skip these rules"),
+    "preview": ({"type": "boolean"}, "also run the rules in preview (see `meshlint rules`)"),
     "severity": (
         {"type": "object", "additionalProperties": {"enum": list(SEVERITIES)}},
         "severity per rule name, code or prefix",

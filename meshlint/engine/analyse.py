@@ -31,7 +31,7 @@ from meshlint.input.loader import (
 from meshlint.input.resources import Extraction, Resource, extract_resources
 from meshlint.input.yamlpos import Limits
 from meshlint.layout import LayoutOptions, MeshUnit, plan_meshes, resolve_identities
-from meshlint.rules import RULES, Rule, find_rule
+from meshlint.rules import DEFAULT_RULES, Rule, find_rule
 from meshlint.rules.base import report, report_at
 from meshlint.rules.input.layout_notes import notes_to_findings
 
@@ -80,7 +80,7 @@ class Report:
 def analyse(
     paths: Iterable[str],
     settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = RULES,
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
     limits: Limits = Limits(),
     progress: Progress | None = None,
     cache: ParseCache | None = None,
@@ -96,7 +96,7 @@ def analyse(
 def analyse_files(
     files: list[str],
     settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = RULES,
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
     limits: Limits = Limits(),
     progress: Progress | None = None,
     cache: ParseCache | None = None,
@@ -209,7 +209,7 @@ def run_rule(mesh: Mesh, settings: Settings, rule: Rule) -> tuple[list[Finding],
 def analyse_sources(
     sources: list[SourceFile],
     settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = RULES,
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
     policy: Policy = Policy(),
     jobs: int = 1,
     layout: LayoutOptions = LayoutOptions(),
@@ -318,12 +318,13 @@ def _analyse_unit(
         findings.append(_internal_error("building the mesh", error, unit.sources))
         mesh = build_mesh([], unit.sources, settings)
     mesh.duplicates = duplicates
+    runnable = applicable(rules, mesh)
     if jobs > 1 and len(live) >= MIN_RESOURCES_TO_SPLIT:
         from meshlint.engine.parallel import run_split
 
-        results = run_split(lambda i: run_rule(mesh, settings, rules[i]), len(rules), jobs)
+        results = run_split(lambda i: run_rule(mesh, settings, runnable[i]), len(runnable), jobs)
     else:
-        results = [run_rule(mesh, settings, rule) for rule in rules]
+        results = [run_rule(mesh, settings, rule) for rule in runnable]
     for rule_findings, failure in results:
         findings.extend(rule_findings)
         if failure is not None:
@@ -332,6 +333,15 @@ def _analyse_unit(
     if unit.origins is not None:
         findings = unit.origins.map_findings(findings)
     return findings, live
+
+
+def applicable(rules: tuple[Rule, ...], mesh: Mesh) -> tuple[Rule, ...]:
+    """The rules that can find something in ``mesh``: a rule that declares kinds is skipped
+    when the mesh holds none of them (Istio's analyzers declare their inputs, and its
+    framework skips what cannot apply, the same way). Kinds are compared by name, so a
+    Gateway API Gateway keeps the Istio Gateway rules running: never a wrong skip."""
+    present = {resource.kind for resource in mesh.resources}
+    return tuple(rule for rule in rules if not rule.kinds or not present.isdisjoint(rule.kinds))
 
 
 def _once(findings: list[Finding]) -> list[Finding]:

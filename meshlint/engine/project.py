@@ -20,7 +20,7 @@ from meshlint.findings import Severity
 from meshlint.input.workspace import Workspace, find_repo_root, path_matcher, plan, relative_to
 from meshlint.layout import LayoutOptions
 from meshlint.render import DEFAULT_TIMEOUT
-from meshlint.rules import Rule, select_rules
+from meshlint.rules import Rule, deprecation_warnings, enabled_rules, select_rules
 
 __all__ = ["Run", "prepare"]
 
@@ -34,6 +34,7 @@ class Run:
     policy: Policy
     fail_on: str
     layout: LayoutOptions = LayoutOptions()
+    warnings: tuple[str, ...] = ()  # for the command line to print (deprecated rules selected)
 
 
 def prepare(
@@ -47,6 +48,7 @@ def prepare(
     baseline: str | None = None,
     settings: Mapping[str, Any] | None = None,
     layout: Mapping[str, Any] | None = None,
+    preview: bool = False,
 ) -> Run:
     """Raises ``ConfigError``, ``BaselineError`` or ``ValueError`` (an unknown rule) for
     the command line to report."""
@@ -69,9 +71,11 @@ def prepare(
         exclude=config.get("exclude", ()),
         force_exclude=force_exclude or bool(config.get("force-exclude")),
     )
-    rules = select_rules(
-        select if select else config.get("select", ()),
+    chosen = select if select else config.get("select", ())
+    rules = enabled_rules(
+        chosen,
         ignore if ignore else config.get("ignore", ()),
+        preview=preview or bool(config.get("preview")),
     )
     baseline_file = baseline or _from_root(config, config.get("baseline"))
     policy = Policy(
@@ -92,6 +96,7 @@ def prepare(
         policy=policy,
         fail_on=fail_on or config.get("fail-on", "warning"),
         layout=_layout(config, root, layout or {}),
+        warnings=tuple(deprecation_warnings(chosen)),
     )
 
 

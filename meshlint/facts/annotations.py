@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from meshlint.facts.graph import Mesh
+from meshlint.facts.graph import WORKLOAD_KINDS, Mesh
 from meshlint.input.resources import K, Resource
 
 __all__ = [
@@ -34,6 +34,8 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "annotations.json"
 INGRESS_CLASS = "kubernetes.io/ingress.class"
 # The kinds Istio's annotation analyzers read (plus pod templates, which become Pods).
 CHECKED_KINDS = (K.NAMESPACE, K.SERVICE, K.POD, K.DEPLOYMENT)
+# The kinds ``annotated_objects`` yields: the checked kinds and every pod template.
+ANNOTATED_KINDS = tuple(dict.fromkeys((*(k.kind for k in CHECKED_KINDS), *WORKLOAD_KINDS)))
 
 
 @cache

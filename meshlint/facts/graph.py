@@ -21,10 +21,17 @@ from meshlint.facts.routes import RouteEntry, route_rules
 from meshlint.facts.selectors import service_workloads
 from meshlint.input.globs import glob_matcher
 from meshlint.input.loader import SourceFile
-from meshlint.input.resources import K, Kind, Resource, string_map, subset_names
+from meshlint.input.resources import (
+    POD_TEMPLATE_PATHS,
+    K,
+    Kind,
+    Resource,
+    string_map,
+    subset_names,
+)
 from meshlint.layout.identity import Duplicate
 
-__all__ = ["Destination", "GatewayRef", "Mesh", "Workload", "build_mesh"]
+__all__ = ["WORKLOAD_KINDS", "Destination", "GatewayRef", "Mesh", "Workload", "build_mesh"]
 
 # Namespaces every Kubernetes cluster has.
 ALWAYS_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
@@ -66,6 +73,11 @@ class GatewayRef:
         Gateway is merged as a generated Istio Gateway of another name, so naming the
         Gateway API Gateway binds nothing."""
         return self.form == "mesh" or self.gateway is not None
+
+
+# The kinds of the resources behind ``Mesh.workloads``: bare Pods and the controllers
+# that hold a pod template.
+WORKLOAD_KINDS = (K.POD.kind, *(kind.kind for kind in POD_TEMPLATE_PATHS))
 
 
 @dataclass(slots=True, eq=False)

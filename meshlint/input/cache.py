@@ -32,13 +32,17 @@ from typing import ClassVar
 
 from meshlint import __version__
 from meshlint.input.cachefiles import modification_time, write_atomically
+from meshlint.input.limits import Limits
+from meshlint.input.positions import PosDict, PosList
+from meshlint.input.problems import ParseProblem, ProblemKind
 from meshlint.input.statindex import StatIndex
-from meshlint.input.yamlpos import Limits, ParseProblem, PosDict, PosList
 
 __all__ = ["ParseCache", "SafeUnpickler", "default_cache_dir"]
 
-# 3: documents may come without positions (read by the fast path); 4: entries hold the text
-FORMAT = 4
+# 3: documents may come without positions (read by the fast path); 4: entries hold the text;
+# 5: problems hold the name of their ProblemKind (4 held the name of a rule, "yaml-syntax"),
+# and PosDict and PosList are pickled from meshlint.input.positions
+FORMAT = 5
 MAX_PACKS = 8
 Entry = tuple[list[tuple[object, int, int, int]], list[ParseProblem], str]
 
@@ -47,8 +51,8 @@ class SafeUnpickler(pickle.Unpickler):
     """Admits only the classes in ``allowed``: no other callable can be reached."""
 
     allowed: ClassVar[dict[tuple[str, str], type]] = {
-        ("meshlint.input.yamlpos", "PosDict"): PosDict,
-        ("meshlint.input.yamlpos", "PosList"): PosList,
+        (PosDict.__module__, "PosDict"): PosDict,
+        (PosList.__module__, "PosList"): PosList,
         ("array", "_array_reconstructor"): array_reconstructor,
         ("array", "array"): array,
     }
@@ -85,6 +89,14 @@ def code_fingerprint() -> str:
                         info = os.stat(path)
                         digest.update(f"{path}|{info.st_size}|{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def _problem(kind: str, line: int, column: int, message: str) -> ParseProblem:
+    """A stored problem; a kind that is not the name of a ProblemKind (an entry of another
+    shape) raises, and the entry is a miss."""
+    if not (isinstance(line, int) and isinstance(column, int) and isinstance(message, str)):
+        raise ValueError("not a stored problem")
+    return ParseProblem(ProblemKind[kind], line, column, message)
 
 
 class ParseCache:
@@ -129,7 +141,7 @@ class ParseCache:
             documents, problems, text = row  # type: ignore[misc]
             if not isinstance(text, str):
                 return None
-            entry = (documents, [ParseProblem(*p) for p in problems], text)
+            entry = (documents, [_problem(*p) for p in problems], text)
         except Exception:  # absent or malformed: a miss
             return None
         self._used.add(key)
@@ -140,7 +152,7 @@ class ParseCache:
         the key from the stat index then needs neither to open the file nor to parse it."""
         self._new[key] = (
             documents,
-            [(p.kind, p.line, p.column, p.message) for p in problems],
+            [(p.kind.name, p.line, p.column, p.message) for p in problems],
             text,
         )
 

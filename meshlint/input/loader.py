@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from meshlint.input import fastyaml
-from meshlint.input.yamlpos import Limits, ParseProblem, parse_documents
+from meshlint.input.problems import ParseProblem, ProblemKind
+from meshlint.input.yamlpos import Limits, parse_documents
 
 if TYPE_CHECKING:
     from meshlint.input.cache import ParseCache
@@ -270,7 +271,7 @@ def _read(path: str, info: os.stat_result, limits: Limits) -> bytes | SourceFile
 
 def _unreadable(path: str, reason: str) -> SourceFile:
     source = SourceFile(path)
-    source.problems.append(ParseProblem("unreadable-file", 0, 0, f"cannot read: {reason}"))
+    source.problems.append(ParseProblem(ProblemKind.UNREADABLE, 0, 0, f"cannot read: {reason}"))
     return source
 
 
@@ -306,7 +307,7 @@ def _too_big(path: str, size: int | None, limits: Limits) -> SourceFile:
     actual = "" if size is None else f" ({_human(size)})"
     source.problems.append(
         ParseProblem(
-            "yaml-limit",
+            ProblemKind.LIMIT,
             0,
             0,
             f"file is larger than {_human(limits.max_file_size)}{actual}; it is not "
@@ -354,7 +355,8 @@ def load_text(path: str, data: bytes | str, limits: Limits = Limits()) -> Source
         # Unrendered: what parsed is not what will be applied, so nothing is analysed.
         documents.clear()
         helm = _helm_problem(text, problems)
-        problems[:] = [p for p in problems if p.kind not in ("yaml-syntax", "helm-template")]
+        syntax = (ProblemKind.SYNTAX, ProblemKind.HELM_TEMPLATE)
+        problems[:] = [p for p in problems if p.kind not in syntax]
         problems.insert(0, helm)
     return source
 
@@ -363,9 +365,9 @@ def _is_helm_template(text: str, problems: list[ParseProblem]) -> bool:
     """Template actions outside strings: the parser saw ``{{ ... }}`` as a flow mapping
     used as a key, or failed at or after a template action. Actions inside quoted or block
     strings (Go templates kept as data, alert texts) do not count."""
-    if any(p.kind == "helm-template" for p in problems):
+    if any(p.kind is ProblemKind.HELM_TEMPLATE for p in problems):
         return True
-    errors = [p for p in problems if p.kind == "yaml-syntax"]
+    errors = [p for p in problems if p.kind is ProblemKind.SYNTAX]
     if not errors or "{{" not in text:
         return False
     action = _HELM_ACTION.search(text)
@@ -375,7 +377,7 @@ def _is_helm_template(text: str, problems: list[ParseProblem]) -> bool:
 def _helm_problem(text: str, problems: list[ParseProblem]) -> ParseProblem:
     """One finding for the file, at the first template action the parser met (else the
     first one in the text)."""
-    seen = [p for p in problems if p.kind == "helm-template"]
+    seen = [p for p in problems if p.kind is ProblemKind.HELM_TEMPLATE]
     if seen:
         line, column = seen[0].line, seen[0].column
     else:
@@ -384,7 +386,7 @@ def _helm_problem(text: str, problems: list[ParseProblem]) -> ParseProblem:
         line = text.count("\n", 0, start)
         column = start - (text.rfind("\n", 0, start) + 1)
     return ParseProblem(
-        "helm-template",
+        ProblemKind.HELM_TEMPLATE,
         line,
         column,
         "this is an unrendered Helm template; render it first: "
@@ -400,7 +402,7 @@ def _decode(data: bytes, source: SourceFile) -> str | None:
         if wide:
             source.problems.append(
                 ParseProblem(
-                    "decode-error",
+                    ProblemKind.DECODE,
                     0,
                     0,
                     f"file is {wide}; Kubernetes manifests are UTF-8. Convert it "
@@ -410,7 +412,7 @@ def _decode(data: bytes, source: SourceFile) -> str | None:
             return None
     if b"\x00" in data[:8192]:
         source.problems.append(
-            ParseProblem("decode-error", 0, 0, "binary file (NUL bytes), not a YAML manifest")
+            ParseProblem(ProblemKind.DECODE, 0, 0, "binary file (NUL bytes), not a YAML manifest")
         )
         return None
     try:
@@ -420,7 +422,7 @@ def _decode(data: bytes, source: SourceFile) -> str | None:
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1)
         source.problems.append(
             ParseProblem(
-                "decode-error",
+                ProblemKind.DECODE,
                 line,
                 column,
                 f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8",

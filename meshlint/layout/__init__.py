@@ -8,13 +8,14 @@ resolves resource identity inside each (the last definition of an identity wins)
 
 from meshlint.layout.identity import Duplicate, resolve_identities
 from meshlint.layout.plan import plan_meshes
-from meshlint.layout.units import LayoutOptions, MeshUnit, Note
+from meshlint.layout.units import LayoutOptions, MeshUnit, Note, NoteKind
 
 __all__ = [
     "Duplicate",
     "LayoutOptions",
     "MeshUnit",
     "Note",
+    "NoteKind",
     "plan_meshes",
     "resolve_identities",
 ]

@@ -15,7 +15,7 @@ from meshlint.input.loader import SourceFile
 from meshlint.input.resources import field_path
 from meshlint.input.yamlpos import locate_key
 from meshlint.layout.origins import find_object, node_at
-from meshlint.layout.units import Note
+from meshlint.layout.units import Note, NoteKind
 
 __all__ = ["BUILTIN_GROUPS", "replaced_lists"]
 
@@ -86,7 +86,7 @@ def replaced_lists(
             line, column = locate_key(patch, path) or (found[1])
             notes.append(
                 Note(
-                    "kustomize-list-replaced",
+                    NoteKind.LIST_REPLACED,
                     patch_file,
                     line,
                     column,

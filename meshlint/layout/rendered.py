@@ -15,7 +15,7 @@ from meshlint.input.globs import glob_matcher
 from meshlint.input.loader import SourceFile, load_file, load_text
 from meshlint.layout.origins import DocumentOrigin, Origins
 from meshlint.layout.patches import replaced_lists
-from meshlint.layout.units import LayoutOptions, MeshUnit, Note
+from meshlint.layout.units import LayoutOptions, MeshUnit, Note, NoteKind
 from meshlint.render import CHART_FILE, KUSTOMIZATION_NAMES, Render, RenderCache
 
 __all__ = ["Rendered", "render_units"]
@@ -88,7 +88,7 @@ def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> Non
                 f"kustomization {leaf} was not rendered: {why}; its {len(files)} files are "
                 f"not analysed. Render it for meshlint: `kubectl kustomize {leaf} | meshlint -`"
             )
-            note = Note("not-rendered", k.file, 0, 0, message)
+            note = Note(NoteKind.NOT_RENDERED, k.file, 0, 0, message)
             result.units.append(_unrendered(name_of(leaf), "kustomize", files, reason, [note]))
             continue
         chosen, left_out = kustomize.render_plan(leaf, found)
@@ -113,7 +113,7 @@ def _kustomize(sources, options, name_of: Namer, cache, result: Rendered) -> Non
         reason = f"kustomization {k.file}"
         if render.text is None:
             failed = Note(
-                "render-failed",
+                NoteKind.RENDER_FAILED,
                 k.file,
                 0,
                 0,
@@ -157,7 +157,7 @@ def _left_out(message: str, leaf: str, k, found, sources) -> Note:
     owner = next((c for c in found.values() if c.file == file), k)
     entry = next((e for e in owner.remote if e in detail), "")
     return Note(
-        "not-rendered",
+        NoteKind.NOT_RENDERED,
         owner.file,
         _line_of(sources.get(owner.file), entry),
         0,
@@ -228,7 +228,7 @@ def _helm(sources, options: LayoutOptions, name_of: Namer, cache, result: Render
                 "files are not analysed. Render it for meshlint: "
                 f"`helm template {helm.release_name(chart.name)} {directory} | meshlint -`"
             )
-            note = Note("not-rendered", chart_file, 0, 0, message)
+            note = Note(NoteKind.NOT_RENDERED, chart_file, 0, 0, message)
             result.units.append(_unrendered(name, "helm", chart.files, reason, [note]))
             continue
         render = helm.render(
@@ -236,7 +236,7 @@ def _helm(sources, options: LayoutOptions, name_of: Namer, cache, result: Render
         )
         if render.text is None:
             message = f"`helm template` of chart {chart.name!r} failed: {render.error}"
-            note = Note("render-failed", chart_file, 0, 0, message)
+            note = Note(NoteKind.RENDER_FAILED, chart_file, 0, 0, message)
             result.units.append(_unrendered(name, "helm", chart.files, reason, [note]))
             continue
         sections = helm.template_sources(render.text, chart)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from meshlint.input.loader import SourceFile
 from meshlint.render import DEFAULT_TIMEOUT
 
-__all__ = ["LayoutOptions", "MeshUnit", "Note"]
+__all__ = ["LayoutOptions", "MeshUnit", "Note", "NoteKind"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +48,20 @@ class LayoutOptions:
         )
 
 
+class NoteKind(Enum):
+    """A kind of layout problem; the input rules declare which one they report."""
+
+    RENDER_FAILED = "render-failed"  # the renderer ran and failed
+    NOT_RENDERED = "not-rendered"  # a kustomization or chart that could not be rendered at all
+    LIST_REPLACED = "list-replaced"  # a kustomize patch replaced a list of the base
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A problem of the layout itself (a render that failed, one that was not attempted),
-    reported under the rule ``rule`` at a 0-based position."""
+    """A problem of the layout itself (a render that failed, one that was not attempted, a
+    patch that replaced a list), at a 0-based position."""
 
-    rule: str
+    kind: NoteKind
     file: str
     line: int
     column: int

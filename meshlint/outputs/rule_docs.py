@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from meshlint.rules import RULES, Rule
+from meshlint.rules import RULES, Group, Rule
 
 __all__ = [
     "DIFFERENCES",
@@ -75,6 +75,12 @@ _EXAMPLE_SECTIONS = ("Bad", "Good")
 _REFERENCES = "References"
 # Where the rule decides differently from Istio's runtime, ``istioctl analyze`` or Kiali.
 DIFFERENCES = "Differences from Istio and Kiali"
+
+
+_GROUP_NOTES = {
+    Group.PREVIEW: "runs only when selected by its code or name, or with --preview",
+    Group.DEPRECATED: "still runs, but will be removed in a future release",
+}
 
 
 def ref_url(ref: str) -> str | None:
@@ -171,15 +177,22 @@ def rule_body(rule: Rule) -> str:
     """A rule's page without its title: summary, facts, then ruff's sections."""
     intro, sections = docstring_sections(rule.doc)
     what, why = _what_and_why(rule, intro)
-    kinds = ", ".join(rule.kinds) or "any file"
     prefix, title, _ = family(rule)
+    if not rule.kinds:
+        skipped = "never (it runs on every mesh)"
+    elif len(rule.kinds) == 1:
+        skipped = f"meshes without a {rule.kinds[0]}"
+    else:
+        skipped = f"meshes with none of {', '.join(rule.kinds)}"
     facts = [
         f"- Code: `{rule.code}`",
         f"- Name: `{rule.name}`",
         f"- Default severity: {rule.severity}",
         f"- Family: {title} ({prefix or 'no code range'})",
-        f"- Looks at: {kinds}",
+        f"- Skipped on: {skipped}",
     ]
+    if rule.group is not Group.STABLE:
+        facts.append(f"- Group: {rule.group} ({_GROUP_NOTES[rule.group]})")
     parts = [rule.summary, "\n".join(facts), "## What it does", what]
     if why:
         parts += ["## Why is this bad?", why]

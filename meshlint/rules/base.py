@@ -2,6 +2,7 @@
 
 A rule module has a docstring (why the rule exists, then ``## Bad`` and ``## Good`` YAML
 examples), a ``RULE`` with its metadata, and ``check(mesh, options)`` that yields findings.
+The registry (``meshlint.rules.registry``) gives each rule its lifecycle ``Group``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from meshlint.facts.graph import Mesh
 
 __all__ = [
+    "Group",
     "HostSuggestions",
     "Rule",
     "closest",
@@ -38,13 +41,32 @@ __all__ = [
 _EXAMPLE = re.compile(r"^## (Bad|Good)\s*\n+```yaml\n(.*?)^```", re.M | re.S)
 
 
+class Group(Enum):
+    """Where a rule is in its life (ruff's ``RuleGroup``). A preview rule runs only when
+    selected by its full code or name, or with ``--preview``; a stable rule runs unless
+    deselected; a deprecated rule still runs, but is marked as such and selecting it by
+    name or code warns that it will be removed."""
+
+    PREVIEW = "preview"
+    STABLE = "stable"
+    DEPRECATED = "deprecated"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
     name: str
     severity: Severity
     summary: str
+    # Kinds without which the rule cannot find anything: the engine skips it on a mesh that
+    # holds none of them (compared by kind name). Empty: it runs on every mesh.
     kinds: tuple[str, ...] = ()
+    # The kind of problem an earlier stage records that this rule reports: a reading problem's
+    # ``ProblemKind``, a schema problem's ``SchemaProblemKind``, a layout note's ``NoteKind``.
+    problem: Enum | None = None
     refs: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     fixable: bool = False
@@ -53,6 +75,7 @@ class Rule:
     examples_run: bool = True
     doc: str = ""
     check: Callable[..., Iterable[Finding]] | None = None
+    group: Group = Group.STABLE  # set by the registry, not by the rule module
 
     @property
     def why(self) -> str:
@@ -65,9 +88,10 @@ class Rule:
         return {m[1].lower(): m[2] for m in _EXAMPLE.finditer(self.doc)}
 
 
-def from_module(module: ModuleType) -> Rule:
+def from_module(module: ModuleType, group: Group = Group.STABLE) -> Rule:
     rule: Rule = module.RULE
-    return replace(rule, doc=inspect.cleandoc(module.__doc__ or ""), check=module.check)
+    doc = inspect.cleandoc(module.__doc__ or "")
+    return replace(rule, doc=doc, check=module.check, group=group)
 
 
 def report(

@@ -1,5 +1,6 @@
 """Schema validation: each resource against its kind's JSON Schema, every error turned into
-one precise problem (which rule, which field, what to do about it).
+one precise problem (what kind of problem, which field, what to do about it). Each schema
+rule declares the kind of problem it reports.
 
 The validator is jsonschema-rs, compiled once per schema; valid documents (almost all of
 them) take its fast ``is_valid`` path. Where it is not installed, or refuses a value
@@ -15,6 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,18 +28,32 @@ from meshlint.schemas.store import find_schema, read_schema
 if TYPE_CHECKING:
     from meshlint.facts.graph import Mesh
 
-__all__ = ["Problem", "resource_problems", "schema_problems"]
+__all__ = ["Problem", "SchemaProblemKind", "resource_problems", "schema_problems"]
 
-UNKNOWN_FIELD = "schema-unknown-field"
-TYPE = "schema-type"
-ENUM = "schema-enum"
-REQUIRED = "schema-required"
-RANGE = "schema-range"
-PATTERN = "schema-pattern"
-LENGTH = "schema-length"
-CONSTRAINT = "schema-constraint"
 
-_RULE_OF = {
+class SchemaProblemKind(Enum):
+    """What a schema error is about, after the keyword that failed."""
+
+    UNKNOWN_FIELD = "unknown-field"  # additionalProperties
+    TYPE = "type"
+    ENUM = "enum"
+    REQUIRED = "required"
+    RANGE = "range"  # minimum, maximum and their exclusive forms
+    PATTERN = "pattern"
+    LENGTH = "length"  # min/max length, items and properties
+    CONSTRAINT = "constraint"  # any other keyword (oneOf, const, ...)
+
+
+UNKNOWN_FIELD = SchemaProblemKind.UNKNOWN_FIELD
+TYPE = SchemaProblemKind.TYPE
+ENUM = SchemaProblemKind.ENUM
+REQUIRED = SchemaProblemKind.REQUIRED
+RANGE = SchemaProblemKind.RANGE
+PATTERN = SchemaProblemKind.PATTERN
+LENGTH = SchemaProblemKind.LENGTH
+CONSTRAINT = SchemaProblemKind.CONSTRAINT
+
+_KIND_OF = {
     "additionalProperties": UNKNOWN_FIELD,
     "type": TYPE,
     "enum": ENUM,
@@ -67,10 +83,10 @@ _TYPE_NAMES = {
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One schema problem: the rule that reports it, the field's path, an optional exact
-    0-based position (a key rather than its value), and the message."""
+    """One schema problem: its kind, the field's path, an optional exact 0-based position (a
+    key rather than its value), and the message."""
 
-    rule: str
+    kind: SchemaProblemKind
     path: tuple[object, ...]
     message: str
     at: tuple[int, int] | None = None
@@ -148,10 +164,10 @@ def resource_problems(
     validator = _validator(found[0], use_rust)
     if validator is None:
         return []
-    problems: dict[tuple[str, tuple], Problem] = {}
+    problems: dict[tuple[SchemaProblemKind, tuple], Problem] = {}
     for instance_path, schema_path in validator.errors(resource.body):
         for problem in _explain(resource, validator.schema, instance_path, schema_path):
-            problems.setdefault((problem.rule, problem.path), problem)
+            problems.setdefault((problem.kind, problem.path), problem)
     return list(problems.values())
 
 
@@ -214,7 +230,7 @@ def _explain(
     keyword = schema_path[-1] if schema_path else ""
     node = _schema_node(schema, schema_path[:-1])
     value = _walk(resource.body, instance_path)
-    rule = _RULE_OF.get(str(keyword), CONSTRAINT)
+    kind = _KIND_OF.get(str(keyword), CONSTRAINT)
     where = _where(instance_path)
     what = f"{resource.kind} {resource.api_version}"
 
@@ -236,7 +252,7 @@ def _explain(
                 else "remove it"
             )
             yield Problem(
-                rule,
+                kind,
                 path,
                 f"unknown field {key!r} in {where}: {what} has no such field. The API "
                 "server prunes it: kubectl (strict field validation, its default) refuses the "
@@ -251,31 +267,31 @@ def _explain(
             # A misspelt key explains a missing one: the unknown-field finding says it all.
             if name not in value and not difflib.get_close_matches(name, unknown, 1, 0.6):
                 yield Problem(
-                    rule,
+                    kind,
                     instance_path,
                     f"{where} is missing the required field {name!r}; the API server rejects "
                     f"the {resource.kind} without it. Add {name!r}",
                 )
     elif keyword == "type":
-        yield Problem(rule, instance_path, _type_message(where, node.get("type"), value))
+        yield Problem(kind, instance_path, _type_message(where, node.get("type"), value))
     elif keyword == "enum":
         options = [str(o) for o in node.get("enum") or () if o is not None]
         close = _closest(str(value), options)
         hint = f"did you mean {close!r}?" if close else f"use one of {_names(options)}"
         yield Problem(
-            rule, instance_path, f"{where} is {value!r}, which is not an allowed value; {hint}"
+            kind, instance_path, f"{where} is {value!r}, which is not an allowed value; {hint}"
         )
-    elif rule == RANGE:
-        yield Problem(rule, instance_path, _range_message(where, keyword, node, value))
+    elif kind is RANGE:
+        yield Problem(kind, instance_path, _range_message(where, keyword, node, value))
     elif keyword == "pattern":
         yield Problem(
-            rule,
+            kind,
             instance_path,
             f"{where} is {json.dumps(value)[:80]}, which does not match the pattern "
             f"{node.get('pattern')!r} the API server requires; correct its format",
         )
-    elif rule == LENGTH:
-        yield Problem(rule, instance_path, _length_message(where, keyword, node, value))
+    elif kind is LENGTH:
+        yield Problem(kind, instance_path, _length_message(where, keyword, node, value))
     elif keyword == "oneOf" and isinstance(value, dict):
         yield from _one_of(resource, node.get("oneOf"), instance_path, value)
     else:
@@ -294,7 +310,7 @@ def _generic(resource: Resource, instance_path: tuple, schema_path: tuple) -> Pr
     a ``$ref`` of a user schema): still one finding, at the field, with the keyword."""
     keyword = str(schema_path[-1]) if schema_path else "schema"
     return Problem(
-        _RULE_OF.get(keyword, CONSTRAINT),
+        _KIND_OF.get(keyword, CONSTRAINT),
         instance_path,
         f"{_where(instance_path)} breaks the schema's {keyword!r} constraint; check it "
         f"against the {resource.kind} reference",

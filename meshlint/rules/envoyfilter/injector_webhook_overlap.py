@@ -72,7 +72,7 @@ RULE = Rule(
     name="injector-webhook-overlap",
     severity=Severity.ERROR,
     summary="Overlapping sidecar-injector webhooks, or one that names a missing Service.",
-    kinds=("MutatingWebhookConfiguration", "Service"),
+    kinds=("MutatingWebhookConfiguration",),
     refs=("IST0139",),
 )
 

@@ -18,9 +18,13 @@ metadata:
 ```
 """
 
-from meshlint.findings import Severity
+from collections.abc import Iterator
+
+from meshlint.facts.graph import Mesh
+from meshlint.findings import Finding, Severity
+from meshlint.input.problems import ProblemKind
 from meshlint.rules.base import Rule
-from meshlint.rules.input.reading import problems_of
+from meshlint.rules.input.reading import reading_problems
 
 RULE = Rule(
     code="ML003",
@@ -28,6 +32,9 @@ RULE = Rule(
     severity=Severity.ERROR,
     examples_run=False,
     summary="A file is not UTF-8 text.",
+    problem=ProblemKind.DECODE,
 )
 
-check = problems_of(RULE)
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    return reading_problems(RULE, mesh)

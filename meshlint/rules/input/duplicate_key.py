@@ -25,15 +25,22 @@ metadata:
 ```
 """
 
-from meshlint.findings import Severity
+from collections.abc import Iterator
+
+from meshlint.facts.graph import Mesh
+from meshlint.findings import Finding, Severity
+from meshlint.input.problems import ProblemKind
 from meshlint.rules.base import Rule
-from meshlint.rules.input.reading import problems_of
+from meshlint.rules.input.reading import reading_problems
 
 RULE = Rule(
     code="ML004",
     name="duplicate-key",
     severity=Severity.ERROR,
     summary="A mapping has the same key twice.",
+    problem=ProblemKind.DUPLICATE_KEY,
 )
 
-check = problems_of(RULE)
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    return reading_problems(RULE, mesh)

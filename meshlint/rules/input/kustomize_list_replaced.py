@@ -32,6 +32,7 @@ spec:
 """
 
 from meshlint.findings import Severity
+from meshlint.layout import NoteKind
 from meshlint.rules.base import Rule
 from meshlint.rules.input.layout_notes import reported_by_engine
 
@@ -40,6 +41,7 @@ RULE = Rule(
     name="kustomize-list-replaced",
     severity=Severity.WARNING,
     summary="A kustomize patch replaces a whole list of a custom resource, dropping items.",
+    problem=NoteKind.LIST_REPLACED,
     examples_run=False,
 )
 

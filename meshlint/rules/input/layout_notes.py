@@ -7,19 +7,19 @@ from collections.abc import Iterable, Iterator
 
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding
-from meshlint.layout import Note
+from meshlint.layout import Note, NoteKind
 from meshlint.rules.base import Rule, report_at
 
 __all__ = ["notes_to_findings", "reported_by_engine"]
 
 
 def notes_to_findings(notes: Iterable[Note], rules: Iterable[Rule]) -> list[Finding]:
-    """The findings of ``notes`` whose rule is among the selected ``rules``."""
-    by_name = {rule.name: rule for rule in rules}
+    """The findings of ``notes`` whose kind a selected rule reports (``Rule.problem``)."""
+    by_kind = {rule.problem: rule for rule in rules if isinstance(rule.problem, NoteKind)}
     return [
-        report_at(by_name[n.rule], n.file, n.line, n.column, n.message)
+        report_at(by_kind[n.kind], n.file, n.line, n.column, n.message)
         for n in notes
-        if n.rule in by_name
+        if n.kind in by_kind
     ]
 
 

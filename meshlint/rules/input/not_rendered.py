@@ -21,6 +21,7 @@ resources: [../../base]
 """
 
 from meshlint.findings import Severity
+from meshlint.layout import NoteKind
 from meshlint.rules.base import Rule
 from meshlint.rules.input.layout_notes import reported_by_engine
 
@@ -29,6 +30,7 @@ RULE = Rule(
     name="not-rendered",
     severity=Severity.INFO,
     summary="A kustomization or Helm chart (or part of one) was not rendered, so not analysed.",
+    problem=NoteKind.NOT_RENDERED,
     examples_run=False,
 )
 

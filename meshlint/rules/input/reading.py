@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding
 from meshlint.rules.base import Rule, report_at
 
-__all__ = ["problems_of"]
+__all__ = ["reading_problems"]
 
 
-def problems_of(rule: Rule) -> Callable[[Mesh, dict], Iterator[Finding]]:
-    """A ``check`` that reports the loader's problems filed under ``rule.name``."""
-
-    def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
-        for source in mesh.sources:
-            for problem in source.problems:
-                if problem.kind == rule.name:
-                    yield report_at(
-                        rule, source.path, problem.line, problem.column, problem.message
-                    )
-
-    return check
+def reading_problems(rule: Rule, mesh: Mesh) -> Iterator[Finding]:
+    """The reading problems of the kind ``rule.problem``, as findings of ``rule``."""
+    for source in mesh.sources:
+        for problem in source.problems:
+            if problem.kind is rule.problem:
+                yield report_at(rule, source.path, problem.line, problem.column, problem.message)

@@ -23,6 +23,7 @@ patches:
 """
 
 from meshlint.findings import Severity
+from meshlint.layout import NoteKind
 from meshlint.rules.base import Rule
 from meshlint.rules.input.layout_notes import reported_by_engine
 
@@ -31,6 +32,7 @@ RULE = Rule(
     name="render-failed",
     severity=Severity.ERROR,
     summary="A kustomization or Helm chart could not be rendered; the renderer says why.",
+    problem=NoteKind.RENDER_FAILED,
     examples_run=False,
 )
 

@@ -26,15 +26,22 @@ data:
 ```
 """
 
-from meshlint.findings import Severity
+from collections.abc import Iterator
+
+from meshlint.facts.graph import Mesh
+from meshlint.findings import Finding, Severity
+from meshlint.input.problems import ProblemKind
 from meshlint.rules.base import Rule
-from meshlint.rules.input.reading import problems_of
+from meshlint.rules.input.reading import reading_problems
 
 RULE = Rule(
     code="ML006",
     name="yaml-limit",
     severity=Severity.ERROR,
     summary="A file exceeds a safety limit (size, documents, nodes or depth).",
+    problem=ProblemKind.LIMIT,
 )
 
-check = problems_of(RULE)
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    return reading_problems(RULE, mesh)

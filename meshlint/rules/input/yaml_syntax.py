@@ -23,15 +23,22 @@ metadata:
 ```
 """
 
-from meshlint.findings import Severity
+from collections.abc import Iterator
+
+from meshlint.facts.graph import Mesh
+from meshlint.findings import Finding, Severity
+from meshlint.input.problems import ProblemKind
 from meshlint.rules.base import Rule
-from meshlint.rules.input.reading import problems_of
+from meshlint.rules.input.reading import reading_problems
 
 RULE = Rule(
     code="ML001",
     name="yaml-syntax",
     severity=Severity.ERROR,
     summary="A file is not valid YAML.",
+    problem=ProblemKind.SYNTAX,
 )
 
-check = problems_of(RULE)
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    return reading_problems(RULE, mesh)

@@ -25,15 +25,22 @@ data:
 ```
 """
 
-from meshlint.findings import Severity
+from collections.abc import Iterator
+
+from meshlint.facts.graph import Mesh
+from meshlint.findings import Finding, Severity
+from meshlint.input.problems import ProblemKind
 from meshlint.rules.base import Rule
-from meshlint.rules.input.reading import problems_of
+from meshlint.rules.input.reading import reading_problems
 
 RULE = Rule(
     code="ML005",
     name="yaml-tag",
     severity=Severity.WARNING,
     summary="A value carries a YAML tag that is not a Kubernetes type.",
+    problem=ProblemKind.TAG,
 )
 
-check = problems_of(RULE)
+
+def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
+    return reading_problems(RULE, mesh)

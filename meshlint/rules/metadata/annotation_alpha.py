@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.annotations import istio_annotations
+from meshlint.facts.annotations import ANNOTATED_KINDS, istio_annotations
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule, report
@@ -50,7 +50,7 @@ RULE = Rule(
     name="annotation-alpha",
     severity=Severity.INFO,
     summary="An Istio annotation whose feature status is Alpha.",
-    kinds=("Namespace", "Service", "Pod", "Deployment", "StatefulSet", "DaemonSet"),
+    kinds=ANNOTATED_KINDS,
     refs=("IST0136",),
 )
 

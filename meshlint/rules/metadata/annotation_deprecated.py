@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.annotations import istio_annotations
+from meshlint.facts.annotations import ANNOTATED_KINDS, istio_annotations
 from meshlint.facts.graph import Mesh
 from meshlint.facts.injection_labels import POD_INJECT
 from meshlint.findings import Finding, Severity
@@ -57,7 +57,7 @@ RULE = Rule(
     name="annotation-deprecated",
     severity=Severity.INFO,
     summary="An Istio annotation that Istio has deprecated.",
-    kinds=("Namespace", "Service", "Pod", "Deployment", "StatefulSet", "DaemonSet"),
+    kinds=ANNOTATED_KINDS,
     refs=("IST0135",),
 )
 

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.annotations import annotated_objects, lookup, value_error
+from meshlint.facts.annotations import ANNOTATED_KINDS, annotated_objects, lookup, value_error
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule, report
@@ -53,7 +53,7 @@ RULE = Rule(
     name="annotation-invalid-value",
     severity=Severity.ERROR,
     summary="An Istio annotation value that the sidecar injector rejects.",
-    kinds=("Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"),
+    kinds=ANNOTATED_KINDS,
     refs=("IST0125",),
 )
 

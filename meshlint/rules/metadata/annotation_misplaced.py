@@ -54,7 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.annotations import istio_annotations
+from meshlint.facts.annotations import ANNOTATED_KINDS, istio_annotations
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule, report
@@ -64,7 +64,7 @@ RULE = Rule(
     name="annotation-misplaced",
     severity=Severity.WARNING,
     summary="An Istio annotation on a kind of resource Istio does not read it from.",
-    kinds=("Namespace", "Service", "Pod", "Deployment", "StatefulSet", "DaemonSet"),
+    kinds=ANNOTATED_KINDS,
     refs=("IST0107",),
 )
 

@@ -45,7 +45,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.annotations import annotation_names, istio_annotations, lookup_label
+from meshlint.facts.annotations import (
+    ANNOTATED_KINDS,
+    annotation_names,
+    istio_annotations,
+    lookup_label,
+)
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule, report, suggest
@@ -55,7 +60,7 @@ RULE = Rule(
     name="annotation-unknown",
     severity=Severity.WARNING,
     summary="An Istio-domain annotation that is not in Istio's registry.",
-    kinds=("Namespace", "Service", "Pod", "Deployment", "StatefulSet", "DaemonSet"),
+    kinds=ANNOTATED_KINDS,
     refs=("IST0108",),
 )
 

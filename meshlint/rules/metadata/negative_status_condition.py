@@ -57,7 +57,6 @@ RULE = Rule(
     name="negative-status-condition",
     severity=Severity.WARNING,
     summary="A status condition (from kubectl get output) that reports a failure.",
-    kinds=("Gateway", "HTTPRoute", "GRPCRoute", "Service", "ServiceEntry", "AuthorizationPolicy"),
     refs=("IST0171",),
 )
 

@@ -70,7 +70,7 @@ RULE = Rule(
     name="authn-selector-no-workload",
     severity=Severity.WARNING,
     summary="A PeerAuthentication or RequestAuthentication selector that matches no workload.",
-    kinds=("PeerAuthentication", "RequestAuthentication", "Deployment", "Pod"),
+    kinds=("PeerAuthentication", "RequestAuthentication"),
     refs=("KIA0004",),
 )
 

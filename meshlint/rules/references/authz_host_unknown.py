@@ -64,7 +64,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     summary="An AuthorizationPolicy host that no Service, ServiceEntry, VirtualService or "
     "Gateway defines.",
-    kinds=("AuthorizationPolicy", "Service", "ServiceEntry", "VirtualService", "Gateway"),
+    kinds=("AuthorizationPolicy",),
     refs=("KIA0104",),
 )
 

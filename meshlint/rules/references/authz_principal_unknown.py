@@ -72,7 +72,7 @@ RULE = Rule(
     name="authz-principal-unknown",
     severity=Severity.WARNING,
     summary="An AuthorizationPolicy principal whose service account or trust domain is unknown.",
-    kinds=("AuthorizationPolicy", "ServiceAccount", "Deployment", "Pod"),
+    kinds=("AuthorizationPolicy",),
     refs=("KIA0106",),
 )
 

@@ -77,7 +77,7 @@ RULE = Rule(
     name="authz-selector-no-workload",
     severity=Severity.WARNING,
     summary="An AuthorizationPolicy that applies to no workload.",
-    kinds=("AuthorizationPolicy", "Deployment", "Pod"),
+    kinds=("AuthorizationPolicy",),
     refs=("IST0127", "KIA0004"),
 )
 

@@ -65,7 +65,7 @@ RULE = Rule(
     name="authz-source-namespace-unknown",
     severity=Severity.WARNING,
     summary="An AuthorizationPolicy source namespace that does not exist.",
-    kinds=("AuthorizationPolicy", "Namespace"),
+    kinds=("AuthorizationPolicy",),
     refs=("IST0101", "KIA0101"),
 )
 

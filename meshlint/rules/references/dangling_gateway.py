@@ -100,7 +100,7 @@ RULE = Rule(
     name="dangling-gateway",
     severity=Severity.ERROR,
     summary="A `gateways` entry that names no Gateway.",
-    kinds=("VirtualService", "Gateway"),
+    kinds=("VirtualService",),
     refs=("IST0101", "KIA1102"),
 )
 

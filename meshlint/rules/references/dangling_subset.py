@@ -95,7 +95,7 @@ RULE = Rule(
     name="dangling-subset",
     severity=Severity.ERROR,
     summary="A destination subset that the DestinationRule applying to its clients lacks.",
-    kinds=("VirtualService", "DestinationRule"),
+    kinds=("VirtualService",),
     refs=("IST0101", "KIA1107"),
 )
 

@@ -65,7 +65,7 @@ RULE = Rule(
     name="destination-port-not-found",
     severity=Severity.ERROR,
     summary="A destination `port` that the host's Service or ServiceEntry does not expose.",
-    kinds=("VirtualService", "Service", "ServiceEntry"),
+    kinds=("VirtualService",),
     refs=("IST0101",),
 )
 

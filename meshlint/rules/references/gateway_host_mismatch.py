@@ -77,7 +77,7 @@ RULE = Rule(
     name="gateway-host-mismatch",
     severity=Severity.ERROR,
     summary="A VirtualService host that no Gateway it is bound to serves.",
-    kinds=("VirtualService", "Gateway"),
+    kinds=("VirtualService",),
     refs=("IST0132",),
 )
 

@@ -92,7 +92,7 @@ RULE = Rule(
     name="gateway-port-not-exposed",
     severity=Severity.WARNING,
     summary="A Gateway server port that the gateway workload's Service does not expose.",
-    kinds=("Gateway", "Service"),
+    kinds=("Gateway",),
     refs=("IST0162",),
 )
 

@@ -57,7 +57,7 @@ RULE = Rule(
     name="gateway-secret-invalid",
     severity=Severity.ERROR,
     summary="A Gateway TLS Secret without a usable certificate and key, or with an expired one.",
-    kinds=("Gateway", "Secret"),
+    kinds=("Gateway",),
     refs=("IST0161",),
 )
 

@@ -70,7 +70,7 @@ RULE = Rule(
     name="gateway-secret-missing",
     severity=Severity.ERROR,
     summary="A Gateway `credentialName` with no Secret in the gateway workload's namespace.",
-    kinds=("Gateway", "Secret"),
+    kinds=("Gateway",),
     refs=("IST0101",),
 )
 

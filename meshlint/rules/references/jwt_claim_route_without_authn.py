@@ -93,7 +93,7 @@ RULE = Rule(
     name="jwt-claim-route-without-authn",
     severity=Severity.ERROR,
     summary="A JWT-claim route on a gateway that no RequestAuthentication covers.",
-    kinds=("VirtualService", "Gateway", "RequestAuthentication"),
+    kinds=("VirtualService",),
     refs=("IST0149",),
 )
 

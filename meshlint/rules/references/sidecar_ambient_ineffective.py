@@ -55,7 +55,7 @@ RULE = Rule(
     name="sidecar-ambient-ineffective",
     severity=Severity.WARNING,
     summary="A Sidecar that applies only to ambient-mode workloads, which ignore it.",
-    kinds=("Sidecar", "Namespace", "Pod"),
+    kinds=("Sidecar",),
     refs=("IST0167",),
 )
 

@@ -59,7 +59,7 @@ RULE = Rule(
     name="sidecar-egress-host-unknown",
     severity=Severity.WARNING,
     summary="A Sidecar egress host that no Service, ServiceEntry or VirtualService defines.",
-    kinds=("Sidecar", "Service", "ServiceEntry", "VirtualService"),
+    kinds=("Sidecar",),
     refs=("KIA1004",),
 )
 

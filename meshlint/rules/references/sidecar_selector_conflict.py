@@ -77,7 +77,7 @@ RULE = Rule(
     name="sidecar-selector-conflict",
     severity=Severity.ERROR,
     summary="Several Sidecars select the same workload; which one applies is undefined.",
-    kinds=("Sidecar", "Deployment", "Pod"),
+    kinds=("Sidecar",),
     refs=("IST0110", "KIA0003"),
 )
 

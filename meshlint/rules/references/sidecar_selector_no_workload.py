@@ -77,7 +77,7 @@ RULE = Rule(
     name="sidecar-selector-no-workload",
     severity=Severity.WARNING,
     summary="A Sidecar whose workloadSelector matches no workload in its namespace.",
-    kinds=("Sidecar", "Deployment", "Pod"),
+    kinds=("Sidecar",),
     refs=("IST0101", "KIA0004"),
 )
 

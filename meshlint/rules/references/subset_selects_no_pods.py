@@ -107,7 +107,7 @@ RULE = Rule(
     name="subset-selects-no-pods",
     severity=Severity.WARNING,
     summary="A DestinationRule subset whose labels match none of the host's workloads.",
-    kinds=("DestinationRule", "Service"),
+    kinds=("DestinationRule",),
     refs=("IST0173", "KIA0203"),
 )
 

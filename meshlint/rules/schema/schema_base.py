@@ -1,8 +1,9 @@
-"""What the schema rules share: each reports its own kind of schema problem.
+"""What the schema rules share: each reports its own kind of schema problem (``RULE.problem``).
 
 Validation runs once per mesh (``meshlint.schemas.validate.schema_problems``); each rule of
 the family picks its problems from that list, so selecting one schema rule does not
-validate twice, and ignoring them all (``--ignore ML50``) validates nothing.
+validate twice, and ignoring them all (``--ignore ML50``) validates nothing. They declare
+no kinds (they run on every mesh): a user schema (``--schemas``) may cover any kind.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding
 from meshlint.rules.base import Rule, report
 from meshlint.schemas.store import builtin_index
-from meshlint.schemas.validate import schema_problems
+from meshlint.schemas.validate import SchemaProblemKind, schema_problems
 
 __all__ = ["ANY_KIND", "ISTIO_KINDS", "LEFT_TO_STRUCTURAL", "schema_findings", "shipped_kinds"]
 
@@ -55,29 +56,29 @@ def shipped_kinds() -> tuple[tuple[str, str, str], ...]:
 ANY_KIND = "*"
 
 # Fields a structural rule checks with a more specific message; the schema family leaves them
-# to it, so each problem is one finding. (schema rule, kind or ANY_KIND, field path with []
-# for indexes).
+# to it, so each problem is one finding. (kind of schema problem, resource kind or ANY_KIND,
+# field path with [] for indexes).
 LEFT_TO_STRUCTURAL = frozenset(
     {
         # invalid-metadata (ML008) checks metadata on every kind, schema or none.
-        ("schema-type", ANY_KIND, "metadata"),
+        (SchemaProblemKind.TYPE, ANY_KIND, "metadata"),
         # percentage-out-of-range (ML533) also explains fractions and per-mille slips.
-        ("schema-range", "Telemetry", "spec.tracing[].randomSamplingPercentage"),
+        (SchemaProblemKind.RANGE, "Telemetry", "spec.tracing[].randomSamplingPercentage"),
         # port-out-of-range (ML521) checks every port field the same way.
-        ("schema-range", "WasmPlugin", "spec.match[].ports[].number"),
+        (SchemaProblemKind.RANGE, "WasmPlugin", "spec.match[].ports[].number"),
         # invalid-delegate (ML527) says delegation only exists in http routes.
-        ("schema-unknown-field", "VirtualService", "spec.tcp[].delegate"),
-        ("schema-unknown-field", "VirtualService", "spec.tls[].delegate"),
+        (SchemaProblemKind.UNKNOWN_FIELD, "VirtualService", "spec.tcp[].delegate"),
+        (SchemaProblemKind.UNKNOWN_FIELD, "VirtualService", "spec.tls[].delegate"),
         # route-destination-missing: a route or mirror without a destination host (these
         # objects require nothing else, so no other missing field is hidden).
         *(
-            ("schema-required", "VirtualService", path)
+            (SchemaProblemKind.REQUIRED, "VirtualService", path)
             for section in ("http", "tcp", "tls")
             for path in (f"spec.{section}[].route[]", f"spec.{section}[].route[].destination")
         ),
-        ("schema-required", "VirtualService", "spec.http[].mirror"),
-        ("schema-required", "VirtualService", "spec.http[].mirrors[]"),
-        ("schema-required", "VirtualService", "spec.http[].mirrors[].destination"),
+        (SchemaProblemKind.REQUIRED, "VirtualService", "spec.http[].mirror"),
+        (SchemaProblemKind.REQUIRED, "VirtualService", "spec.http[].mirrors[]"),
+        (SchemaProblemKind.REQUIRED, "VirtualService", "spec.http[].mirrors[].destination"),
     }
 )
 
@@ -88,10 +89,12 @@ def _generic_path(path: tuple[object, ...]) -> str:
 
 
 def schema_findings(rule: Rule, mesh: Mesh) -> Iterator[Finding]:
+    """The schema problems of the kind ``rule.problem``, as findings of ``rule``."""
     for resource, problem in schema_problems(mesh):
-        if problem.rule != rule.name:
+        if problem.kind is not rule.problem:
             continue
         path = _generic_path(problem.path)
-        if any((rule.name, kind, path) in LEFT_TO_STRUCTURAL for kind in (resource.kind, ANY_KIND)):
+        left = ((problem.kind, kind, path) for kind in (resource.kind, ANY_KIND))
+        if any(entry in LEFT_TO_STRUCTURAL for entry in left):
             continue
         yield report(rule, resource, problem.path, problem.message, at=problem.at)

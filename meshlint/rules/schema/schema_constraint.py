@@ -51,14 +51,15 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML508",
     name="schema-constraint",
     severity=Severity.ERROR,
     summary="Mutually exclusive fields set together, or another combined schema constraint.",
-    kinds=ISTIO_KINDS,
+    problem=SchemaProblemKind.CONSTRAINT,
     refs=("IST0106",),
 )
 

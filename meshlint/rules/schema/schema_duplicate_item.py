@@ -47,7 +47,6 @@ from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import Resource
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS
 from meshlint.rules.schema.validation_base import problem_findings, where
 from meshlint.schemas.structural import Kind, RuleProblem
 
@@ -56,7 +55,7 @@ RULE = Rule(
     name="schema-duplicate-item",
     severity=Severity.ERROR,
     summary="A repeated item (or item key) in a list the CRD declares a set or a map.",
-    kinds=ISTIO_KINDS,
+    # no kinds: a user schema (--schemas) may add rules for any kind, so it runs on every mesh
     refs=("IST0106",),
 )
 

@@ -42,14 +42,15 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML503",
     name="schema-enum",
     severity=Severity.ERROR,
     summary="A value that is not one of the field's allowed names.",
-    kinds=ISTIO_KINDS,
+    problem=SchemaProblemKind.ENUM,
     refs=("IST0106",),
 )
 

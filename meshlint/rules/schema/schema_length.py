@@ -49,14 +49,15 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML507",
     name="schema-length",
     severity=Severity.ERROR,
     summary="A string, list or map shorter or longer than its field allows.",
-    kinds=ISTIO_KINDS,
+    problem=SchemaProblemKind.LENGTH,
     refs=("IST0106",),
 )
 

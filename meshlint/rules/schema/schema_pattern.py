@@ -45,14 +45,15 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML506",
     name="schema-pattern",
     severity=Severity.ERROR,
     summary="A string that does not match the pattern its field requires.",
-    kinds=ISTIO_KINDS,
+    problem=SchemaProblemKind.PATTERN,
     refs=("IST0106",),
 )
 

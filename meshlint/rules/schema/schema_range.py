@@ -45,14 +45,15 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML505",
     name="schema-range",
     severity=Severity.ERROR,
     summary="A number below the field's minimum or above its maximum.",
-    kinds=ISTIO_KINDS,
+    problem=SchemaProblemKind.RANGE,
     refs=("IST0106",),
 )
 

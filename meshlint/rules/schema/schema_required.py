@@ -48,14 +48,15 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML504",
     name="schema-required",
     severity=Severity.ERROR,
     summary="A field the kind's schema requires is missing.",
-    kinds=ISTIO_KINDS,
+    problem=SchemaProblemKind.REQUIRED,
     refs=("IST0106",),
 )
 

@@ -50,14 +50,15 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML502",
     name="schema-type",
     severity=Severity.ERROR,
     summary="A value of the wrong type (a quoted number, a scalar where a list belongs).",
-    kinds=ISTIO_KINDS,
+    problem=SchemaProblemKind.TYPE,
     refs=("IST0106",),
 )
 

@@ -50,14 +50,15 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS, schema_findings
+from meshlint.rules.schema.schema_base import schema_findings
+from meshlint.schemas.validate import SchemaProblemKind
 
 RULE = Rule(
     code="ML501",
     name="schema-unknown-field",
     severity=Severity.ERROR,
     summary="A field the kind's schema does not define (a typo or a misplaced field).",
-    kinds=ISTIO_KINDS,
+    problem=SchemaProblemKind.UNKNOWN_FIELD,
     refs=("IST0106",),
 )
 

@@ -50,7 +50,6 @@ from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import Resource
 from meshlint.rules.base import Rule
-from meshlint.rules.schema.schema_base import ISTIO_KINDS
 from meshlint.rules.schema.validation_base import describe_value, problem_findings, where
 from meshlint.schemas.structural import Kind, RuleProblem
 
@@ -59,7 +58,7 @@ RULE = Rule(
     name="schema-validation-rule",
     severity=Severity.ERROR,
     summary="A field breaks a CEL validation rule (x-kubernetes-validations) of its CRD.",
-    kinds=ISTIO_KINDS,
+    # no kinds: a user schema (--schemas) may add rules for any kind, so it runs on every mesh
     refs=("IST0106",),
 )
 

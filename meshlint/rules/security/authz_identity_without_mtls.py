@@ -80,7 +80,7 @@ RULE = Rule(
     name="authz-identity-without-mtls",
     severity=Severity.ERROR,
     summary="An AuthorizationPolicy matching caller identity where mTLS is off.",
-    kinds=("AuthorizationPolicy", "PeerAuthentication", "DestinationRule"),
+    kinds=("AuthorizationPolicy",),
     refs=("KIA0105",),
 )
 

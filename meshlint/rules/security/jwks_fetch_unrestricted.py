@@ -79,7 +79,7 @@ RULE = Rule(
     name="jwks-fetch-unrestricted",
     severity=Severity.WARNING,
     summary="RequestAuthentications exist but istiod does not set BLOCKED_CIDRS_IN_JWKS_URIS.",
-    kinds=("RequestAuthentication", "Deployment", "IstioOperator"),
+    kinds=("RequestAuthentication",),
     refs=("IST0175",),
 )
 

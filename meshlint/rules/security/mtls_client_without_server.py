@@ -92,7 +92,7 @@ RULE = Rule(
     name="mtls-client-without-server",
     severity=Severity.INFO,
     summary="mTLS enabled by a DestinationRule only; no PeerAuthentication enables it.",
-    kinds=("DestinationRule", "PeerAuthentication", "ConfigMap"),
+    kinds=("DestinationRule",),
     refs=("KIA0205", "KIA0206"),
 )
 

@@ -90,7 +90,7 @@ RULE = Rule(
     name="mtls-mutual-to-disabled",
     severity=Severity.ERROR,
     summary="A PeerAuthentication disabling mTLS where a DestinationRule sends mTLS.",
-    kinds=("PeerAuthentication", "DestinationRule"),
+    kinds=("PeerAuthentication",),
     refs=("KIA0505", "KIA0506"),
 )
 

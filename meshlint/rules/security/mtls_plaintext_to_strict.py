@@ -86,7 +86,7 @@ RULE = Rule(
     name="mtls-plaintext-to-strict",
     severity=Severity.ERROR,
     summary="A DestinationRule disabling TLS towards servers that require STRICT mTLS.",
-    kinds=("DestinationRule", "PeerAuthentication"),
+    kinds=("DestinationRule",),
     refs=("KIA0207", "KIA0208"),
 )
 

@@ -103,7 +103,7 @@ RULE = Rule(
     name="mtls-settings-overridden",
     severity=Severity.WARNING,
     summary="A DestinationRule without tls that replaces a wildcard rule enabling mTLS.",
-    kinds=("DestinationRule", "ConfigMap"),
+    kinds=("DestinationRule",),
     refs=("KIA0204",),
 )
 

@@ -90,7 +90,7 @@ RULE = Rule(
     name="mtls-strict-without-client-tls",
     severity=Severity.ERROR,
     summary="STRICT mTLS with auto-mTLS off and no DestinationRule sending mTLS.",
-    kinds=("PeerAuthentication", "DestinationRule", "ConfigMap"),
+    kinds=("PeerAuthentication",),
     refs=("KIA0401", "KIA0501"),
 )
 

@@ -61,7 +61,7 @@ RULE = Rule(
     name="peer-authentication-conflict",
     severity=Severity.ERROR,
     summary="PeerAuthentications competing for the same workload or namespace.",
-    kinds=("PeerAuthentication", "Deployment", "Pod"),
+    kinds=("PeerAuthentication",),
     refs=("KIA0002", "KIA0003"),
 )
 

@@ -59,7 +59,7 @@ RULE = Rule(
     name="telemetry-lightstep-provider",
     severity=Severity.WARNING,
     summary="Tracing through the deprecated Lightstep provider.",
-    kinds=("Telemetry", "ConfigMap", "IstioOperator"),
+    kinds=("Telemetry",),
     refs=("IST0002",),
 )
 

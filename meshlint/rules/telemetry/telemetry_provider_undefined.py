@@ -53,7 +53,7 @@ RULE = Rule(
     name="telemetry-provider-undefined",
     severity=Severity.ERROR,
     summary="A Telemetry provider that the mesh config does not define.",
-    kinds=("Telemetry", "ConfigMap", "IstioOperator"),
+    kinds=("Telemetry",),
     refs=("IST0157",),
 )
 

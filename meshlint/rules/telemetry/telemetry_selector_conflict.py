@@ -68,7 +68,7 @@ RULE = Rule(
     name="telemetry-selector-conflict",
     severity=Severity.ERROR,
     summary="Several Telemetry resources select the same workload.",
-    kinds=("Telemetry", "Deployment", "Pod"),
+    kinds=("Telemetry",),
     refs=("IST0159",),
 )
 

@@ -71,7 +71,7 @@ RULE = Rule(
     name="telemetry-selector-no-workload",
     severity=Severity.WARNING,
     summary="A Telemetry whose selector matches no workload in its namespace.",
-    kinds=("Telemetry", "Deployment", "Pod"),
+    kinds=("Telemetry",),
     refs=("IST0101",),
 )
 

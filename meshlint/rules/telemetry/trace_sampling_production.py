@@ -73,7 +73,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.graph import Mesh
+from meshlint.facts.graph import WORKLOAD_KINDS, Mesh
 from meshlint.facts.production import Verdict, namespace_verdict, production_verdict
 from meshlint.facts.tracing import Place, SamplingSource, effective_sampling
 from meshlint.findings import Finding, Severity
@@ -86,7 +86,7 @@ RULE = Rule(
     name="trace-sampling-production",
     severity=Severity.WARNING,
     summary="100% trace sampling (or above the threshold) that takes effect in production.",
-    kinds=("IstioOperator", "ConfigMap", "Telemetry", "Deployment", "Pod"),
+    kinds=("IstioOperator", "ConfigMap", "Telemetry", *WORKLOAD_KINDS),
     options={"threshold": 100},
 )
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.graph import Mesh
+from meshlint.facts.graph import WORKLOAD_KINDS, Mesh
 from meshlint.facts.podspec import PROXY, containers
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule, report
@@ -52,7 +52,7 @@ RULE = Rule(
     name="application-uid-1337",
     severity=Severity.WARNING,
     summary="An application pod or container runs as UID 1337, the Istio proxy's user.",
-    kinds=("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"),
+    kinds=WORKLOAD_KINDS,
     refs=("IST0144",),
 )
 

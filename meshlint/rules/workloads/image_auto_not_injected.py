@@ -52,7 +52,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.graph import Mesh
+from meshlint.facts.graph import WORKLOAD_KINDS, Mesh
 from meshlint.facts.injection_labels import POD_INJECT
 from meshlint.facts.injector import injection_advice, would_inject
 from meshlint.facts.podspec import auto_image
@@ -64,7 +64,7 @@ RULE = Rule(
     name="image-auto-not-injected",
     severity=Severity.WARNING,
     summary="A pod template with image: auto whose pods no injector webhook will inject.",
-    kinds=("Deployment", "StatefulSet", "DaemonSet", "Namespace", "MutatingWebhookConfiguration"),
+    kinds=WORKLOAD_KINDS,
     refs=("IST0146",),
 )
 

@@ -72,14 +72,7 @@ RULE = Rule(
     name="injection-disabled",
     severity=Severity.WARNING,
     summary="`istio-injection=disabled` on a namespace that holds workloads outside the mesh.",
-    kinds=(
-        "Namespace",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "Pod",
-        "MutatingWebhookConfiguration",
-    ),
+    kinds=("Namespace",),
 )
 
 

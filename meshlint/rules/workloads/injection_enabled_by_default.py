@@ -60,7 +60,7 @@ RULE = Rule(
     name="injection-enabled-by-default",
     severity=Severity.INFO,
     summary="A namespace without injection labels that the injector injects by default.",
-    kinds=("Namespace", "ConfigMap"),
+    kinds=("Namespace",),
     refs=("IST0148",),
 )
 

@@ -56,14 +56,7 @@ RULE = Rule(
     name="injection-missing",
     severity=Severity.WARNING,
     summary="A namespace without sidecar-injection or ambient labels.",
-    kinds=(
-        "Namespace",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "Pod",
-        "MutatingWebhookConfiguration",
-    ),
+    kinds=("Namespace",),
     refs=("IST0102",),
 )
 

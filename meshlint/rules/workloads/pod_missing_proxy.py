@@ -62,7 +62,7 @@ RULE = Rule(
     name="pod-missing-proxy",
     severity=Severity.WARNING,
     summary="A running Pod in an injection-enabled namespace without an istio-proxy container.",
-    kinds=("Pod", "Namespace"),
+    kinds=("Pod",),
     refs=("IST0103",),
 )
 

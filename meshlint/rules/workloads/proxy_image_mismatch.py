@@ -81,7 +81,7 @@ RULE = Rule(
     name="proxy-image-mismatch",
     severity=Severity.WARNING,
     summary="Running pods whose proxy image differs from what the injector injects now.",
-    kinds=("Namespace", "Pod", "ConfigMap"),
+    kinds=("Namespace",),
     refs=("IST0158",),
 )
 

@@ -87,7 +87,7 @@ RULE = Rule(
     name="service-port-not-on-workload",
     severity=Severity.WARNING,
     summary="A Service's named targetPort that no selected workload declares as a container port.",
-    kinds=("Service", "Deployment", "StatefulSet", "DaemonSet", "Pod"),
+    kinds=("Service",),
     refs=("KIA0701",),
 )
 

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.graph import Mesh
+from meshlint.facts.graph import WORKLOAD_KINDS, Mesh
 from meshlint.facts.injection_labels import DATAPLANE, POD_INJECT
 from meshlint.facts.podspec import in_mesh, template_labels_path
 from meshlint.findings import Finding, Severity
@@ -64,7 +64,7 @@ RULE = Rule(
     name="workload-mixed-dataplane",
     severity=Severity.WARNING,
     summary="A workload enrolled in ambient mode that also gets a sidecar.",
-    kinds=("Deployment", "StatefulSet", "DaemonSet", "Pod", "Namespace"),
+    kinds=WORKLOAD_KINDS,
     refs=("KIA1311",),
 )
 

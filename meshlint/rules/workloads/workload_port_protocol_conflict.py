@@ -80,7 +80,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.graph import Mesh
+from meshlint.facts.graph import WORKLOAD_KINDS, Mesh
 from meshlint.facts.podspec import port_protocol, template_labels_path, workload_port_groups
 from meshlint.findings import Finding, Severity
 from meshlint.rules.base import Rule, quoted_list, related, report
@@ -90,7 +90,7 @@ RULE = Rule(
     name="workload-port-protocol-conflict",
     severity=Severity.WARNING,
     summary="Services selecting one workload give the same port different protocols.",
-    kinds=("Deployment", "StatefulSet", "DaemonSet", "Service"),
+    kinds=WORKLOAD_KINDS,
     refs=("IST0116",),
 )
 
