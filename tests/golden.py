@@ -1,4 +1,4 @@
-"""Golden cases: ``rules/<rule-name>.yaml`` files of named cases (sqlfluff style).
+"""Golden cases: ``tests/golden/<rule-name>.yaml`` files of named cases (sqlfluff style).
 
 Each case has ``files`` (name -> manifest text), optional ``settings`` (fields of
 ``meshlint.config.settings.Settings``; ``schemas_dir`` names a folder of the case's files),
@@ -23,7 +23,7 @@ from meshlint.layout import LayoutOptions
 from meshlint.rules import select_rules
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES_DIR = ROOT / "rules"
+CASES_DIR = ROOT / "tests" / "golden"
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Every golden case in rules/*.yaml: the rule reports exactly the expected positions."""
+"""Every golden case in tests/golden/*.yaml: the rule reports exactly the expected positions."""
 
 import pytest
 from golden import load_cases, run_case

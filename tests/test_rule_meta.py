@@ -46,7 +46,7 @@ NO_GOLDEN_CASES = {"decode-error", "unreadable-file", "internal-error"}
 
 
 # Their examples are trees of several files (a kustomize base and overlay, a chart): their
-# golden cases in rules/ hold the trees.
+# golden cases in tests/golden/ hold the trees.
 TREE_EXAMPLES = {"render-failed", "not-rendered", "kustomize-list-replaced"}
 
 

@@ -10,7 +10,7 @@ To add a rule:
 2. add one line to ``CODES`` below, in code order; a new rule usually starts as ``PREVIEW``
    (it then runs only when selected by its code or name, or with ``--preview``) and becomes
    ``STABLE`` once it has proved itself on real trees;
-3. add its golden cases in ``rules/<name>.yaml`` and regenerate the docs
+3. add its golden cases in ``tests/golden/<name>.yaml`` and regenerate the docs
    (``python -m meshlint.outputs.rule_docs``).
 
 A rule is retired by marking it ``DEPRECATED`` for a release (it still runs, ``meshlint
