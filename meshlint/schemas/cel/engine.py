@@ -76,7 +76,22 @@ class Compiled:
             return EvalError(_strip_status(str(error)))
         if result.type() == _cel().Type.ERROR:
             return EvalError(_strip_status(str(result.value())))
-        return result.value()
+        return _plain(result.value())
+
+
+def _plain(value: object) -> object:
+    """A result as plain Python values: cel-expr-python hands the items of a list or map
+    back as accessors, which cannot be passed into another evaluation (a policy's
+    ``variables``)."""
+    if isinstance(value, list):
+        return [_plain(_unwrap(item)) for item in value]
+    if isinstance(value, dict):
+        return {_plain(_unwrap(k)): _plain(_unwrap(v)) for k, v in value.items()}
+    return value
+
+
+def _unwrap(value: object) -> object:
+    return value.value() if type(value).__name__.startswith("_Cel") else value
 
 
 def engine_available() -> bool:
