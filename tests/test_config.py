@@ -11,7 +11,6 @@ from manifests import VS_TO_EXTERNAL
 
 from meshlint.cli.main import main
 from meshlint.config.file import (
-    SETTINGS_KEYS,
     ConfigError,
     build_settings,
     config_schema,
@@ -19,7 +18,6 @@ from meshlint.config.file import (
     load_config,
     shipped_schema,
 )
-from meshlint.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,11 +39,6 @@ def test_shipped_schema_is_generated_from_the_key_table():
     assert shipped_schema() == config_schema(), (
         "regenerate: python -m meshlint.config.file > meshlint/data/config.schema.json"
     )
-
-
-def test_every_setting_key_names_a_settings_field():
-    fields = set(Settings.__dataclass_fields__)
-    assert {key.field for key in SETTINGS_KEYS.values()} <= fields
 
 
 def test_found_by_walking_up_and_yaml_wins_over_pyproject(tmp_path):

@@ -2,8 +2,9 @@
 source, so a shortcut from the loader to the rules, or from a rule to a reporter, fails here.
 
 The stages in pipeline order; each may import only stages listed before it (and itself).
-``config.settings`` (what a run decides) comes before the facts that read it; ``config.file``
-(reading ``.meshlint.yaml``) names rules, so it comes after them."""
+``config.options`` (how a setting is declared) and ``config.settings`` (what a run decides)
+come before the facts that read them; ``config.file`` (reading ``.meshlint.yaml``) names
+rules, so it comes after them."""
 
 import ast
 from pathlib import Path
@@ -16,6 +17,7 @@ STAGES = (
     "istio",
     "render",
     "layout",
+    "config.options",
     "config.settings",
     "facts",
     "schemas",

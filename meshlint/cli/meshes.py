@@ -39,7 +39,7 @@ def meshes_command(
         run = prepare(
             args.paths,
             config_file=args.config,
-            layout={"render": False} if args.no_render else None,
+            overrides={"render": False} if args.no_render else None,
         )
     except (ConfigError, ValueError) as error:
         parser.error(str(error))

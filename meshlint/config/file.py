@@ -2,11 +2,12 @@
 
 The file is found by walking up from the working directory (or named with ``--config``),
 validated against the JSON Schema shipped in ``meshlint/data/config.schema.json``, and turned
-into ``Settings`` plus the engine's selection, severity and path options. Command-line options
-override the file.
+into ``Settings`` (what rules read) and ``EngineSettings`` (what the engine reads).
+Command-line options override the file.
 
-Adding a setting that rules read is one line in ``SETTINGS_KEYS`` (then regenerate the schema:
-``python -m meshlint.config.file > meshlint/data/config.schema.json``; a test checks it is current).
+Every key is a declared option (``meshlint.config.settings``); the schema is made from them
+(regenerate it with ``python -m meshlint.config.file > meshlint/data/config.schema.json``; a
+test checks it is current).
 """
 
 from __future__ import annotations
@@ -14,23 +15,25 @@ from __future__ import annotations
 import json
 import sys
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from meshlint.config.settings import Settings, parse_istio_version
+from meshlint.config.options import Option, declared
+from meshlint.config.settings import EngineSettings, Settings, parse_istio_version
 from meshlint.input.yamlpos import ParseProblem, PosDict, locate, parse_documents
 from meshlint.rules import RULES, find_rule
 from meshlint.rules.base import suggest
 
 __all__ = [
     "CONFIG_NAMES",
-    "SETTINGS_KEYS",
+    "OPTIONS",
     "Config",
     "ConfigError",
+    "build_engine_settings",
     "build_settings",
     "config_schema",
     "find_config",
@@ -39,99 +42,14 @@ __all__ = [
 
 CONFIG_NAMES = (".meshlint.yaml", ".meshlint.yml")
 PYPROJECT = "pyproject.toml"
-SEVERITIES = ("error", "warning", "info")
 
-_STRING = {"type": "string"}
-_STRINGS = {"type": "array", "items": {"type": "string"}}
-
-
-@dataclass(frozen=True, slots=True)
-class Key:
-    """A config key that becomes a ``Settings`` field."""
-
-    field: str
-    schema: Mapping[str, Any]
-    description: str
-    convert: Callable[[Any], Any] = tuple
-
-
-def _version(value: Any) -> tuple[int, int]:
-    return parse_istio_version(str(value))
-
-
-# config key -> Settings field. One line per setting.
-SETTINGS_KEYS: dict[str, Key] = {
-    "env": Key("env", _STRING, "treat every resource as this environment", str),
-    "env-label-keys": Key("env_label_keys", _STRINGS, "labels that name the environment"),
-    "production-values": Key("production_values", _STRINGS, "values meaning production"),
-    "nonproduction-values": Key("nonproduction_values", _STRINGS, "values meaning not prod"),
-    "production-paths": Key("production_paths", _STRINGS, "path globs of production files"),
-    "istio-version": Key("istio_version", _STRING, "Istio release the mesh runs", _version),
-    "namespace": Key("default_namespace", _STRING, "namespace of resources naming none", str),
-    "cluster-domain": Key("cluster_domain", _STRING, "Kubernetes cluster domain", str),
-    "root-namespace": Key("root_namespace", _STRING, "Istio's config root namespace", str),
-    "system-namespaces": Key("system_namespaces", _STRINGS, "namespaces of the platform"),
-    "known-hosts": Key("known_hosts", _STRINGS, "hosts that exist outside these files (globs)"),
-    "known-gateways": Key("known_gateways", _STRINGS, "Gateways outside these files (ns/name)"),
-    "known-namespaces": Key("known_namespaces", _STRINGS, "namespaces outside these files"),
-    "known-workloads": Key(
-        "known_workloads", _STRINGS, "workloads outside these files (namespace/label=value,...)"
-    ),
-    "whole-cluster": Key(
-        "whole_cluster", {"type": "boolean"}, "the files are the whole cluster", bool
-    ),
-    "mesh-config": Key("mesh_config_file", _STRING, "Istio mesh config file", str),
-    "schemas": Key("schemas_dir", _STRING, "JSON Schemas overriding the built-in ones", str),
-}
-
-# Keys the engine and the command line use (not rule settings).
-RUN_KEYS: dict[str, tuple[Mapping[str, Any], str]] = {
-    "paths": (_STRINGS, "manifest roots that form the context (relative to this file)"),
-    "exclude": (_STRINGS, "globs of files never analysed"),
-    "force-exclude": ({"type": "boolean"}, "apply exclude to files named on the command line"),
-    "select": (_STRINGS, "only these rules: codes, code prefixes, names or ALL"),
-    "ignore": (_STRINGS, "skip these rules"),
-    "preview": ({"type": "boolean"}, "also run the rules in preview (see `meshlint rules`)"),
-    "severity": (
-        {"type": "object", "additionalProperties": {"enum": list(SEVERITIES)}},
-        "severity per rule name, code or prefix",
-    ),
-    "per-file-ignores": (
-        {"type": "object", "additionalProperties": {**_STRINGS, "minItems": 1}},
-        "glob -> rules not reported for the files it matches",
-    ),
-    "fail-on": ({"enum": [*SEVERITIES, "never"]}, "lowest severity that fails the run"),
-    "baseline": (_STRING, "baseline file: only findings not in it are reported"),
-    "rules": (
-        {"type": "object", "additionalProperties": {"type": "object"}},
-        "per-rule options: rule name -> {option: value}",
-    ),
-    "meshes": (_STRINGS, "globs of directories, each match one mesh (relative to this file)"),
-    "shared": (_STRINGS, "globs of directories read as context by every mesh"),
-    "render": ({"type": "boolean"}, "render kustomizations and Helm charts (default true)"),
-    "kustomize-command": (
-        _STRING,
-        "renderer of kustomizations (default: kustomize build, else kubectl kustomize)",
-    ),
-    "helm-command": (_STRING, "renderer of Helm charts (default: helm)"),
-    "helm-values": (
-        {"type": "object", "additionalProperties": _STRINGS},
-        "chart directory -> values files passed to helm template (relative to this file)",
-    ),
-    "render-timeout": (
-        {"type": "number", "exclusiveMinimum": 0},
-        "seconds one render may take (default 60)",
-    ),
-}
+# Every config key: what the engine reads, then what the rules read.
+OPTIONS: tuple[Option, ...] = (*declared(EngineSettings), *declared(Settings))
 
 
 def config_schema() -> dict:
     """The JSON Schema of the config file, as shipped in ``meshlint/data``."""
-    properties: dict[str, Any] = {}
-    for name, (schema, description) in RUN_KEYS.items():
-        properties[name] = {**schema, "description": description}
-    for name, key in SETTINGS_KEYS.items():
-        properties[name] = {**key.schema, "description": key.description}
+    properties = {o.key: {**o.kind.schema, "description": o.help} for o in OPTIONS}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "meshlint configuration (.meshlint.yaml or [tool.meshlint])",
@@ -379,23 +297,37 @@ def _with_rule_names(data: dict) -> dict:
     return values
 
 
+Built = TypeVar("Built", Settings, EngineSettings)
+
+
+def _build(cls: type[Built], config: Config, overrides: Mapping[str, Any]) -> Built:
+    """``cls`` from the config file, with command-line ``overrides`` (config key -> value,
+    ``None`` meaning "not given") taking precedence over it, and the declared defaults for
+    the rest."""
+    values: dict[str, Any] = {}
+    for option in declared(cls):
+        given = overrides.get(option.key)
+        from_file = given is None and option.key in config.values
+        if given is None and not from_file:
+            continue
+        try:
+            value = option.kind.convert(config.values[option.key] if from_file else given)
+        except ValueError as error:
+            raise ConfigError(f"{option.key}: {error}") from None
+        if option.relative and from_file and value and config.root:
+            value = str(config.root / value)  # relative to the config file
+        values[option.name] = value
+    return cls(**values)
+
+
 def build_settings(config: Config, overrides: Mapping[str, Any]) -> Settings:
-    """``Settings`` from the config file, with command-line ``overrides`` (config key ->
-    value, ``None`` meaning "not given") taking precedence."""
-    values = dict(config.values)
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    kwargs: dict[str, Any] = {}
-    for name, key in SETTINGS_KEYS.items():
-        if name in values:
-            try:
-                kwargs[key.field] = key.convert(values[name])
-            except ValueError as error:
-                raise ConfigError(f"{name}: {error}") from None
-    schemas = kwargs.get("schemas_dir")
-    if schemas and overrides.get("schemas") is None and config.root:
-        kwargs["schemas_dir"] = str(config.root / schemas)  # relative to the config file
-    kwargs["rule_options"] = values.get("rules", {})
-    return Settings(**kwargs)
+    """The ``Settings`` the rules read (see ``_build``)."""
+    return _build(Settings, config, overrides)
+
+
+def build_engine_settings(config: Config, overrides: Mapping[str, Any]) -> EngineSettings:
+    """The ``EngineSettings`` the engine reads (see ``_build``)."""
+    return _build(EngineSettings, config, overrides)
 
 
 if __name__ == "__main__":  # regenerate the shipped schema
