@@ -39,7 +39,7 @@ def test_every_rule_has_a_page_in_ruffs_shape():
         for ref in rule.refs:
             assert ref in references
         for option in rule.options:
-            assert f"| `{option}` |" in page
+            assert f"| `{option.name}` |" in page
 
 
 def test_docstring_sections_are_known():

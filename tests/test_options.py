@@ -13,6 +13,7 @@ from meshlint.cli.main import _check_parser, main
 from meshlint.config.file import OPTIONS, Config, build_engine_settings, build_settings
 from meshlint.config.options import MAPPING, NUMBER, SWITCH, TEXTS, choice, declared, option
 from meshlint.config.settings import EngineSettings, Settings
+from meshlint.rules import RULES
 
 
 def test_keys_and_flags_are_unique():
@@ -112,6 +113,13 @@ def test_command_line_over_config_over_defaults(tmp_path):
 def test_a_flag_value_its_option_refuses_names_the_flag():
     with pytest.raises(ValueError, match=r"--mesh-config /no/such/file: no such file"):
         _flags("--mesh-config", "/no/such/file")
+
+
+def test_every_rule_option_is_typed_documented_and_its_default_fits():
+    for rule in RULES:
+        for o in rule.options:
+            assert o.help and o.kind.accepts(o.default), (rule.name, o.name)
+        assert rule.defaults == {o.name: o.default for o in rule.options}
 
 
 @pytest.mark.parametrize(

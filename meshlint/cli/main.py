@@ -242,7 +242,7 @@ def _rule_dict(rule: Rule) -> dict:
         "summary": rule.summary,
         "group": str(rule.group),
         "refs": list(rule.refs),
-        "options": dict(rule.options),
+        "options": rule.defaults,
     }
 
 

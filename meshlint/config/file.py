@@ -256,18 +256,20 @@ def _semantic_errors(path: Path, data: dict) -> list[str]:
             where = _where(path, data, ("rules", rule_key))
             messages.append(f"{where}: unknown rule {rule_key!r}{suggest(rule_key, _rule_names())}")
             continue
+        declared = {option.name: option for option in rule.options}
         for name, value in options.items():
             where = _where(path, data, ("rules", rule_key, name))
-            if name not in rule.options:
-                declared = ", ".join(map(repr, rule.options)) or "none"
+            option = declared.get(name)
+            if option is None:
+                names = ", ".join(map(repr, declared)) or "none"
                 messages.append(
                     f"{where}: rule {rule.name} has no option {name!r}"
-                    f"{suggest(name, rule.options)} (its options: {declared})"
+                    f"{suggest(name, declared)} (its options: {names})"
                 )
-            elif not _same_type(rule.options[name], value):
+            elif not option.kind.accepts(value):
                 messages.append(
-                    f"{where}: expected a {_kind(rule.options[name])}"
-                    f" like the default {rule.options[name]!r}, not {_type_name(value)}"
+                    f"{where}: expected a {option.kind.name}"
+                    f" like the default {option.default!r}, not {_type_name(value)}"
                 )
     if "istio-version" in data:
         try:
@@ -275,18 +277,6 @@ def _semantic_errors(path: Path, data: dict) -> list[str]:
         except ValueError as error:
             messages.append(f"{_where(path, data, ('istio-version',))}: {error}")
     return messages
-
-
-def _same_type(default: object, value: object) -> bool:
-    if default is None:
-        return True
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float))
-    if isinstance(default, (list, tuple)):
-        return isinstance(value, list)
-    return isinstance(value, type(default))
 
 
 def _with_rule_names(data: dict) -> dict:

@@ -199,7 +199,7 @@ def run_rule(mesh: Mesh, settings: Settings, rule: Rule) -> tuple[list[Finding],
     it yielded before failing are kept, with an ``internal-error`` finding)."""
     found: list[Finding] = []
     try:
-        found.extend(rule.check(mesh, settings.options_for(rule.name, dict(rule.options))))
+        found.extend(rule.check(mesh, settings.options_for(rule.name, rule.defaults)))
     except Exception as error:
         found.append(_internal_error(f"rule {rule.name} ({rule.code})", error, mesh.sources))
         return found, traceback.format_exc()

@@ -138,19 +138,22 @@ def _what_and_why(rule: Rule, intro: str) -> tuple[str, str]:
 def _options(rule: Rule) -> str:
     if not rule.options:
         return "This rule has no options."
-    rows = [f"| `{name}` | `{json.dumps(value)}` |" for name, value in rule.options.items()]
-    first = next(iter(rule.options))
+    rows = [
+        f"| `{o.name}` | {o.kind.name} | `{json.dumps(o.default)}` | {_cell(o.help)} |"
+        for o in rule.options
+    ]
+    first = rule.options[0]
     return "\n".join(
         [
-            "| Option | Default |",
-            "|---|---|",
+            "| Option | Type | Default | Meaning |",
+            "|---|---|---|---|",
             *rows,
             "",
             "Set in the config file, under `rules`:",
             "",
             "```yaml",
             "rules:",
-            f"  {rule.name}: {{{first}: {json.dumps(rule.options[first])}}}",
+            f"  {rule.name}: {{{first.name}: {json.dumps(first.default)}}}",
             "```",
         ]
     )
