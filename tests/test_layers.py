@@ -3,8 +3,8 @@ source, so a shortcut from the loader to the rules, or from a rule to a reporter
 
 The stages in pipeline order; each may import only stages listed before it (and itself).
 ``config.options`` (how a setting is declared) and ``config.settings`` (what a run decides)
-come before the facts that read them; ``config.file`` (reading ``.meshlint.yaml``) names
-rules, so it comes after them."""
+come before the facts that read them, and so does ``config.file`` (reading
+``.meshlint.yaml``): the engine checks the keys that name rules."""
 
 import ast
 from pathlib import Path
@@ -19,10 +19,10 @@ STAGES = (
     "layout",
     "config.options",
     "config.settings",
+    "config.file",
     "facts",
     "schemas",
     "rules",
-    "config.file",
     "engine",
     "outputs",
     "cli",

@@ -7,15 +7,17 @@ Command-line options override the file.
 
 Every key is a declared option (``meshlint.config.settings``); the schema is made from them
 (regenerate it with ``python -m meshlint.config.file > meshlint/data/config.schema.json``; a
-test checks it is current).
+test checks it is current). The keys that name rules are checked by the engine, which knows
+the rules, through ``load_config``'s ``check``.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -23,14 +25,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from meshlint.config.options import Option, declared
-from meshlint.config.settings import EngineSettings, Settings, parse_istio_version
+from meshlint.config.settings import EngineSettings, Settings
 from meshlint.input.yamlpos import ParseProblem, PosDict, locate, parse_documents
-from meshlint.rules import RULES, find_rule
-from meshlint.rules.base import suggest
 
 __all__ = [
     "CONFIG_NAMES",
     "OPTIONS",
+    "Check",
     "Config",
     "ConfigError",
     "build_engine_settings",
@@ -38,6 +39,7 @@ __all__ = [
     "config_schema",
     "find_config",
     "load_config",
+    "type_name",
 ]
 
 CONFIG_NAMES = (".meshlint.yaml", ".meshlint.yml")
@@ -45,6 +47,10 @@ PYPROJECT = "pyproject.toml"
 
 # Every config key: what the engine reads, then what the rules read.
 OPTIONS: tuple[Option, ...] = (*declared(EngineSettings), *declared(Settings))
+
+# More checks of a config's values: (the file's data, where(keys) -> "file:line:col: key")
+# -> messages.
+Check = Callable[[dict, Callable[[tuple[object, ...]], str]], list[str]]
 
 
 def config_schema() -> dict:
@@ -96,16 +102,18 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None) -> Config:
-    """Read and validate a config file; ``None`` gives the empty config."""
+def load_config(path: Path | None, check: Check | None = None) -> Config:
+    """Read and validate a config file; ``None`` gives the empty config. ``check`` adds the
+    checks this module cannot make (the engine's: rule names and rule options); its messages
+    come first."""
     if path is None:
         return Config()
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     toml = path.name.endswith(".toml")
     data = (_read_pyproject(path) or {}) if toml else _read_yaml(path)
-    _validate(path, data)
-    return Config(path, _with_rule_names(data))
+    _validate(path, data, check)
+    return Config(path, dict(data))
 
 
 def _read_pyproject(path: Path) -> dict | None:
@@ -134,7 +142,7 @@ def _read_yaml(path: Path) -> dict:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings, not {_type_name(data)}")
+        raise ConfigError(f"{path}: expected a mapping of settings, not {type_name(data)}")
     return data
 
 
@@ -161,17 +169,23 @@ def _kind(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _type_name(value: object) -> str:
+def type_name(value: object) -> str:
+    """``value`` as a message names it: ``the string '5'``, ``a list``, ``nothing``."""
     kind = _kind(value)
     if kind in ("number", "string"):
         return f"the {kind} {value!r}"
     return {"list": "a list", "mapping": "a mapping", "null": "nothing"}.get(kind, f"a {kind}")
 
 
-def _validate(path: Path, data: dict) -> None:
+def _suggest(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _validate(path: Path, data: dict, check: Check | None) -> None:
     schema = shipped_schema()
     if _quickly_valid(schema, data):
-        messages = _semantic_errors(path, data)
+        messages = _semantic_errors(path, data, check)
         if messages:
             raise ConfigError("\n".join(messages))
         return
@@ -182,7 +196,7 @@ def _validate(path: Path, data: dict) -> None:
     )
     messages = [_schema_message(path, data, error, schema) for error in errors]
     if not messages:
-        messages = _semantic_errors(path, data)
+        messages = _semantic_errors(path, data, check)
     if messages:
         raise ConfigError("\n".join(messages))
 
@@ -204,14 +218,14 @@ def _schema_message(path: Path, data: dict, error, schema: dict) -> str:
         allowed = list(error.schema.get("properties", {}))
         unknown = [k for k in instance if k not in allowed]
         return "\n".join(
-            f"{_where(path, data, (*keys, k))}: unknown key {k!r}{suggest(str(k), allowed)}"
+            f"{_where(path, data, (*keys, k))}: unknown key {k!r}{_suggest(str(k), allowed)}"
             for k in unknown
         )
     if error.validator == "enum":
         choices = error.validator_value
         return (
-            f"{_where(path, data, keys)}: {_type_name(instance)} is not one of "
-            f"{', '.join(map(repr, choices))}{suggest(str(instance), choices)}"
+            f"{_where(path, data, keys)}: {type_name(instance)} is not one of "
+            f"{', '.join(map(repr, choices))}{_suggest(str(instance), choices)}"
         )
     if error.validator == "type":
         hint = ""
@@ -219,72 +233,22 @@ def _schema_message(path: Path, data: dict, error, schema: dict) -> str:
             hint = ' (quote it: "1.20" is a string, 1.20 is the number 1.2)'
         return (
             f"{_where(path, data, keys)}: expected {error.validator_value}, "
-            f"not {_type_name(instance)}{hint}"
+            f"not {type_name(instance)}{hint}"
         )
     return f"{_where(path, data, keys)}: {error.message}"
 
 
-def _rule_names() -> list[str]:
-    return [key for rule in RULES for key in (rule.name, rule.code)]
-
-
-def _semantic_errors(path: Path, data: dict) -> list[str]:
-    """What the schema cannot know: rule names, option names and types, versions."""
-    from meshlint.rules import select_rules
-
-    messages = []
-    for section in ("select", "ignore"):
-        for index, token in enumerate(data.get(section, ())):
+def _semantic_errors(path: Path, data: dict, check: Check | None) -> list[str]:
+    """What the schema cannot know: ``check``'s (rule names and options), then the values
+    their option cannot read (an Istio version that is no version)."""
+    messages = check(data, lambda keys: _where(path, data, keys)) if check else []
+    for option in OPTIONS:
+        if option.key in data:
             try:
-                select_rules([token])
-            except ValueError:
-                where = _where(path, data, (section, index))
-                messages.append(f"{where}: unknown rule {token!r}{suggest(token, _rule_names())}")
-    for section in ("severity", "per-file-ignores"):
-        for key, value in data.get(section, {}).items():
-            tokens = [key] if section == "severity" else value
-            for token in tokens:
-                try:
-                    select_rules([token])
-                except ValueError:
-                    where = _where(path, data, (section, key))
-                    known = suggest(token, _rule_names())
-                    messages.append(f"{where}: unknown rule {token!r}{known}")
-    for rule_key, options in data.get("rules", {}).items():
-        rule = find_rule(rule_key)
-        if rule is None:
-            where = _where(path, data, ("rules", rule_key))
-            messages.append(f"{where}: unknown rule {rule_key!r}{suggest(rule_key, _rule_names())}")
-            continue
-        declared = {option.name: option for option in rule.options}
-        for name, value in options.items():
-            where = _where(path, data, ("rules", rule_key, name))
-            option = declared.get(name)
-            if option is None:
-                names = ", ".join(map(repr, declared)) or "none"
-                messages.append(
-                    f"{where}: rule {rule.name} has no option {name!r}"
-                    f"{suggest(name, declared)} (its options: {names})"
-                )
-            elif not option.kind.accepts(value):
-                messages.append(
-                    f"{where}: expected a {option.kind.name}"
-                    f" like the default {option.default!r}, not {_type_name(value)}"
-                )
-    if "istio-version" in data:
-        try:
-            parse_istio_version(str(data["istio-version"]))
-        except ValueError as error:
-            messages.append(f"{_where(path, data, ('istio-version',))}: {error}")
+                option.kind.convert(data[option.key])
+            except ValueError as error:
+                messages.append(f"{_where(path, data, (option.key,))}: {error}")
     return messages
-
-
-def _with_rule_names(data: dict) -> dict:
-    """Per-rule options keyed by rule name, whether the file used names or codes."""
-    values = dict(data)
-    if "rules" in values:
-        values["rules"] = {find_rule(k).name: dict(v) for k, v in values["rules"].items()}
-    return values
 
 
 Built = TypeVar("Built", Settings, EngineSettings)

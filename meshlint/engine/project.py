@@ -12,15 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from meshlint.config.file import (
-    Config,
-    build_engine_settings,
-    build_settings,
-    find_config,
-    load_config,
-)
+from meshlint.config.file import Config, build_engine_settings, build_settings, find_config
 from meshlint.config.settings import EngineSettings, Settings
 from meshlint.engine.baseline import read_baseline
+from meshlint.engine.rule_keys import load_project_config
 from meshlint.engine.verdict import Policy
 from meshlint.findings import Severity
 from meshlint.input.workspace import Workspace, find_repo_root, path_matcher, plan, relative_to
@@ -54,7 +49,7 @@ def prepare(
     line to report."""
     overrides = overrides or {}
     cwd = Path.cwd()
-    config = load_config(Path(config_file) if config_file else find_config(cwd))
+    config = load_project_config(Path(config_file) if config_file else find_config(cwd))
     options = build_engine_settings(config, overrides)
     repository = find_repo_root(cwd)
     root = config.root or repository or cwd
