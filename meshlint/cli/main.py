@@ -13,7 +13,6 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -21,13 +20,15 @@ from meshlint import __version__
 from meshlint.cli.flags import add_flags, flag_options, given
 from meshlint.config.file import ConfigError
 from meshlint.config.settings import EngineSettings, Settings
-from meshlint.engine.analyse import Report, analyse_files
+from meshlint.engine.analyse import analyse_files
 from meshlint.engine.baseline import BaselineError, write_baseline
 from meshlint.engine.parallel import default_jobs
-from meshlint.engine.project import Run, prepare
+from meshlint.engine.project import prepare
+from meshlint.engine.report import Report
+from meshlint.engine.run import Run
 from meshlint.engine.verdict import fingerprint_key
 from meshlint.findings import Severity
-from meshlint.input.cache import ParseCache, default_cache_dir
+from meshlint.input.cache import default_cache_dir
 from meshlint.input.yamlpos import Limits
 from meshlint.outputs import destinations as outputs
 from meshlint.outputs.progress import LoadProgress
@@ -165,13 +166,6 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
     return Path(args.cache_dir) if args.cache_dir else default_cache_dir()
 
 
-def _cache(args: argparse.Namespace) -> ParseCache | None:
-    directory = _cache_dir(args)
-    if directory is None:
-        return None
-    return ParseCache(directory, _limits(args))  # the limits change what a parse yields
-
-
 def _use_colour(stream: TextIO, disabled: bool) -> bool:
     if disabled or os.environ.get("NO_COLOR"):
         return False
@@ -187,25 +181,21 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         overrides = given(args, (*flag_options(EngineSettings), *flag_options(Settings)))
         if args.write_baseline:
             overrides["baseline"] = None  # the baseline is being written, not read
-        run = prepare(args.paths, config_file=args.config, overrides=overrides)
+        run = prepare(
+            args.paths,
+            config_file=args.config,
+            overrides=overrides,
+            limits=_limits(args),
+            cache_dir=_cache_dir(args),
+            jobs=args.jobs if args.jobs is not None else default_jobs(),
+        )
         plan = outputs.plan(args.outputs)
     except (ConfigError, BaselineError, ValueError) as error:
         raise _UsageError(f"meshlint: error: {error}") from None
     for warning in run.warnings:
         stderr.write(f"meshlint: warning: {warning}\n")
-    jobs = args.jobs if args.jobs is not None else default_jobs()
     with LoadProgress(stderr) as progress:
-        report = analyse_files(
-            list(run.workspace.files),
-            run.settings,
-            run.rules,
-            _limits(args),
-            progress=progress,
-            cache=_cache(args),
-            jobs=jobs,
-            policy=run.policy,
-            layout=replace(run.layout, cache_dir=_cache_dir(args), jobs=max(1, jobs)),
-        )
+        report = analyse_files(list(run.workspace.files), run, progress)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, run, stderr)
     colour = _use_colour(stdout, args.no_color)

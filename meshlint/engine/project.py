@@ -8,33 +8,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from meshlint.config.file import Config, build_engine_settings, build_settings, find_config
-from meshlint.config.settings import EngineSettings, Settings
+from meshlint.config.settings import EngineSettings
 from meshlint.engine.baseline import read_baseline
 from meshlint.engine.rule_keys import load_project_config
+from meshlint.engine.run import Run
 from meshlint.engine.verdict import Policy
 from meshlint.findings import Severity
+from meshlint.input.cache import ParseCache
 from meshlint.input.workspace import Workspace, find_repo_root, path_matcher, plan, relative_to
+from meshlint.input.yamlpos import Limits
 from meshlint.layout import LayoutOptions
-from meshlint.rules import Rule, deprecation_warnings, enabled_rules, select_rules
+from meshlint.rules import deprecation_warnings, enabled_rules, select_rules
 
-__all__ = ["Run", "prepare"]
-
-
-@dataclass(frozen=True)
-class Run:
-    config: Config
-    workspace: Workspace
-    settings: Settings
-    rules: tuple[Rule, ...]
-    policy: Policy
-    fail_on: str
-    layout: LayoutOptions = LayoutOptions()
-    warnings: tuple[str, ...] = ()  # for the command line to print (deprecated rules selected)
+__all__ = ["prepare"]
 
 
 def prepare(
@@ -42,11 +32,15 @@ def prepare(
     *,
     config_file: str | None = None,
     overrides: Mapping[str, Any] | None = None,
+    limits: Limits = Limits(),
+    cache_dir: Path | None = None,
+    jobs: int = 1,
 ) -> Run:
-    """The plan for ``paths``: the config file (``config_file``, else the nearest one) with
-    the command line's ``overrides`` (config key -> value; None: not given) over it. Raises
-    ``ConfigError``, ``BaselineError`` or ``ValueError`` (an unknown rule) for the command
-    line to report."""
+    """The run for ``paths``: the config file (``config_file``, else the nearest one) with
+    the command line's ``overrides`` (config key -> value; None: not given) over it, parsed
+    within ``limits``, cached in ``cache_dir`` (None: no cache), the rules of large meshes
+    shared among ``jobs`` processes. Raises ``ConfigError``, ``BaselineError`` or
+    ``ValueError`` (an unknown rule) for the command line to report."""
     overrides = overrides or {}
     cwd = Path.cwd()
     config = load_project_config(Path(config_file) if config_file else find_config(cwd))
@@ -76,18 +70,22 @@ def prepare(
         relative=lambda file: relative_to(root, file),
     )
     return Run(
-        config=config,
-        workspace=workspace,
         settings=build_settings(config, overrides),
         rules=rules,
         policy=policy,
+        layout=_layout(config, root, options, cache_dir, jobs),
+        limits=limits,
+        cache=ParseCache(cache_dir, limits) if cache_dir is not None else None,
+        jobs=jobs,
+        workspace=workspace,
         fail_on=options.fail_on,
-        layout=_layout(config, root, options),
         warnings=tuple(deprecation_warnings(options.select)),
     )
 
 
-def _layout(config: Config, root: Path, options: EngineSettings) -> LayoutOptions:
+def _layout(
+    config: Config, root: Path, options: EngineSettings, cache_dir: Path | None, jobs: int
+) -> LayoutOptions:
     """The ``meshes``, ``shared`` and render options. Globs and values files are relative to
     the config file's directory."""
     base = config.root or root
@@ -103,6 +101,8 @@ def _layout(config: Config, root: Path, options: EngineSettings) -> LayoutOption
             for chart, files in options.helm_values.items()
         ),
         render_timeout=options.render_timeout,
+        cache_dir=cache_dir,
+        jobs=max(1, jobs),
     )
 
 
