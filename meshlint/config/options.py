@@ -125,6 +125,7 @@ class Option:
     relative: bool = False  # a path in the config file is relative to the file's directory
     # Checks a flag's value when the command line is read: the problem, or None.
     flag_check: Callable[[str], str | None] | None = None
+    doc: str = ""  # the docs table's meaning (Markdown) where it says more than ``help``
 
     @property
     def dest(self) -> str | None:
@@ -149,6 +150,7 @@ def option(
     adds: bool = False,
     relative: bool = False,
     flag_check: Callable[[str], str | None] | None = None,
+    doc: str = "",
 ) -> Any:
     """A dataclass field declared as an option. The config key is the field's name with
     dashes unless ``key`` says otherwise; the kind follows from the field's type (``str``,
@@ -164,6 +166,7 @@ def option(
         "adds": adds,
         "relative": relative,
         "flag_check": flag_check,
+        "doc": doc,
     }
     metadata = {_DECLARATION: (help, declaration)}
     if isinstance(default, (dict, list)):
