@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from meshlint.cli.main import main
-from meshlint.config.settings import Settings
 from meshlint.engine.analyse import analyse
+from meshlint.engine.run import Run
 from meshlint.rules import select_rules
 from meshlint.schemas.cel.engine import Compiled, Unsupported, compiled
 
@@ -115,7 +115,7 @@ def test_the_cli_passes_a_conforming_manifest_and_preview_rules_stay_off_by_defa
 
 def _findings(tmp_path: Path, text: str, rule: str = "admission-policy-denied") -> list:
     (tmp_path / "all.yaml").write_text(text)
-    report = analyse([str(tmp_path)], Settings(), select_rules([rule]))
+    report = analyse([str(tmp_path)], Run(rules=select_rules([rule])))
     return [f for f in report.findings if f.rule == rule]
 
 
