@@ -23,6 +23,7 @@ STAGES = (
     "config.file",
     "engine",
     "outputs",
+    "fix",
     "cli",
 )
 

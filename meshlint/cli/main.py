@@ -25,7 +25,7 @@ from meshlint.engine.baseline import BaselineError, write_baseline
 from meshlint.engine.parallel import default_jobs
 from meshlint.engine.project import Run, prepare
 from meshlint.engine.verdict import fingerprint_key
-from meshlint.findings import Severity
+from meshlint.findings import FixSafety, Severity
 from meshlint.input.cache import ParseCache, default_cache_dir
 from meshlint.input.yamlpos import Limits
 from meshlint.outputs import destinations as outputs
@@ -105,6 +105,22 @@ def _check_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also run the rules in preview (without it, a preview rule runs only when "
         "--select names its code or name)",
+    )
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes in place, then report what remains",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff and change nothing (exit 1 when there is "
+        "something to fix)",
+    )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, also apply the fixes that may change what the mesh does",
     )
     parser.add_argument(
         "--fail-on",
@@ -304,6 +320,12 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.version:
         stdout.write(f"meshlint {__version__}\n")
         return EXIT_OK
+    if args.fix and args.diff:
+        raise _UsageError("meshlint: error: --fix and --diff exclude each other")
+    if (args.fix or args.diff) and (args.write_baseline or "-" in args.paths):
+        raise _UsageError(
+            "meshlint: error: --fix and --diff edit files: not with --write-baseline or -"
+        )
     try:
         run = prepare(
             args.paths,
@@ -323,18 +345,31 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     for warning in run.warnings:
         stderr.write(f"meshlint: warning: {warning}\n")
     jobs = args.jobs if args.jobs is not None else default_jobs()
-    with LoadProgress(stderr) as progress:
-        report = analyse_files(
-            list(run.workspace.files),
-            run.settings,
-            run.rules,
-            _limits(args),
-            progress=progress,
-            cache=_cache(args),
-            jobs=jobs,
-            policy=run.policy,
-            layout=replace(run.layout, cache_dir=_cache_dir(args), jobs=max(1, jobs)),
-        )
+
+    def lint() -> Report:
+        with LoadProgress(stderr) as progress:
+            return analyse_files(
+                list(run.workspace.files),
+                run.settings,
+                run.rules,
+                _limits(args),
+                progress=progress,
+                cache=_cache(args),
+                jobs=jobs,
+                policy=run.policy,
+                layout=replace(run.layout, cache_dir=_cache_dir(args), jobs=max(1, jobs)),
+            )
+
+    if args.diff:
+        from meshlint.cli.fixing import show_diff
+
+        return EXIT_FINDINGS if show_diff(lint(), args.unsafe_fixes, stdout, stderr) else EXIT_OK
+    if args.fix:
+        from meshlint.cli.fixing import apply_fixes
+
+        report = apply_fixes(lint, args.unsafe_fixes, stderr)
+    else:
+        report = lint()
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, run, stderr)
     colour = _use_colour(stdout, args.no_color)
@@ -372,6 +407,7 @@ def _rule_dict(rule: Rule) -> dict:
         "group": str(rule.group),
         "refs": list(rule.refs),
         "options": dict(rule.options),
+        "fix": str(rule.fix),
     }
 
 
@@ -389,10 +425,11 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
 
     colour = _use_colour(stdout, args.no_color)
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for column in ("Code", "Name", "Severity", "Group", "Refs", "Summary"):
+    for column in ("Code", "Name", "Severity", "Group", "Fix", "Refs", "Summary"):
         table.add_column(column, no_wrap=column != "Summary")
     for rule in RULES:
-        row = (rule.code, rule.name, str(rule.severity), str(rule.group), " ".join(rule.refs))
+        fix = "" if rule.fix is FixSafety.NONE else str(rule.fix)
+        row = (rule.code, rule.name, str(rule.severity), str(rule.group), fix, " ".join(rule.refs))
         table.add_row(*row, rule.summary)
     Console(
         file=stdout,

@@ -67,6 +67,7 @@ class Report:
     meshes: int = 1  # mesh units analysed (environments, overlays, charts)
     rendered: int = 0  # of ``sources``, how many are renderer output, not files
     renders: int = 0  # kustomize and Helm meshes: their inputs lie beyond the run key
+    fixed: int | None = None  # problems --fix repaired before this report (None: no --fix)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -347,13 +348,16 @@ def applicable(rules: tuple[Rule, ...], mesh: Mesh) -> tuple[Rule, ...]:
 def _once(findings: list[Finding]) -> list[Finding]:
     """Drop repeats of a finding made in several meshes over a file they share, keeping the
     first mesh's."""
-    seen: set[Finding] = set()
-    kept = []
+    seen: dict[Finding, int] = {}
+    kept: list[Finding] = []
     for finding in findings:
         key = replace(finding, mesh=None)
-        if key not in seen:
-            seen.add(key)
+        at = seen.get(key)
+        if at is None:
+            seen[key] = len(kept)
             kept.append(finding)
+        elif kept[at].fix is None and finding.fix is not None:  # a repair of the file itself
+            kept[at] = replace(kept[at], fix=finding.fix)
     return kept
 
 
