@@ -175,3 +175,17 @@ def test_every_fixing_rule_documents_its_fix():
         if rule.fix is not FixSafety.NONE:
             assert FIX in docstring_sections(rule.doc)[1], rule.name
             assert f"rules/{rule.name}.md" in fixes_page, rule.name
+
+
+def test_fix_from_the_config_file(tmp_path, monkeypatch):
+    """``fix: true`` in the config file fixes as ``--fix`` does (ruff's ``fix = true``)."""
+    monkeypatch.chdir(tmp_path)
+    target, config = _setup(tmp_path, "gateway-legacy-reference", crlf=False)
+    (tmp_path / ".meshlint.yaml").write_text("fix: true\n")
+    _run(*config, target.name)
+    assert target.read_bytes() == _expected("gateway-legacy-reference", "fixed", crlf=False)
+
+
+def test_no_fix_on_standard_input(tmp_path):
+    code, _, err = _run("--fix", "-")
+    assert code == 2 and "standard input" in err

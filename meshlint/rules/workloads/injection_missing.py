@@ -51,6 +51,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.config.options import TEXT, rule_option
 from meshlint.facts.graph import Mesh
 from meshlint.facts.injection_labels import LEGACY, REVISION, injection_labels, is_system_namespace
 from meshlint.facts.injector import in_data_plane, injects_by_default
@@ -65,8 +66,11 @@ RULE = Rule(
     summary="A namespace without sidecar-injection or ambient labels.",
     kinds=("Namespace",),
     refs=("IST0102",),
-    # The revision the fix labels namespaces with (istio.io/rev); empty: istio-injection.
-    options={"revision": ""},
+    options=(
+        rule_option(
+            "revision", "", TEXT, "the revision the fix labels namespaces with (istio.io/rev)"
+        ),
+    ),
     fix=FixSafety.SAFE,
 )
 
