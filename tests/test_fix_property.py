@@ -157,6 +157,18 @@ def _expected(documents, index, edit):
     return result
 
 
+def _documents(text: str) -> list[list[str]]:
+    """The lines of each document (split at ``---`` lines; what precedes the first is dropped
+    when empty, as the generator writes a separator first)."""
+    documents: list[list[str]] = [[]]
+    for line in text.splitlines(keepends=True):
+        if line.rstrip("\r\n") == "---":
+            documents.append([])
+        else:
+            documents[-1].append(line)
+    return documents[1:] if not documents[0] else documents
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), crlf=st.booleans())
 def test_fix_changes_only_the_fixed_path(tmp_path_factory, data, crlf):
@@ -178,8 +190,15 @@ def test_fix_changes_only_the_fixed_path(tmp_path_factory, data, crlf):
         assert new == text
         return
     assert list(yaml.safe_load_all(new)) == _expected(documents, index, edit)
-    # Outside the edited lines, the text is byte for byte the same.
-    old_lines, new_lines = text.splitlines(keepends=True), new.splitlines(keepends=True)
+    # Every other document is byte for byte the same, and so is the edited one outside one
+    # stretch of lines. (A line diff is no measure here: identical documents let it pair the
+    # changed line with a twin elsewhere and report two hunks for one change.)
+    before, after = _documents(text), _documents(new)
+    assert len(before) == len(after)
+    assert [d for i, d in enumerate(before) if i != index] == [
+        d for i, d in enumerate(after) if i != index
+    ]
+    old_lines, new_lines = before[index], after[index]
     changed = [op for op in difflib.SequenceMatcher(None, old_lines, new_lines).get_opcodes()]
     assert sum(1 for tag, *_ in changed if tag != "equal") <= 1
     if crlf:

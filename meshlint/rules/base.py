@@ -189,6 +189,23 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return _nearest((candidate, candidate, word) for candidate in candidates)
 
 
+def one_edit_away(word: str, candidates: Iterable[str]) -> str | None:
+    """The only candidate one insertion, deletion or substitution away from ``word``, else
+    None (none, or several: then a rewrite would be a guess). What a dangling reference's
+    unsafe fix renames it to."""
+    found = {c for c in candidates if c != word and _one_edit(word, c)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'v1'?)`` for a near miss, else an empty string."""
     return _did_you_mean(closest(word, candidates))

@@ -71,6 +71,12 @@ spec:
   ports: [{name: http, port: 9080}]
 ```
 
+## Fix
+
+Renames the host, as written, to the only defined host one edit away (a typo such as
+`inventroy` for `inventory`), when there is exactly one; otherwise the message suggests the
+nearest name and nothing is rewritten. Unsafe: the route then sends traffic somewhere new.
+
 ## Differences from Istio and Kiali
 
 - A concrete destination under a wildcard ServiceEntry (`reviews.eu.bookinfo.com` under
@@ -95,9 +101,19 @@ from collections.abc import Iterator
 from meshlint.facts.graph import Destination, Mesh
 from meshlint.facts.hosts import dns_form_fqdn
 from meshlint.facts.traffic import gateway_namespaces, route_namespaces
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, Fix, Severity
 from meshlint.input.resources import Resource
-from meshlint.rules.base import Rule, quoted_list, related, report, suggest_defined_host
+from meshlint.rules.base import (
+    Edit,
+    FixSafety,
+    Rule,
+    fix_for,
+    one_edit_away,
+    quoted_list,
+    related,
+    report,
+    suggest_defined_host,
+)
 
 RULE = Rule(
     code="ML101",
@@ -106,6 +122,7 @@ RULE = Rule(
     summary="A route or mirror destination host that no Service or ServiceEntry defines.",
     kinds=("VirtualService",),
     refs=("IST0101", "KIA1101"),
+    fix=FixSafety.UNSAFE,
 )
 
 
@@ -154,7 +171,24 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             f"ServiceEntry{suggest_defined_host(mesh, full)}; fix the host, add the Service "
             "or ServiceEntry, or declare it in `known-hosts` if it lives outside these files"
         )
-        yield report(RULE, vs, path, message)
+        yield report(RULE, vs, path, message, fix=_rename(mesh, destination, full, path))
+
+
+def _rename(mesh: Mesh, destination: Destination, full: str, path: tuple) -> Fix | None:
+    """The unsafe fix: the host as written, renamed to the only defined host one edit away
+    (a short name against the short names of its namespace's hosts, a full name against the
+    full names)."""
+    written = destination.host
+    if "." in written:
+        names = mesh.hosts.names() if written == full else ()
+    else:
+        suffix = full.partition(".")[2]
+        names = [n.partition(".")[0] for n in mesh.hosts.names() if n.partition(".")[2] == suffix]
+    name = one_edit_away(written, names)
+    if name is None:
+        return None
+    vs = destination.virtual_service
+    return fix_for(vs, f"use host {name!r}", Edit("set", path, name), safe=False)
 
 
 def _where(mesh: Mesh, vs: Resource, namespace: str | None) -> str:

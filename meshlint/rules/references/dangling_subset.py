@@ -72,6 +72,12 @@ spec:
   - name: v1
     labels: {version: v1}
 ```
+
+## Fix
+
+Renames the subset to the only subset of the DestinationRule that applies which is one edit
+away (`v1` for `v11`), when there is exactly one; otherwise the message suggests the nearest
+name. Unsafe: the route then sends traffic to those pods.
 """
 
 from __future__ import annotations
@@ -88,7 +94,17 @@ from meshlint.facts.destination_rules import (
 from meshlint.facts.graph import Destination, Mesh
 from meshlint.facts.traffic import route_namespaces
 from meshlint.findings import Finding, Severity
-from meshlint.rules.base import Rule, quoted_list, related, report, suggest
+from meshlint.rules.base import (
+    Edit,
+    FixSafety,
+    Rule,
+    fix_for,
+    one_edit_away,
+    quoted_list,
+    related,
+    report,
+    suggest,
+)
 
 RULE = Rule(
     code="ML102",
@@ -97,6 +113,7 @@ RULE = Rule(
     summary="A destination subset that the DestinationRule applying to its clients lacks.",
     kinds=("VirtualService",),
     refs=("IST0101", "KIA1107"),
+    fix=FixSafety.UNSAFE,
 )
 
 
@@ -128,7 +145,10 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         path = (*destination.path, "subset")
         if everywhere and len(failing) == 1:
             entry, _ = next(iter(failing.values()))
-            yield report(RULE, vs, path, *_everywhere(mesh, destination, entry))
+            fix = None
+            if entry is not None and (name := one_edit_away(subset, entry.subsets)):
+                fix = fix_for(vs, f"use subset {name!r}", Edit("set", path, name), safe=False)
+            yield report(RULE, vs, path, *_everywhere(mesh, destination, entry), fix=fix)
             continue
         clauses, where, names = [], [], []
         for entry, namespaces in failing.values():
