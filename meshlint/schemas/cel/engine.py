@@ -20,7 +20,15 @@ from typing import Any
 
 from meshlint.schemas.cel import library
 
-__all__ = ["Compiled", "EvalError", "Unsupported", "compiled", "engine_available"]
+__all__ = [
+    "POLICY_VARIABLES",
+    "RULE_VARIABLES",
+    "Compiled",
+    "EvalError",
+    "Unsupported",
+    "compiled",
+    "engine_available",
+]
 
 _STATUS = re.compile(r"^[A-Z_]+: ")
 
@@ -72,10 +80,19 @@ def engine_available() -> bool:
     return _environment() is not None
 
 
+# The variables of a CRD validation rule; a declared policy's assertion binds ``object`` and
+# ``self`` (``POLICY_VARIABLES``).
+RULE_VARIABLES = ("self", "oldSelf")
+POLICY_VARIABLES = ("self", "object")
+
+
 @lru_cache(maxsize=4096)
-def compiled(expression: str) -> Compiled | Unsupported:
-    """The expression compiled in the Kubernetes environment, once per process."""
-    environment = _environment()
+def compiled(
+    expression: str, variables: tuple[str, ...] = RULE_VARIABLES
+) -> Compiled | Unsupported:
+    """The expression compiled in the Kubernetes environment with ``variables`` declared
+    (dynamically typed), once per process."""
+    environment = _environment(variables)
     if environment is None:
         return Unsupported(expression, "the CEL engine (cel-expr-python) is not installed")
     try:
@@ -102,8 +119,8 @@ def _cel():
     return cel
 
 
-@lru_cache(maxsize=1)
-def _environment():
+@lru_cache(maxsize=4)
+def _environment(variables: tuple[str, ...] = RULE_VARIABLES):
     try:
         cel = _cel()
         from cel_expr_python.ext import ext_optional
@@ -112,7 +129,7 @@ def _environment():
     # Declared as environment functions: cel-cpp keeps its own ``substring`` (which refuses
     # ``"abc".substring(1, 3)``) for a name declared in an extension.
     return cel.NewEnv(
-        variables={"self": cel.Type.DYN, "oldSelf": cel.Type.DYN},
+        variables=dict.fromkeys(variables, cel.Type.DYN),
         extensions=[ext_optional.ExtOptional()],
         functions=[*_kubernetes(cel), *_strings(cel)],
     )
