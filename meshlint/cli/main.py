@@ -56,6 +56,7 @@ def _check_parser() -> argparse.ArgumentParser:
         prog="meshlint",
         description="Lint Istio service-mesh configuration. Subcommands: "
         "`meshlint rules` lists the rules, `meshlint explain RULE` documents one, "
+        "`meshlint rules test FILE...` runs the examples of policy files, "
         "`meshlint meshes` lists the meshes (environments, overlays, charts) found, "
         "`meshlint schemas import CRD.yaml...` converts CRDs to JSON Schemas.",
     )
@@ -99,6 +100,13 @@ def _check_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="RULES",
         help="skip these rules (codes, prefixes or names)",
+    )
+    parser.add_argument(
+        "--rules",
+        action="append",
+        metavar="DIR",
+        help="also load the policies (declared rules, one YAML file each) in DIR or FILE, "
+        "besides the config's rules-dirs (repeatable)",
     )
     parser.add_argument(
         "--preview",
@@ -316,6 +324,7 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             settings=_setting_overrides(args),
             layout={"render": False} if args.no_render else None,
             preview=args.preview,
+            rules_dirs=args.rules,
         )
         plan = outputs.plan(args.outputs)
     except (ConfigError, BaselineError, ValueError) as error:
@@ -372,16 +381,47 @@ def _rule_dict(rule: Rule) -> dict:
         "group": str(rule.group),
         "refs": list(rule.refs),
         "options": dict(rule.options),
+        "default": "on" if rule.enabled_by_default else "off",
+        "origin": rule.origin,
     }
 
 
-def _rules(argv: Sequence[str], stdout: TextIO) -> int:
-    parser = _Parser(prog="meshlint rules", description="List meshlint's rules.")
+def _catalog_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="config file naming rules-dirs")
+    parser.add_argument(
+        "--rules", action="append", metavar="DIR", help="also load the policies in DIR"
+    )
+
+
+def _known_rules(args: argparse.Namespace) -> tuple[Rule, ...]:
+    """The registered rules and the policies of the config's ``rules-dirs`` and ``--rules``."""
+    from meshlint.config.file import find_config, load_config
+
+    try:
+        path = Path(args.config) if args.config else find_config(Path.cwd())
+        declared = load_config(path, args.rules or ()).declared
+    except ConfigError as error:
+        raise _UsageError(f"meshlint: error: {error}") from None
+    return (*RULES, *declared)
+
+
+def _rules(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    if argv and argv[0] == "test":
+        from meshlint.cli.policy_tests import rules_test_command
+
+        return rules_test_command(argv[1:], stdout, stderr, _Parser)
+    parser = _Parser(
+        prog="meshlint rules",
+        description="List meshlint's rules (`meshlint rules test FILE...` runs the examples "
+        "of policy files).",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--no-color", action="store_true")
+    _catalog_arguments(parser)
     args = parser.parse_args(argv)
+    known = _known_rules(args)
     if args.format == "json":
-        json.dump([_rule_dict(r) for r in RULES], stdout, indent=2)
+        json.dump([_rule_dict(r) for r in known], stdout, indent=2)
         stdout.write("\n")
         return EXIT_OK
     from rich.console import Console
@@ -391,8 +431,9 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
     table = Table(box=None, pad_edge=False, show_edge=False)
     for column in ("Code", "Name", "Severity", "Group", "Refs", "Summary"):
         table.add_column(column, no_wrap=column != "Summary")
-    for rule in RULES:
-        row = (rule.code, rule.name, str(rule.severity), str(rule.group), " ".join(rule.refs))
+    for rule in known:
+        group = str(rule.group) if rule.enabled_by_default else f"{rule.group}, off"
+        row = (rule.code, rule.name, str(rule.severity), group, " ".join(rule.refs))
         table.add_row(*row, rule.summary)
     Console(
         file=stdout,
@@ -407,8 +448,9 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
 def _explain(argv: Sequence[str], stdout: TextIO) -> int:
     parser = _Parser(prog="meshlint explain", description="Show a rule's documentation.")
     parser.add_argument("rule", metavar="NAME-OR-CODE")
+    _catalog_arguments(parser)
     args = parser.parse_args(argv)
-    rule = find_rule(args.rule)
+    rule = find_rule(args.rule, _known_rules(args))
     if rule is None:
         raise _UsageError(f"meshlint explain: unknown rule {args.rule!r} (see `meshlint rules`)")
     stdout.write(rule_page(rule))
@@ -423,7 +465,7 @@ def main(
     stderr = stderr or sys.stderr
     try:
         if argv and argv[0] == "rules":
-            return _rules(argv[1:], stdout)
+            return _rules(argv[1:], stdout, stderr)
         if argv and argv[0] == "explain":
             return _explain(argv[1:], stdout)
         if argv and argv[0] == "meshes":

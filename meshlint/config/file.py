@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sys
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -23,8 +23,9 @@ from typing import Any
 
 from meshlint.config.settings import Settings, parse_istio_version
 from meshlint.input.yamlpos import ParseProblem, PosDict, locate, parse_documents
-from meshlint.rules import RULES, find_rule
+from meshlint.rules import RULES, Rule, find_rule, registry
 from meshlint.rules.base import suggest
+from meshlint.rules.policies import PolicyError, load_policies
 
 __all__ = [
     "CONFIG_NAMES",
@@ -106,6 +107,10 @@ RUN_KEYS: dict[str, tuple[Mapping[str, Any], str]] = {
         {"type": "object", "additionalProperties": {"type": "object"}},
         "per-rule options: rule name -> {option: value}",
     ),
+    "rules-dirs": (
+        _STRINGS,
+        "directories (or files) of declared policies, each a rule (relative to this file)",
+    ),
     "meshes": (_STRINGS, "globs of directories, each match one mesh (relative to this file)"),
     "shared": (_STRINGS, "globs of directories read as context by every mesh"),
     "render": ({"type": "boolean"}, "render kustomizations and Helm charts (default true)"),
@@ -155,6 +160,13 @@ class ConfigError(Exception):
 class Config:
     path: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    # The policies of ``rules-dirs`` and of the directories the command line adds.
+    declared: tuple[Rule, ...] = ()
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule this configuration knows: the registered ones and its policies."""
+        return (*registry.RULES, *self.declared)
 
     @property
     def root(self) -> Path | None:
@@ -178,16 +190,25 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None) -> Config:
-    """Read and validate a config file; ``None`` gives the empty config."""
+def load_config(path: Path | None, rules_dirs: Sequence[str] = ()) -> Config:
+    """Read and validate a config file; ``None`` gives the empty config. The policies of
+    its ``rules-dirs`` and of ``rules_dirs`` (the command line's, relative to the working
+    directory) are loaded with it: its rule names may name them."""
     if path is None:
-        return Config()
+        return Config(declared=_declared([], rules_dirs))
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     toml = path.name.endswith(".toml")
     data = (_read_pyproject(path) or {}) if toml else _read_yaml(path)
-    _validate(path, data)
-    return Config(path, _with_rule_names(data))
+    declared = _validate(path, data, rules_dirs)
+    return Config(path, _with_rule_names(data, (*RULES, *declared)), declared)
+
+
+def _declared(config_dirs: Sequence[str], cli_dirs: Sequence[str]) -> tuple[Rule, ...]:
+    try:
+        return load_policies([*config_dirs, *cli_dirs], taken=RULES)
+    except PolicyError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _read_pyproject(path: Path) -> dict | None:
@@ -250,23 +271,30 @@ def _type_name(value: object) -> str:
     return {"list": "a list", "mapping": "a mapping", "null": "nothing"}.get(kind, f"a {kind}")
 
 
-def _validate(path: Path, data: dict) -> None:
+def _validate(path: Path, data: dict, rules_dirs: Sequence[str] = ()) -> tuple[Rule, ...]:
+    """Check ``data`` against the schema, load the policies it and ``rules_dirs`` name,
+    then check its rule names against every rule; the policies loaded."""
     schema = shipped_schema()
     if _quickly_valid(schema, data):
-        messages = _semantic_errors(path, data)
-        if messages:
-            raise ConfigError("\n".join(messages))
-        return
+        return _validate_known(path, data, rules_dirs)
     from jsonschema import Draft202012Validator  # its errors make the detailed messages
 
     errors = sorted(
         Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path]
     )
     messages = [_schema_message(path, data, error, schema) for error in errors]
-    if not messages:
-        messages = _semantic_errors(path, data)
     if messages:
         raise ConfigError("\n".join(messages))
+    return _validate_known(path, data, rules_dirs)
+
+
+def _validate_known(path: Path, data: dict, rules_dirs: Sequence[str]) -> tuple[Rule, ...]:
+    """What the schema cannot know, for data the schema accepts."""
+    declared = _declared([str(path.parent / d) for d in data.get("rules-dirs", ())], rules_dirs)
+    messages = _semantic_errors(path, data, (*RULES, *declared))
+    if messages:
+        raise ConfigError("\n".join(messages))
+    return declared
 
 
 def _quickly_valid(schema: dict, data: dict) -> bool:
@@ -306,37 +334,34 @@ def _schema_message(path: Path, data: dict, error, schema: dict) -> str:
     return f"{_where(path, data, keys)}: {error.message}"
 
 
-def _rule_names() -> list[str]:
-    return [key for rule in RULES for key in (rule.name, rule.code)]
-
-
-def _semantic_errors(path: Path, data: dict) -> list[str]:
-    """What the schema cannot know: rule names, option names and types, versions."""
+def _semantic_errors(path: Path, data: dict, rules: tuple[Rule, ...] = RULES) -> list[str]:
+    """What the schema cannot know: rule names (among ``rules``), option names and types,
+    versions."""
     from meshlint.rules import select_rules
 
+    names = [key for rule in rules for key in (rule.name, rule.code)]
     messages = []
     for section in ("select", "ignore"):
         for index, token in enumerate(data.get(section, ())):
             try:
-                select_rules([token])
+                select_rules([token], rules=rules)
             except ValueError:
                 where = _where(path, data, (section, index))
-                messages.append(f"{where}: unknown rule {token!r}{suggest(token, _rule_names())}")
+                messages.append(f"{where}: unknown rule {token!r}{suggest(token, names)}")
     for section in ("severity", "per-file-ignores"):
         for key, value in data.get(section, {}).items():
             tokens = [key] if section == "severity" else value
             for token in tokens:
                 try:
-                    select_rules([token])
+                    select_rules([token], rules=rules)
                 except ValueError:
                     where = _where(path, data, (section, key))
-                    known = suggest(token, _rule_names())
-                    messages.append(f"{where}: unknown rule {token!r}{known}")
+                    messages.append(f"{where}: unknown rule {token!r}{suggest(token, names)}")
     for rule_key, options in data.get("rules", {}).items():
-        rule = find_rule(rule_key)
+        rule = find_rule(rule_key, rules)
         if rule is None:
             where = _where(path, data, ("rules", rule_key))
-            messages.append(f"{where}: unknown rule {rule_key!r}{suggest(rule_key, _rule_names())}")
+            messages.append(f"{where}: unknown rule {rule_key!r}{suggest(rule_key, names)}")
             continue
         for name, value in options.items():
             where = _where(path, data, ("rules", rule_key, name))
@@ -371,11 +396,11 @@ def _same_type(default: object, value: object) -> bool:
     return isinstance(value, type(default))
 
 
-def _with_rule_names(data: dict) -> dict:
+def _with_rule_names(data: dict, rules: tuple[Rule, ...] = RULES) -> dict:
     """Per-rule options keyed by rule name, whether the file used names or codes."""
     values = dict(data)
     if "rules" in values:
-        values["rules"] = {find_rule(k).name: dict(v) for k, v in values["rules"].items()}
+        values["rules"] = {find_rule(k, rules).name: dict(v) for k, v in values["rules"].items()}
     return values
 
 

@@ -35,6 +35,7 @@ class Run:
     fail_on: str
     layout: LayoutOptions = LayoutOptions()
     warnings: tuple[str, ...] = ()  # for the command line to print (deprecated rules selected)
+    known: tuple[Rule, ...] = ()  # every rule the run knows, selected or not (with policies)
 
 
 def prepare(
@@ -49,11 +50,14 @@ def prepare(
     settings: Mapping[str, Any] | None = None,
     layout: Mapping[str, Any] | None = None,
     preview: bool = False,
+    rules_dirs: list[str] | None = None,
 ) -> Run:
     """Raises ``ConfigError``, ``BaselineError`` or ``ValueError`` (an unknown rule) for
-    the command line to report."""
+    the command line to report. ``rules_dirs`` adds policy directories (``--rules``) to the
+    config's ``rules-dirs``."""
     cwd = Path.cwd()
-    config = load_config(Path(config_file) if config_file else find_config(cwd))
+    config = load_config(Path(config_file) if config_file else find_config(cwd), rules_dirs or ())
+    known = config.rules
     repository = find_repo_root(cwd)
     root = config.root or repository or cwd
     if paths and not any(_inside(root, p) for p in paths):
@@ -76,15 +80,21 @@ def prepare(
         chosen,
         ignore if ignore else config.get("ignore", ()),
         preview=preview or bool(config.get("preview")),
+        rules=known,
     )
     baseline_file = baseline or _from_root(config, config.get("baseline"))
     policy = Policy(
         scope=workspace.scope if paths else _scope_of_defaults(workspace, context, root),
-        severity=_severities(config.get("severity", {})),
+        severity=_severities(config.get("severity", {}), known),
         per_file_ignores=tuple(
-            (path_matcher(root, [glob]), frozenset(r.code for r in select_rules(tokens)), glob)
+            (
+                path_matcher(root, [glob]),
+                frozenset(r.code for r in select_rules(tokens, rules=known)),
+                glob,
+            )
             for glob, tokens in config.get("per-file-ignores", {}).items()
         ),
+        declared=config.declared,
         baseline=read_baseline(Path(baseline_file)) if baseline_file else None,
         relative=lambda file: relative_to(root, file),
     )
@@ -96,7 +106,8 @@ def prepare(
         policy=policy,
         fail_on=fail_on or config.get("fail-on", "warning"),
         layout=_layout(config, root, layout or {}),
-        warnings=tuple(deprecation_warnings(chosen)),
+        warnings=tuple(deprecation_warnings(chosen, known)),
+        known=known,
     )
 
 
@@ -150,8 +161,11 @@ def _scope_of_defaults(
     return frozenset(f for f in workspace.files if _inside(here, f))
 
 
-def _severities(overrides: Mapping[str, str]) -> dict[str, Severity]:
+def _severities(overrides: Mapping[str, str], known: tuple[Rule, ...]) -> dict[str, Severity]:
     """Rule code -> severity; a specific rule wins over a prefix that also covers it."""
-    chosen = [(select_rules([key]), Severity.parse(value)) for key, value in overrides.items()]
+    chosen = [
+        (select_rules([key], rules=known), Severity.parse(value))
+        for key, value in overrides.items()
+    ]
     chosen.sort(key=lambda item: -len(item[0]))
     return {rule.code: severity for rules, severity in chosen for rule in rules}

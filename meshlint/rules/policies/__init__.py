@@ -25,6 +25,7 @@ __all__ = [
     "PolicySpec",
     "as_rule",
     "load_policies",
+    "load_specs",
     "pack_dir",
     "pack_rules",
     "policy_files",
@@ -59,6 +60,14 @@ def load_policies(
     """The policies in ``paths`` (files or directories) as rules, in code order. A code or
     name that another policy or a rule of ``taken`` already has is an error, as is every
     problem of every file (all reported at once in one ``PolicyError``)."""
+    return tuple(rule for _, rule in load_specs(paths, taken, pack))
+
+
+def load_specs(
+    paths: Iterable[str | Path], taken: Iterable[Rule] = (), pack: bool = False
+) -> list[tuple[PolicySpec, Rule]]:
+    """``load_policies``, with each rule's policy (its examples, for ``meshlint rules
+    test``)."""
     codes = {rule.code: rule.origin or "meshlint" for rule in taken}
     names = {rule.name: rule.origin or "meshlint" for rule in taken}
     rules, messages = [], []
@@ -76,10 +85,10 @@ def load_policies(
                 messages.append(f"{path}: {what} {key!r} is already used by {seen[key]}")
         codes.setdefault(spec.code, str(path))
         names.setdefault(spec.name, str(path))
-        rules.append(as_rule(spec, shown=f"rules/{path.name}" if pack else str(path)))
+        rules.append((spec, as_rule(spec, shown=f"rules/{path.name}" if pack else str(path))))
     if messages:
         raise PolicyError("\n".join(messages))
-    return tuple(sorted(rules, key=lambda rule: rule.code))
+    return sorted(rules, key=lambda pair: pair[1].code)
 
 
 def pack_rules() -> tuple[Rule, ...]:
