@@ -30,6 +30,7 @@ from meshlint.input.resources import Resource, field_path
 from meshlint.rules.base import Rule, quoted_list, report
 from meshlint.rules.policies.format import Conditions, GatewayCondition, Match, PolicySpec
 from meshlint.schemas.cel.engine import POLICY_VARIABLES, EvalError, Unsupported, compiled
+from meshlint.schemas.structural import cel_value
 from meshlint.schemas.validate import value_problems
 
 if TYPE_CHECKING:
@@ -111,24 +112,36 @@ def _gateways(reach: GatewayCondition) -> str:
 
 def _check(mesh: Mesh, spec: PolicySpec, rule: Rule, resource: Resource) -> Iterator[Finding]:
     assertion = spec.assertion
-    targets = _items(resource.body, assertion.each) if assertion.each else [((), resource.body)]
+    targets = [((), resource.body)]
+    if assertion.each:
+        targets = [item for path in assertion.each for item in _items(resource.body, path)]
     for path, value in targets:
         if assertion.schema is not None:
             for problem in value_problems(resource, assertion.schema, path):
                 yield _finding(spec, rule, resource, problem.path, problem.message, problem.at)
         if assertion.cel is not None:
-            problem = _cel_problem(assertion.cel, resource, value)
+            problem = _cel_problem(mesh, assertion.cel, resource, path, value)
             if problem:
                 yield _finding(spec, rule, resource, (*path, *assertion.field), problem)
     for problem in _failures(mesh, assertion.conditions, resource):
         yield _finding(spec, rule, resource, assertion.field, problem)
 
 
-def _cel_problem(expression: str, resource: Resource, value: object) -> str | None:
+@fact
+def _object(mesh: Mesh, resource: Resource) -> object:
+    """The resource as CEL sees it (plain dicts and lists, string keys), made once."""
+    return cel_value({}, resource.body)
+
+
+def _cel_problem(
+    mesh: Mesh, expression: str, resource: Resource, path: tuple[object, ...], value: object
+) -> str | None:
     program = compiled(expression, POLICY_VARIABLES)
     if isinstance(program, Unsupported):  # the loader refused it; never here in practice
         return f"the CEL expression cannot be evaluated: {program.reason}"
-    verdict = program.evaluate({"object": resource.body, "self": value})
+    whole = _object(mesh, resource)
+    item = whole if not path else cel_value({}, value)
+    verdict = program.evaluate({"object": whole, "self": item})
     if verdict is True:
         return None
     if isinstance(verdict, EvalError):

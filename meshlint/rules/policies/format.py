@@ -91,7 +91,7 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Assertion:
-    each: tuple[object, ...] | None = None  # a path with "*" steps
+    each: tuple[tuple[object, ...], ...] = ()  # paths with "*" steps; () the resource
     field: tuple[object, ...] = ()
     schema: dict | None = None
     cel: str | None = None
@@ -247,9 +247,13 @@ def _semantic_errors(path: Path, data: dict, pack: bool) -> list[str]:
     assertion = data["assert"]
     if not {"schema", "cel", *_CONDITION_KINDS} & set(assertion):
         error(("assert",), "asserts nothing: give schema, cel or a graph condition")
-    for key in ("each", "field"):
-        if key in assertion and parse_path(assertion[key]) is None:
-            error(("assert", key), f"{assertion[key]!r} is not a path like spec.http[*].route")
+    each = assertion.get("each", ())
+    for index, text in enumerate([each] if isinstance(each, str) else each):
+        if parse_path(text) is None:
+            keys = ("assert", "each") if isinstance(each, str) else ("assert", "each", index)
+            error(keys, f"{text!r} is not a path like spec.http[*].route")
+    if "field" in assertion and parse_path(assertion["field"]) is None:
+        error(("assert", "field"), f"{assertion['field']!r} is not a path like retries.attempts")
     if "cel" in assertion:
         program = compiled(assertion["cel"], POLICY_VARIABLES)
         if isinstance(program, Unsupported):
@@ -289,6 +293,11 @@ def parse_path(text: str) -> tuple[object, ...] | None:
             steps.append("*" if match[2] == "*" else int(match[2]))
         position = match.end()
     return tuple(steps) if steps else None
+
+
+def _paths(each: str | list) -> tuple[tuple[object, ...], ...]:
+    texts = [each] if isinstance(each, str) else each
+    return tuple(path for path in map(parse_path, texts) if path is not None)
 
 
 def _conditions(section: dict) -> Conditions:
@@ -337,7 +346,7 @@ def _spec(path: Path, data: dict) -> PolicySpec:
             conditions=_conditions(match),
         ),
         assertion=Assertion(
-            each=parse_path(assertion["each"]) if "each" in assertion else None,
+            each=_paths(assertion.get("each", ())),
             field=parse_path(assertion["field"]) or () if "field" in assertion else (),
             schema=_plain(assertion.get("schema")),
             cel=assertion.get("cel"),
