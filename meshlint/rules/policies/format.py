@@ -21,7 +21,7 @@ from typing import Any
 
 from meshlint.facts.reachability import AUTHORIZATION_KINDS, REACHABLE_KINDS, ROUTED_KINDS
 from meshlint.findings import Severity
-from meshlint.input.yamlpos import ParseProblem, PosDict, locate, parse_documents
+from meshlint.input.yamlpos import ParseProblem, PosDict, locate, locate_key, parse_documents
 from meshlint.rules.base import suggest
 from meshlint.schemas.cel.engine import POLICY_VARIABLES, Unsupported, compiled
 
@@ -153,11 +153,15 @@ def read_policy(path: Path, pack: bool = False) -> PolicySpec:
     return _spec(path, data)
 
 
-def _where(path: Path, data: object, keys: tuple[object, ...]) -> str:
+def _where(path: Path, data: object, keys: tuple[object, ...], key: bool = False) -> str:
+    """``file:line:column: dotted.key``: at the key itself when ``key``, else at its value
+    (a scalar) or its key (a mapping or list)."""
     dotted = ".".join(str(k) for k in keys)
     if isinstance(data, PosDict):
-        line, column = locate(data, keys)
-        return f"{path}:{line + 1}:{column + 1}: {dotted}" if dotted else f"{path}:{line + 1}"
+        at = locate_key(data, keys) if key and keys else None
+        line, column = at or locate(data, keys)
+        where = f"{path}:{line + 1}:{column + 1}"
+        return f"{where}: {dotted}" if dotted else where
     return f"{path}: {dotted or 'top level'}"
 
 
@@ -190,13 +194,14 @@ def _schema_message(path: Path, data: dict, error: Any) -> list[str]:
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         allowed = list(error.schema.get("properties", {}))
         return [
-            f"{_where(path, data, (*keys, k))}: unknown key {k!r}{suggest(str(k), allowed)}"
+            f"{_where(path, data, (*keys, k), key=True)}: unknown key {k!r}"
+            f"{suggest(str(k), allowed)}"
             for k in instance
             if k not in allowed
         ]
     if error.validator == "required":
         missing = [k for k in error.validator_value if k not in instance]
-        return [f"{where or path}: missing the required key {k!r}" for k in missing]
+        return [f"{where}: missing the required key {k!r}" for k in missing]
     if error.validator == "enum":
         choices = [c for c in error.validator_value if isinstance(c, str)]
         return [
