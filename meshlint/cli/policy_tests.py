@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from meshlint.engine.analyse import analyse_sources
+from meshlint.engine.run import Run
 from meshlint.input.loader import load_text
 from meshlint.rules import RULES, Rule
 from meshlint.rules.policies import PolicyError, PolicySpec, load_specs, pack_dir, policy_files
@@ -87,5 +88,5 @@ def example_failures(spec: PolicySpec, rule: Rule) -> list[str]:
 
 
 def _findings(source, rule: Rule) -> list:
-    report = analyse_sources([source], rules=(rule,))
+    report = analyse_sources([source], Run(rules=(rule,)))
     return [f for f in report.findings if f.code == rule.code]

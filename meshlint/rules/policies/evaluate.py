@@ -29,7 +29,7 @@ from meshlint.input.globs import glob_matcher
 from meshlint.input.resources import Resource, field_path
 from meshlint.rules.base import Rule, quoted_list, report
 from meshlint.rules.policies.format import Conditions, GatewayCondition, Match, PolicySpec
-from meshlint.schemas.cel.engine import POLICY_VARIABLES, EvalError, Unsupported, compiled
+from meshlint.schemas.cel.engine import EvalError, Unsupported, compiled
 from meshlint.schemas.structural import cel_value
 from meshlint.schemas.validate import value_problems
 
@@ -136,7 +136,7 @@ def _object(mesh: Mesh, resource: Resource) -> object:
 def _cel_problem(
     mesh: Mesh, expression: str, resource: Resource, path: tuple[object, ...], value: object
 ) -> str | None:
-    program = compiled(expression, POLICY_VARIABLES)
+    program = compiled(expression, "policy")
     if isinstance(program, Unsupported):  # the loader refused it; never here in practice
         return f"the CEL expression cannot be evaluated: {program.reason}"
     whole = _object(mesh, resource)

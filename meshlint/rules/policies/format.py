@@ -23,7 +23,7 @@ from meshlint.facts.reachability import AUTHORIZATION_KINDS, REACHABLE_KINDS, RO
 from meshlint.findings import Severity
 from meshlint.input.yamlpos import ParseProblem, PosDict, locate, locate_key, parse_documents
 from meshlint.rules.base import suggest
-from meshlint.schemas.cel.engine import POLICY_VARIABLES, Unsupported, compiled
+from meshlint.schemas.cel.engine import Unsupported, compiled
 
 __all__ = [
     "PLACEHOLDERS",
@@ -275,7 +275,7 @@ def _semantic_errors(path: Path, data: dict, pack: bool) -> list[str]:
     if "field" in assertion and parse_path(assertion["field"]) is None:
         error(("assert", "field"), f"{assertion['field']!r} is not a path like retries.attempts")
     if "cel" in assertion:
-        program = compiled(assertion["cel"], POLICY_VARIABLES)
+        program = compiled(assertion["cel"], "policy")
         if isinstance(program, Unsupported):
             error(("assert", "cel"), f"the CEL expression cannot be used: {program.reason}")
     if "schema" in assertion:

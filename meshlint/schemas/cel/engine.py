@@ -7,6 +7,10 @@ cache keyed by the expression text) and evaluated with ``self`` bound to the val
 field the rule sits on. The result is one of three: the rule holds, it does not, or
 evaluating it failed (which the API server also reports as a rejection).
 
+Two environments share the library: ``crd`` (``self``, ``oldSelf``: a CRD's validation rules)
+and ``admission`` (``object``, ``oldObject``, ``request``, ``params``, ``namespaceObject``,
+``variables``: a ValidatingAdmissionPolicy's expressions; see ``schemas/admission``).
+
 Where ``cel-expr-python`` cannot be imported, every rule compiles to an ``Unsupported`` that
 says so: the rules are reported as not evaluated, never passed in silence.
 """
@@ -20,17 +24,18 @@ from typing import Any
 
 from meshlint.schemas.cel import library
 
-__all__ = [
-    "POLICY_VARIABLES",
-    "RULE_VARIABLES",
-    "Compiled",
-    "EvalError",
-    "Unsupported",
-    "compiled",
-    "engine_available",
-]
+__all__ = ["Compiled", "EvalError", "Unsupported", "compiled", "engine_available"]
 
 _STATUS = re.compile(r"^[A-Z_]+: ")
+
+# The variables each environment declares (all dynamically typed, as the values are plain
+# JSON; ``variables`` is a map so that ``variables.name`` selects a field).
+_VARIABLES: dict[str, tuple[str, ...]] = {
+    "crd": ("self", "oldSelf"),
+    "admission": ("object", "oldObject", "request", "params", "namespaceObject"),
+    # A declared policy's assertion (meshlint.rules.policies): the resource and the item.
+    "policy": ("object", "self"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,26 +78,33 @@ class Compiled:
             return EvalError(_strip_status(str(error)))
         if result.type() == _cel().Type.ERROR:
             return EvalError(_strip_status(str(result.value())))
-        return result.value()
+        return _plain(result.value())
+
+
+def _plain(value: object) -> object:
+    """A result as plain Python values: cel-expr-python hands the items of a list or map
+    back as accessors, which cannot be passed into another evaluation (a policy's
+    ``variables``)."""
+    if isinstance(value, list):
+        return [_plain(_unwrap(item)) for item in value]
+    if isinstance(value, dict):
+        return {_plain(_unwrap(k)): _plain(_unwrap(v)) for k, v in value.items()}
+    return value
+
+
+def _unwrap(value: object) -> object:
+    return value.value() if type(value).__name__.startswith("_Cel") else value
 
 
 def engine_available() -> bool:
     return _environment() is not None
 
 
-# The variables of a CRD validation rule; a declared policy's assertion binds ``object`` and
-# ``self`` (``POLICY_VARIABLES``).
-RULE_VARIABLES = ("self", "oldSelf")
-POLICY_VARIABLES = ("self", "object")
-
-
 @lru_cache(maxsize=4096)
-def compiled(
-    expression: str, variables: tuple[str, ...] = RULE_VARIABLES
-) -> Compiled | Unsupported:
-    """The expression compiled in the Kubernetes environment with ``variables`` declared
-    (dynamically typed), once per process."""
-    environment = _environment(variables)
+def compiled(expression: str, environment_name: str = "crd") -> Compiled | Unsupported:
+    """The expression compiled in the Kubernetes environment ``environment_name`` (``crd``,
+    ``admission`` or ``policy``), once per process."""
+    environment = _environment(environment_name)
     if environment is None:
         return Unsupported(expression, "the CEL engine (cel-expr-python) is not installed")
     try:
@@ -120,7 +132,7 @@ def _cel():
 
 
 @lru_cache(maxsize=4)
-def _environment(variables: tuple[str, ...] = RULE_VARIABLES):
+def _environment(name: str = "crd"):
     try:
         cel = _cel()
         from cel_expr_python.ext import ext_optional
@@ -128,8 +140,11 @@ def _environment(variables: tuple[str, ...] = RULE_VARIABLES):
         return None
     # Declared as environment functions: cel-cpp keeps its own ``substring`` (which refuses
     # ``"abc".substring(1, 3)``) for a name declared in an extension.
+    variables = {variable: cel.Type.DYN for variable in _VARIABLES[name]}
+    if name == "admission":
+        variables["variables"] = cel.Type.Map(cel.Type.STRING, cel.Type.DYN)
     return cel.NewEnv(
-        variables=dict.fromkeys(variables, cel.Type.DYN),
+        variables=variables,
         extensions=[ext_optional.ExtOptional()],
         functions=[*_kubernetes(cel), *_strings(cel)],
     )
