@@ -456,3 +456,62 @@ def test_the_readme_policy_works(tmp_path, monkeypatch):
     code, out, _ = run("dr.yaml", "--rules", "rules", "--format", "json", "--no-cache")
     assert code == 1
     assert [f["code"] for f in json.loads(out)["findings"]] == ["ACME001"]
+
+
+# -- the facts behind the graph conditions ---------------------------------------------------
+
+AUTHZ_MESH = """\
+apiVersion: v1
+kind: Service
+metadata: {name: a, namespace: one}
+spec: {selector: {app: a}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: b, namespace: two}
+spec: {selector: {app: b}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: c, namespace: three}
+spec: {selector: {app: c}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: d, namespace: four}
+spec: {selector: {app: d}}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: ns-wide, namespace: one}
+spec: {action: DENY, rules: [{}]}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: mesh-b, namespace: istio-system}
+spec: {selector: {matchLabels: {app: b}}}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: other, namespace: three}
+spec: {selector: {matchLabels: {app: z}}}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: waypoint, namespace: four}
+spec: {targetRefs: [{kind: Service, group: "", name: d}]}
+"""
+
+
+def test_authorization_policies_apply_by_namespace_root_selector_and_target_refs():
+    from meshlint.config.settings import Settings
+    from meshlint.facts.graph import build_mesh
+    from meshlint.facts.reachability import authorization_policies
+    from meshlint.input.loader import load_text
+    from meshlint.input.resources import extract_resources
+
+    source = load_text("authz.yaml", AUTHZ_MESH)
+    mesh = build_mesh(extract_resources([source], "default").resources, [source], Settings())
+    by_name = {r.name: r for r in mesh.resources if r.kind == "Service"}
+    found = {name: [p.name for p in authorization_policies(mesh, s)] for name, s in by_name.items()}
+    assert found == {"a": ["ns-wide"], "b": ["mesh-b"], "c": [], "d": ["waypoint"]}
