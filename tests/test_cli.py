@@ -230,6 +230,8 @@ def test_examples_show_each_planted_mistake_at_its_field():
     assert found == {
         ("bookstore/namespace.yaml", 15, 3, "injection-missing"),
         ("bookstore/telemetry.yaml", 11, 31, "trace-sampling-production"),
+        # timeout 5s < attempts 3 x perTryTimeout 2s (the policy pack's MP006, on by default)
+        ("bookstore/virtualservice.yaml", 17, 14, "route-timeout-shorter-than-retries"),
         ("bookstore/virtualservice.yaml", 28, 15, "weight-sum"),
         ("bookstore/virtualservice.yaml", 57, 15, "dangling-host"),
         ("bookstore/virtualservice.yaml", 63, 17, "dangling-subset"),

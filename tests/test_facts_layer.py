@@ -23,7 +23,13 @@ from meshlint.input.resources import extract_resources
 from meshlint.rules import select_rules
 
 PACKAGE = Path(__file__).resolve().parent.parent / "meshlint"
-RULE_MODULES = sorted(p for p in (PACKAGE / "rules").rglob("*.py") if p.name != "__init__.py")
+# rules/policies/format.py reads policy files (their ``selector`` names gateway labels), not
+# resources: it is no rule module.
+RULE_MODULES = sorted(
+    p
+    for p in (PACKAGE / "rules").rglob("*.py")
+    if p.name != "__init__.py" and p.relative_to(PACKAGE).as_posix() != "rules/policies/format.py"
+)
 
 # Keys of a VirtualService rule that only facts/routes.py reads.
 ROUTE_KEYS = {"http", "tcp", "route", "mirror", "mirrors"}

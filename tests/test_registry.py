@@ -59,7 +59,7 @@ def test_codes_and_modules_appear_once_in_code_order_and_match_the_modules():
     assert len(set(codes)) == len(codes), "a code is registered twice"
     assert len(set(modules)) == len(modules), "a module is registered twice"
     assert codes == sorted(codes), "keep CODES in code order"
-    assert [rule.code for rule in RULES] == codes
+    assert [rule.code for rule in RULES if rule.origin is None] == codes
     for code, module in entries:
         assert importlib.import_module(f"meshlint.rules.{module}").RULE.code == code
 
@@ -71,7 +71,9 @@ def test_each_rule_lives_in_the_folder_of_its_code_range():
         if module.split(".")[0] != FAMILIES[code[:3]]
     ]
     assert not misplaced, misplaced
-    assert set(FAMILIES.values()) == {p.parent.name for p in RULES_DIR.glob("*/__init__.py")}
+    folders = {p.parent.name for p in RULES_DIR.glob("*/__init__.py")}
+    # rules/policies/ is the template of the declared rules (the policy files), no family.
+    assert set(FAMILIES.values()) == folders - {"policies"}
 
 
 def test_a_table_entry_that_disagrees_with_its_module_stops_the_import():
@@ -112,9 +114,23 @@ def test_preview_rules_run_only_when_named_or_with_preview():
     assert preview in select_rules(["ML1"], rules=rules)
 
 
-def test_every_rule_is_on_by_default_but_the_preview_ones():
-    assert tuple(r for r in RULES if r.group is not Group.PREVIEW) == DEFAULT_RULES
+def test_every_rule_is_on_by_default_but_the_preview_ones_and_those_declared_off():
+    on = tuple(r for r in RULES if r.group is not Group.PREVIEW and r.enabled_by_default)
+    assert on == DEFAULT_RULES
     assert enabled_rules() == DEFAULT_RULES
+    assert all(r.origin for r in RULES if not r.enabled_by_default), "only policies are off"
+
+
+def test_a_rule_off_by_default_runs_when_select_names_its_code_a_prefix_or_its_name():
+    off = next(r for r in RULES if not r.enabled_by_default)
+
+    def runs(*select: str) -> bool:
+        return off in enabled_rules(select)
+
+    assert not runs() and not runs("ALL")
+    assert runs(off.code) and runs(off.code[:2]) and runs(off.name)
+    assert runs("ALL", off.code)
+    assert not runs(off.code[:2]) or off not in enabled_rules([off.code[:2]], [off.name])
 
 
 def test_selecting_a_deprecated_rule_by_code_or_name_warns_and_it_still_runs():

@@ -54,6 +54,7 @@ def _check_parser() -> argparse.ArgumentParser:
         prog="meshlint",
         description="Lint Istio service-mesh configuration. Subcommands: "
         "`meshlint rules` lists the rules, `meshlint explain RULE` documents one, "
+        "`meshlint rules test FILE...` runs the examples of policy files, "
         "`meshlint meshes` lists the meshes (environments, overlays, charts) found, "
         "`meshlint schemas import CRD.yaml...` converts CRDs to JSON Schemas.",
     )
@@ -79,7 +80,9 @@ def _check_parser() -> argparse.ArgumentParser:
         help="record the current findings in FILE (for --baseline) and exit 0",
     )
     outputs.add_arguments(parser)
-    add_flags(parser, flag_options(EngineSettings, "select", "ignore", "preview", "fix"))
+    add_flags(
+        parser, flag_options(EngineSettings, "select", "ignore", "rules_dirs", "preview", "fix")
+    )
     parser.add_argument(
         "--diff",
         action="store_true",
@@ -259,16 +262,48 @@ def _rule_dict(rule: Rule) -> dict:
         "refs": list(rule.refs),
         "options": rule.defaults,
         "fix": str(rule.fix),
+        "default": "on" if rule.enabled_by_default else "off",
+        "origin": rule.origin,
     }
 
 
-def _rules(argv: Sequence[str], stdout: TextIO) -> int:
-    parser = _Parser(prog="meshlint rules", description="List meshlint's rules.")
+def _catalog_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="config file naming rules-dirs")
+    parser.add_argument(
+        "--rules", action="append", metavar="DIR", help="also load the policies in DIR"
+    )
+
+
+def _known_rules(args: argparse.Namespace) -> tuple[Rule, ...]:
+    """The registered rules and the policies of the config's ``rules-dirs`` and ``--rules``."""
+    from meshlint.config.file import find_config
+    from meshlint.engine.rule_keys import load_project
+
+    try:
+        path = Path(args.config) if args.config else find_config(Path.cwd())
+        _, declared = load_project(path, args.rules or ())
+    except ConfigError as error:
+        raise _UsageError(f"meshlint: error: {error}") from None
+    return (*RULES, *declared)
+
+
+def _rules(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    if argv and argv[0] == "test":
+        from meshlint.cli.policy_tests import rules_test_command
+
+        return rules_test_command(argv[1:], stdout, stderr, _Parser)
+    parser = _Parser(
+        prog="meshlint rules",
+        description="List meshlint's rules (`meshlint rules test FILE...` runs the examples "
+        "of policy files).",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--no-color", action="store_true")
+    _catalog_arguments(parser)
     args = parser.parse_args(argv)
+    known = _known_rules(args)
     if args.format == "json":
-        json.dump([_rule_dict(r) for r in RULES], stdout, indent=2)
+        json.dump([_rule_dict(r) for r in known], stdout, indent=2)
         stdout.write("\n")
         return EXIT_OK
     from rich.console import Console
@@ -278,9 +313,10 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
     table = Table(box=None, pad_edge=False, show_edge=False)
     for column in ("Code", "Name", "Severity", "Group", "Fix", "Refs", "Summary"):
         table.add_column(column, no_wrap=column != "Summary")
-    for rule in RULES:
+    for rule in known:
         fix = "" if rule.fix is FixSafety.NONE else str(rule.fix)
-        row = (rule.code, rule.name, str(rule.severity), str(rule.group), fix, " ".join(rule.refs))
+        group = str(rule.group) if rule.enabled_by_default else f"{rule.group}, off"
+        row = (rule.code, rule.name, str(rule.severity), group, fix, " ".join(rule.refs))
         table.add_row(*row, rule.summary)
     Console(
         file=stdout,
@@ -295,8 +331,9 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
 def _explain(argv: Sequence[str], stdout: TextIO) -> int:
     parser = _Parser(prog="meshlint explain", description="Show a rule's documentation.")
     parser.add_argument("rule", metavar="NAME-OR-CODE")
+    _catalog_arguments(parser)
     args = parser.parse_args(argv)
-    rule = find_rule(args.rule)
+    rule = find_rule(args.rule, _known_rules(args))
     if rule is None:
         raise _UsageError(f"meshlint explain: unknown rule {args.rule!r} (see `meshlint rules`)")
     stdout.write(rule_page(rule))
@@ -311,7 +348,7 @@ def main(
     stderr = stderr or sys.stderr
     try:
         if argv and argv[0] == "rules":
-            return _rules(argv[1:], stdout)
+            return _rules(argv[1:], stdout, stderr)
         if argv and argv[0] == "explain":
             return _explain(argv[1:], stdout)
         if argv and argv[0] == "meshes":

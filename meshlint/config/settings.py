@@ -306,7 +306,11 @@ class EngineSettings:
         flag="--select",
         metavar="RULES",
         flag_help="only these rules: codes, code prefixes (ML1), names or ALL",
-        doc="only these rules: by code, code prefix (`ML1`), name, or `ALL`",
+        doc=(
+            "only these rules: by code, code prefix (`ML1`), name, or `ALL`; a rule that is off "
+            "by default (in the [policy pack](policies.md#the-policy-pack)) runs when named by "
+            "its code, a prefix of its code or its name (`[ALL, MP001]`)"
+        ),
     )
     ignore: tuple[str, ...] = option(
         (),
@@ -362,6 +366,18 @@ class EngineSettings:
         "glob -> rules not reported for the files it matches",
         kind=mapping(strings_schema(minItems=1), "mapping of glob to rules"),
         doc="`{glob: [rules]}`: those rules are not reported for matching files",
+    )
+    rules_dirs: tuple[str, ...] = option(
+        (),
+        "directories (or files) of declared policies, each a rule (relative to this file)",
+        flag="--rules",
+        metavar="DIR",
+        flag_help="also load the policies (declared rules, one YAML file each) in DIR or "
+        "FILE, besides the config's rules-dirs (repeatable)",
+        doc=(
+            "directories (or files) of [policies](policies.md), rules declared in YAML, "
+            "relative to the config file; `--rules DIR` adds more"
+        ),
     )
     meshes: tuple[str, ...] = option(
         (),

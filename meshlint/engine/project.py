@@ -14,7 +14,7 @@ from typing import Any
 from meshlint.config.file import Config, build_engine_settings, build_settings, find_config
 from meshlint.config.settings import EngineSettings
 from meshlint.engine.baseline import read_baseline
-from meshlint.engine.rule_keys import load_project_config
+from meshlint.engine.rule_keys import load_project
 from meshlint.engine.run import Run
 from meshlint.engine.verdict import Policy
 from meshlint.findings import Severity
@@ -22,7 +22,7 @@ from meshlint.input.cache import ParseCache
 from meshlint.input.workspace import Workspace, find_repo_root, path_matcher, plan, relative_to
 from meshlint.input.yamlpos import Limits
 from meshlint.layout import LayoutOptions
-from meshlint.rules import deprecation_warnings, enabled_rules, select_rules
+from meshlint.rules import Rule, deprecation_warnings, enabled_rules, registry, select_rules
 
 __all__ = ["prepare"]
 
@@ -43,7 +43,11 @@ def prepare(
     ``ValueError`` (an unknown rule) for the command line to report."""
     overrides = overrides or {}
     cwd = Path.cwd()
-    config = load_project_config(Path(config_file) if config_file else find_config(cwd))
+    # Policies: the config's rules-dirs (relative to it) and --rules (relative to here).
+    config, declared = load_project(
+        Path(config_file) if config_file else find_config(cwd), overrides.get("rules-dirs") or ()
+    )
+    known = (*registry.RULES, *declared)
     options = build_engine_settings(config, overrides)
     repository = find_repo_root(cwd)
     root = config.root or repository or cwd
@@ -58,16 +62,21 @@ def prepare(
     workspace = plan(
         paths, context, root, exclude=options.exclude, force_exclude=options.force_exclude
     )
-    rules = enabled_rules(options.select, options.ignore, preview=options.preview)
+    rules = enabled_rules(options.select, options.ignore, preview=options.preview, rules=known)
     policy = Policy(
         scope=workspace.scope if paths else _scope_of_defaults(workspace, context, root),
-        severity=_severities(options.severity),
+        severity=_severities(options.severity, known),
         per_file_ignores=tuple(
-            (path_matcher(root, [glob]), frozenset(r.code for r in select_rules(tokens)), glob)
+            (
+                path_matcher(root, [glob]),
+                frozenset(r.code for r in select_rules(tokens, rules=known)),
+                glob,
+            )
             for glob, tokens in options.per_file_ignores.items()
         ),
         baseline=read_baseline(Path(options.baseline)) if options.baseline else None,
         relative=lambda file: relative_to(root, file),
+        declared=declared,
     )
     return Run(
         settings=build_settings(config, overrides),
@@ -81,7 +90,7 @@ def prepare(
         fail_on=options.fail_on,
         fix=options.fix,
         unsafe_fixes=options.unsafe_fixes,
-        warnings=tuple(deprecation_warnings(options.select)),
+        warnings=tuple(deprecation_warnings(options.select, known)),
     )
 
 
@@ -128,8 +137,11 @@ def _scope_of_defaults(
     return frozenset(f for f in workspace.files if _inside(here, f))
 
 
-def _severities(overrides: Mapping[str, str]) -> dict[str, Severity]:
+def _severities(overrides: Mapping[str, str], known: tuple[Rule, ...]) -> dict[str, Severity]:
     """Rule code -> severity; a specific rule wins over a prefix that also covers it."""
-    chosen = [(select_rules([key]), Severity.parse(value)) for key, value in overrides.items()]
+    chosen = [
+        (select_rules([key], rules=known), Severity.parse(value))
+        for key, value in overrides.items()
+    ]
     chosen.sort(key=lambda item: -len(item[0]))
     return {rule.code: severity for rules, severity in chosen for rule in rules}

@@ -79,6 +79,7 @@ def run_key(
         _file_digest(settings.mesh_config_file),
         _file_digest(settings.schemas_dir),
         repr([rule.code for rule in rules]),
+        repr([_file_digest(rule.origin) for rule in rules if rule.origin]),  # policy files
         repr(sorted(policy.scope) if policy.scope is not None else None),
         repr(sorted((k, int(v)) for k, v in policy.severity.items())),
         repr([(glob, sorted(codes)) for _, codes, glob in policy.per_file_ignores]),

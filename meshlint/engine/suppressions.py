@@ -145,22 +145,25 @@ def apply_suppressions(
     sources: Iterable[SourceFile],
     resources: Iterable[Resource],
     rules: Iterable[Rule],
+    declared: tuple[Rule, ...] = (),
 ) -> tuple[list[Finding], list[tuple[Finding, str]]]:
     """Split findings into (kept, suppressed with the suppression's description); adds an
-    ``unused-suppression`` finding for each meshlint suppression that silenced nothing."""
+    ``unused-suppression`` finding for each meshlint suppression that silenced nothing.
+    Suppressions name registered rules or the run's ``declared`` policies."""
     directives = [d for s in sources for d in comment_directives(s)]
     directives += [d for r in resources if r.annotations for d in annotation_directives(r)]
     if not directives:
         return list(findings), []
     by_file: dict[str, list[Directive]] = {}
+    known = (*RULES, *declared) if declared else None
     for directive in directives:
         if directive.origin in ("comment", "annotation"):
-            directive.rule = find_rule(directive.token)
+            directive.rule = find_rule(directive.token, known)
         by_file.setdefault(directive.file, []).append(directive)
     kept, suppressed = _split(findings, by_file, mark=True)
     ran = {rule.code for rule in rules}
     if UNUSED is not None and UNUSED.code in ran:
-        unused = [_unused(d) for d in directives if _is_unused(d, ran)]
+        unused = [_unused(d, known or RULES) for d in directives if _is_unused(d, ran)]
         more_kept, more_suppressed = _split(unused, by_file, mark=False)
         kept += more_kept
         suppressed += more_suppressed
@@ -190,10 +193,10 @@ def _is_unused(directive: Directive, ran: set[str]) -> bool:
     return directive.rule is None or directive.rule.code in ran
 
 
-def _unused(directive: Directive) -> Finding:
+def _unused(directive: Directive, known: Iterable[Rule]) -> Finding:
     rule = directive.rule
     if rule is None:
-        names = [key for r in RULES for key in (r.name, r.code)]
+        names = [key for r in known for key in (r.name, r.code)]
         message = (
             f"suppression names no rule: {directive.token!r}{suggest(directive.token, names)}; "
             "fix the name (see `meshlint rules`) or remove it"

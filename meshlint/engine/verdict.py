@@ -39,6 +39,9 @@ class Policy:
     per_file_ignores: tuple[tuple[Callable[[str], bool], frozenset[str], str], ...] = ()
     baseline: Baseline | None = None
     relative: Callable[[str], str] = _same  # file -> path relative to the project root
+    # Policies loaded for this run beyond the registered rules (``rules-dirs``, ``--rules``):
+    # suppressions may name them whether they are selected or not.
+    declared: tuple[Rule, ...] = ()
 
     def in_scope(self, finding: Finding) -> bool:
         scope = self.scope
@@ -67,7 +70,7 @@ def apply_policy(
     policy: Policy,
 ) -> tuple[list[Finding], list[Suppressed]]:
     """(reported findings, suppressed findings), both in scope."""
-    kept, in_source = apply_suppressions(findings, sources, resources, rules)
+    kept, in_source = apply_suppressions(findings, sources, resources, rules, policy.declared)
     suppressed = [(f, Suppression("inSource", why)) for f, why in in_source if policy.in_scope(f)]
     kept = [f for f in kept if policy.in_scope(f)]
     if policy.per_file_ignores:

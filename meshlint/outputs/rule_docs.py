@@ -69,6 +69,12 @@ FAMILIES = (
         "EnvoyFilter patches, injector webhooks, the external control plane, Gateway API CRDs",
     ),
     ("ML9", "Meta", "meshlint itself: internal errors and unused suppressions"),
+    (
+        "MP",
+        "Policy pack",
+        "policies shipped with meshlint, declared in YAML (see [Policies](../policies.md)); "
+        "those off by default run only when selected",
+    ),
 )
 _OTHER = ("", "Other", "rules outside the code ranges above")
 
@@ -213,6 +219,11 @@ def rule_body(rule: Rule) -> str:
     ]
     if rule.group is not Group.STABLE:
         facts.append(f"- Group: {rule.group} ({_GROUP_NOTES[rule.group]})")
+    if not rule.enabled_by_default:
+        facts.append(
+            "- Default: off (runs only when `--select` or the config's `select` names its "
+            "code, a prefix of its code or its name)"
+        )
     parts = [rule.summary, "\n".join(facts), "## What it does", what]
     if why:
         parts += ["## Why is this bad?", why]

@@ -83,6 +83,12 @@ class Rule:
     doc: str = ""
     check: Callable[..., Iterable[Finding]] | None = None
     group: Group = Group.STABLE  # set by the registry, not by the rule module
+    # False for a rule that runs only when ``select`` names its code, a prefix of its code or
+    # its name (a pack policy declared ``default: off``: a matter of taste, not an outage).
+    enabled_by_default: bool = True
+    # The policy file a declared rule was read from (``meshlint.rules.policies``); None for
+    # a rule module.
+    origin: str | None = None
 
     @property
     def defaults(self) -> dict[str, Any]:

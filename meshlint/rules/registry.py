@@ -13,6 +13,11 @@ To add a rule:
 3. add its golden cases in ``tests/golden/<name>.yaml`` and regenerate the docs
    (``python -m meshlint.outputs.rule_docs``).
 
+The policies of the pack shipped with meshlint (the repository's top-level ``rules/``, one
+YAML file each, codes MP...) join the table's rules in ``RULES``; see
+``meshlint.rules.policies``. A team's own policies are loaded for a run and passed as
+``rules`` to the lookups below.
+
 A rule is retired by marking it ``DEPRECATED`` for a release (it still runs, ``meshlint
 rules`` marks it, and selecting it by code or name warns) before its line and module are
 removed. ``tests/test_registry.py`` checks the table against the rule folders.
@@ -24,6 +29,7 @@ import importlib
 from collections.abc import Iterable
 
 from meshlint.rules.base import Group, Rule, from_module
+from meshlint.rules.policies import pack_rules
 
 __all__ = [
     "CODES",
@@ -215,13 +221,20 @@ def _load(code: str, group: Group, module: str) -> Rule:
     return rule
 
 
-# Every registered rule, whatever its group, in code order.
-RULES: tuple[Rule, ...] = tuple(_load(code, *entry) for code, entry in CODES.items())
+# Every registered rule, whatever its group, in code order: the table's, then the pack's.
+RULES: tuple[Rule, ...] = (
+    *(_load(code, *entry) for code, entry in CODES.items()),
+    *pack_rules(),
+)
 _BY_KEY = {key: rule for rule in RULES for key in (rule.code, rule.name)}
 
 
-def find_rule(name_or_code: str) -> Rule | None:
-    return _BY_KEY.get(name_or_code) or _BY_KEY.get(name_or_code.upper())
+def find_rule(name_or_code: str, rules: Iterable[Rule] | None = None) -> Rule | None:
+    """The rule of this code or name, among ``rules`` (default: the registered ones)."""
+    if rules is None:
+        return _BY_KEY.get(name_or_code) or _BY_KEY.get(name_or_code.upper())
+    upper = name_or_code.upper()
+    return next((r for r in rules if name_or_code == r.name or upper == r.code), None)
 
 
 def _matches(rule: Rule, token: str) -> bool:
@@ -234,6 +247,14 @@ def _names(rule: Rule, token: str) -> bool:
     """Is ``token`` the rule's full code or its name (not a prefix, not ``ALL``)?"""
     token = token.strip()
     return token == rule.name or token.upper() == rule.code
+
+
+def _asks_for(rule: Rule, token: str) -> bool:
+    """Does ``token`` name the rule by its code, a prefix of its code or its name (``ALL``
+    does not ask for a rule that is off by default)?"""
+    token = token.strip()
+    upper = token.upper()
+    return token == rule.name or (upper != "ALL" and rule.code.startswith(upper))
 
 
 def select_rules(
@@ -259,12 +280,14 @@ def enabled_rules(
 ) -> tuple[Rule, ...]:
     """The rules a run checks: ``select_rules``, less the preview rules, unless ``preview``
     is on or ``select`` names the rule by its full code or name (a prefix or ``ALL`` does
-    not enable a preview rule)."""
+    not enable a preview rule), and less the rules off by default, unless ``select`` names
+    one by its code, a prefix of its code or its name (``select: [ALL, MP004]`` adds one)."""
     select = list(select)
     return tuple(
         rule
         for rule in select_rules(select, ignore, rules)
-        if rule.group is not PREVIEW or preview or any(_names(rule, t) for t in select)
+        if (rule.group is not PREVIEW or preview or any(_names(rule, t) for t in select))
+        and (rule.enabled_by_default or any(_asks_for(rule, t) for t in select))
     )
 
 
@@ -279,5 +302,6 @@ def deprecation_warnings(select: Iterable[str], rules: Iterable[Rule] | None = N
     ]
 
 
-# What runs when nothing is selected: every rule but the preview ones.
+# What runs when nothing is selected: every rule but the preview ones and those off by
+# default.
 DEFAULT_RULES: tuple[Rule, ...] = enabled_rules()

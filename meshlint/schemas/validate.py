@@ -28,7 +28,13 @@ from meshlint.schemas.store import find_schema, read_schema
 if TYPE_CHECKING:
     from meshlint.facts.graph import Mesh
 
-__all__ = ["Problem", "SchemaProblemKind", "resource_problems", "schema_problems"]
+__all__ = [
+    "Problem",
+    "SchemaProblemKind",
+    "resource_problems",
+    "schema_problems",
+    "value_problems",
+]
 
 
 class SchemaProblemKind(Enum):
@@ -175,6 +181,30 @@ def resource_problems(
     return list(problems.values())
 
 
+def value_problems(resource: Resource, schema: dict, at: tuple = ()) -> list[Problem]:
+    """The problems of the value at ``at`` inside ``resource`` against ``schema`` (a
+    declared policy's JSON Schema assertion, draft 7), with paths from the resource's root
+    and messages about the schema rather than the API server. The schema is compiled once
+    per process."""
+    validator = _policy_validator(json.dumps(schema, sort_keys=True))
+    if validator is None:
+        return []
+    problems: dict[tuple[SchemaProblemKind, tuple], Problem] = {}
+    for instance_path, schema_path in validator.errors(_walk(resource.body, at)):
+        full = (*at, *instance_path)
+        for problem in _explain(resource, validator.schema, full, schema_path, server=False):
+            problems.setdefault((problem.kind, problem.path), problem)
+    return list(problems.values())
+
+
+@lru_cache(maxsize=256)
+def _policy_validator(text: str) -> _Validator | None:
+    try:
+        return _Validator(json.loads(text))
+    except Exception:  # the policy loader checks the schema; never stop the run here
+        return None
+
+
 def _walk(root: object, path: tuple) -> object:
     node = root
     for step in path:
@@ -229,8 +259,14 @@ def _where(path: tuple) -> str:
 
 
 def _explain(
-    resource: Resource, schema: dict, instance_path: tuple, schema_path: tuple
+    resource: Resource,
+    schema: dict,
+    instance_path: tuple,
+    schema_path: tuple,
+    server: bool = True,
 ) -> Iterator[Problem]:
+    """The problems one validation error stands for. ``server`` says what refuses them: the
+    API server (a kind's schema) or, when false, a declared policy's schema."""
     keyword = schema_path[-1] if schema_path else ""
     node = _schema_node(schema, schema_path[:-1])
     value = _walk(resource.body, instance_path)
@@ -239,7 +275,7 @@ def _explain(
     what = f"{resource.kind} {resource.api_version}"
 
     if keyword not in node:  # the schema node could not be found
-        yield _generic(resource, instance_path, schema_path)
+        yield _generic(resource, instance_path, schema_path, server)
     elif keyword == "additionalProperties" and isinstance(value, dict):
         allowed = node.get("properties") or {}
         patterns = [p for p in node.get("patternProperties") or () if isinstance(p, str)]
@@ -256,13 +292,17 @@ def _explain(
                 else "remove it"
             )
             only = difflib.get_close_matches(str(key), list(allowed), n=2, cutoff=0.6)
+            consequence = (
+                f"{what} has no such field. The API server prunes it: kubectl (strict field "
+                "validation, its default) refuses the resource, other clients get it stored "
+                "without the field, with a warning at most"
+                if server
+                else "the policy's schema allows no such field"
+            )
             yield Problem(
                 kind,
                 path,
-                f"unknown field {key!r} in {where}: {what} has no such field. The API "
-                "server prunes it: kubectl (strict field validation, its default) refuses the "
-                "resource, other clients get it stored without the field, with a warning at "
-                f"most; {hint}",
+                f"unknown field {key!r} in {where}: {consequence}; {hint}",
                 resource.locate_key(path),
                 ("rename", only[0]) if len(only) == 1 and only[0] not in value else None,
             )
@@ -272,11 +312,15 @@ def _explain(
         for name in node.get("required") or ():
             # A misspelt key explains a missing one: the unknown-field finding says it all.
             if name not in value and not difflib.get_close_matches(name, unknown, 1, 0.6):
+                refusal = (
+                    f"the API server rejects the {resource.kind} without it"
+                    if server
+                    else "the policy requires it"
+                )
                 yield Problem(
                     kind,
                     instance_path,
-                    f"{where} is missing the required field {name!r}; the API server rejects "
-                    f"the {resource.kind} without it. Add {name!r}",
+                    f"{where} is missing the required field {name!r}; {refusal}. Add {name!r}",
                 )
     elif keyword == "type":
         expected = node.get("type")
@@ -303,14 +347,15 @@ def _explain(
             kind,
             instance_path,
             f"{where} is {json.dumps(value)[:80]}, which does not match the pattern "
-            f"{node.get('pattern')!r} the API server requires; correct its format",
+            f"{node.get('pattern')!r} the {'API server' if server else 'policy'} requires; "
+            "correct its format",
         )
     elif kind is LENGTH:
         yield Problem(kind, instance_path, _length_message(where, keyword, node, value))
     elif keyword == "oneOf" and isinstance(value, dict):
         yield from _one_of(resource, node.get("oneOf"), instance_path, value)
     else:
-        yield _generic(resource, instance_path, schema_path)
+        yield _generic(resource, instance_path, schema_path, server)
 
 
 def _search(pattern: str, text: str) -> bool:
@@ -320,15 +365,18 @@ def _search(pattern: str, text: str) -> bool:
         return True  # a pattern Python cannot read: do not call the key unknown
 
 
-def _generic(resource: Resource, instance_path: tuple, schema_path: tuple) -> Problem:
+def _generic(
+    resource: Resource, instance_path: tuple, schema_path: tuple, server: bool = True
+) -> Problem:
     """An error the schema node cannot explain (another keyword, or a path that goes through
     a ``$ref`` of a user schema): still one finding, at the field, with the keyword."""
     keyword = str(schema_path[-1]) if schema_path else "schema"
+    advice = f"check it against the {resource.kind} reference" if server else "change it"
+    whose = "schema" if server else "policy's schema"
     return Problem(
         _KIND_OF.get(keyword, CONSTRAINT),
         instance_path,
-        f"{_where(instance_path)} breaks the schema's {keyword!r} constraint; check it "
-        f"against the {resource.kind} reference",
+        f"{_where(instance_path)} breaks the {whose}'s {keyword!r} constraint; {advice}",
     )
 
 

@@ -33,6 +33,8 @@ _STATUS = re.compile(r"^[A-Z_]+: ")
 _VARIABLES: dict[str, tuple[str, ...]] = {
     "crd": ("self", "oldSelf"),
     "admission": ("object", "oldObject", "request", "params", "namespaceObject"),
+    # A declared policy's assertion (meshlint.rules.policies): the resource and the item.
+    "policy": ("object", "self"),
 }
 
 
@@ -100,8 +102,8 @@ def engine_available() -> bool:
 
 @lru_cache(maxsize=4096)
 def compiled(expression: str, environment_name: str = "crd") -> Compiled | Unsupported:
-    """The expression compiled in the Kubernetes environment ``environment_name`` (``crd`` or
-    ``admission``), once per process."""
+    """The expression compiled in the Kubernetes environment ``environment_name`` (``crd``,
+    ``admission`` or ``policy``), once per process."""
     environment = _environment(environment_name)
     if environment is None:
         return Unsupported(expression, "the CEL engine (cel-expr-python) is not installed")
@@ -129,7 +131,7 @@ def _cel():
     return cel
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def _environment(name: str = "crd"):
     try:
         cel = _cel()
