@@ -57,6 +57,7 @@ def _check_parser() -> argparse.ArgumentParser:
         description="Lint Istio service-mesh configuration. Subcommands: "
         "`meshlint rules` lists the rules, `meshlint explain RULE` documents one, "
         "`meshlint meshes` lists the meshes (environments, overlays, charts) found, "
+        "`meshlint graph` draws each mesh's graph, "
         "`meshlint schemas import CRD.yaml...` converts CRDs to JSON Schemas.",
     )
     parser.add_argument(
@@ -430,6 +431,10 @@ def main(
             from meshlint.cli.meshes import meshes_command
 
             return meshes_command(argv[1:], stdout, _Parser)
+        if argv and argv[0] == "graph":
+            from meshlint.cli.graph import graph_command
+
+            return graph_command(argv[1:], stdout, stderr, _Parser)
         if argv and argv[0] == "schemas":
             from meshlint.schemas.command import schemas_command
 

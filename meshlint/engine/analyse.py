@@ -40,7 +40,9 @@ __all__ = [
     "analyse",
     "analyse_files",
     "analyse_sources",
+    "analyse_unit",
     "plan_units",
+    "report_policy",
 ]
 
 INTERNAL_ERROR = find_rule("internal-error")
@@ -220,12 +222,7 @@ def analyse_sources(
     this process and forked ones (``parallel.run_split``)."""
     extraction, by_file, units = plan_units(sources, settings, policy.scope, layout)
     scope = policy.scope
-    if scope is not None:
-        # A rendered mesh named on the command line is reported whole: its findings point
-        # into the bases and templates it was rendered from.
-        covered = [u.members for u in units if u.kind in ("kustomize", "helm")]
-        if covered:
-            policy = replace(policy, scope=scope.union(*covered))
+    policy = report_policy(policy, units)
     findings: list[Finding] = []
     tracebacks: list[str] = []
     read = {source.path for source in sources}
@@ -233,7 +230,9 @@ def analyse_sources(
     mapped = [s for unit in units for s in unit.context]
     counted: set[int] = set()  # a shared file's resources are in every mesh: count them once
     for unit in units:
-        unit_findings, live = _analyse_unit(unit, by_file, read, settings, rules, jobs, tracebacks)
+        unit_findings, live, _ = analyse_unit(
+            unit, by_file, read, settings, rules, jobs, tracebacks
+        )
         counted.update(
             id(r)
             for r in live
@@ -294,7 +293,19 @@ def plan_units(
     return extraction, by_file, units
 
 
-def _analyse_unit(
+def report_policy(policy: Policy, units: list[MeshUnit]) -> Policy:
+    """``policy`` with its scope widened to the rendered meshes it names: a rendered mesh
+    named on the command line is reported whole, as its findings point into the bases and
+    templates it was rendered from."""
+    scope = policy.scope
+    if scope is not None:
+        covered = [u.members for u in units if u.kind in ("kustomize", "helm")]
+        if covered:
+            policy = replace(policy, scope=scope.union(*covered))
+    return policy
+
+
+def analyse_unit(
     unit: MeshUnit,
     by_file: dict[str, list[Resource]],
     read: set[str],
@@ -302,9 +313,9 @@ def _analyse_unit(
     rules: tuple[Rule, ...],
     jobs: int,
     tracebacks: list[str],
-) -> tuple[list[Finding], list[Resource]]:
-    """One mesh's findings and live resources (the last definition of each identity): built
-    into a graph and checked by every rule, plus the notes of its layout."""
+) -> tuple[list[Finding], list[Resource], Mesh]:
+    """One mesh's findings, live resources (the last definition of each identity) and
+    graph: built and checked by every rule, plus the notes of its layout."""
     rendered = [s for s in unit.sources if s.path not in read and s.path not in by_file]
     for resource in extract_resources(rendered, settings.default_namespace).resources:
         by_file.setdefault(resource.source.path, []).append(resource)  # once, in one call
@@ -332,7 +343,7 @@ def _analyse_unit(
     findings.extend(notes_to_findings(unit.notes, rules))
     if unit.origins is not None:
         findings = unit.origins.map_findings(findings)
-    return findings, live
+    return findings, live, mesh
 
 
 def applicable(rules: tuple[Rule, ...], mesh: Mesh) -> tuple[Rule, ...]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from meshlint.facts.destination_rules import MergedRule
 from meshlint.facts.graph import Mesh, Workload
 from meshlint.facts.memo import fact
 from meshlint.facts.routes import RouteRule
@@ -30,6 +31,7 @@ __all__ = [
     "TOPOLOGY_KEYS",
     "RouteSplit",
     "route_split",
+    "subset_definition",
     "subset_matches",
     "subset_workloads",
 ]
@@ -127,3 +129,14 @@ def _subset_workloads(
 ) -> list[Workload]:
     wanted = dict(labels)
     return [w for w in service_workloads(mesh, service) if subset_matches(mesh, wanted, w)]
+
+
+def subset_definition(entry: MergedRule, name: str) -> tuple[Resource, int]:
+    """Which of the DestinationRules merged into ``entry`` defines its subset ``name`` (the
+    first: Istio keeps the first definition of a name), and its index in ``subsets``."""
+    for rule in entry.rules:
+        subsets = rule.spec.get("subsets")
+        for index, subset in enumerate(subsets if isinstance(subsets, list) else ()):
+            if isinstance(subset, dict) and subset.get("name") == name:
+                return rule, index
+    raise LookupError(f"no subset {name!r} in {entry.rule.display}")
