@@ -78,6 +78,8 @@ def graph_command(
     views = [build_view(analysed, filters) for analysed in meshes]
     if filters.active:
         views = [view for view in views if view.nodes]
+        if not views:
+            stderr.write("meshlint graph: nothing in the meshes matches the filters\n")
     module = importlib.import_module(f"meshlint.outputs.graph.{_MODULES[args.format]}")
     colour = args.format == "tree" and _use_colour(stdout, args.no_color)
     module.render(views, stdout, colour)

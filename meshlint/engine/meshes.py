@@ -18,6 +18,7 @@ from meshlint.engine.verdict import Policy, apply_policy
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding
 from meshlint.input.loader import SourceFile
+from meshlint.input.resources import Resource
 from meshlint.layout import LayoutOptions, MeshUnit
 from meshlint.rules import DEFAULT_RULES, Rule
 
@@ -29,6 +30,12 @@ class AnalysedMesh:
     unit: MeshUnit
     mesh: Mesh
     findings: list[Finding]  # reported ones, after the verdict
+    # The files reported on (None: all): the rest of the mesh is context. A rendered mesh
+    # in the scope is reported whole.
+    scope: frozenset[str] | None = None
+
+    def in_scope(self, resource: Resource) -> bool:
+        return self.scope is None or resource.source.path in self.scope
 
 
 def analyse_meshes(
@@ -61,5 +68,7 @@ def analyse_meshes(
         meshes = []
         for unit, mesh, found in checked:
             kept, _ = apply_policy(found, everything, resources, rules, policy)
-            meshes.append(AnalysedMesh(unit, mesh, kept))
+            rendered_unit = unit.kind in ("kustomize", "helm")
+            scope = None if rendered_unit else policy.scope
+            meshes.append(AnalysedMesh(unit, mesh, kept, scope))
     return meshes, tracebacks

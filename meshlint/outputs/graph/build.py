@@ -62,6 +62,7 @@ def percent(value: float) -> str:
 class _Builder:
     def __init__(self, analysed: AnalysedMesh, filters: Filters) -> None:
         self.mesh: Mesh = analysed.mesh
+        self.in_scope = analysed.in_scope
         self.origins = analysed.unit.origins
         self.filters = filters
         self.view = MeshView(mesh_title(analysed.unit.name))
@@ -74,11 +75,13 @@ class _Builder:
     # -- selection ----------------------------------------------------------------------
     def build(self) -> None:
         mesh, filters = self.mesh, self.filters
-        chosen = [vs for vs in mesh.of_type(K.VIRTUAL_SERVICE) if self._chosen(vs)]
+        chosen = [
+            vs for vs in mesh.of_type(K.VIRTUAL_SERVICE) if self.in_scope(vs) and self._chosen(vs)
+        ]
         bound = {_gateway_key(r) for vs in chosen for r in self.refs.get(vs, ())}
         for gateway in mesh.of_type(K.GATEWAY):
             key = f"{gateway.namespace}/{gateway.name}"
-            if not filters.active or key in bound or self._standalone(gateway):
+            if key in bound or (self.in_scope(gateway) and self._standalone(gateway)):
                 self._gateway(gateway)
         if filters.gateway is None and any(gateway_namespaces(mesh, vs)[0] for vs in chosen):
             self._node("mesh", "mesh", "mesh (sidecars)")
@@ -105,7 +108,7 @@ class _Builder:
         return True
 
     def _standalone(self, gateway: Resource) -> bool:
-        """A Gateway shown for itself when filtering: it passes every filter given."""
+        """A Gateway shown for itself, bound or not: it passes every filter given."""
         filters = self.filters
         if filters.gateway is not None:
             return filters.gateway == f"{gateway.namespace}/{gateway.name}"

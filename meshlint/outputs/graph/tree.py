@@ -51,12 +51,14 @@ def _dangling(node: Node) -> Text:
 class _Drawer:
     def __init__(self, view: MeshView) -> None:
         self.view = view
+        self.drawn: set[int] = set()  # the nodes and edges drawn, whose findings are shown
 
     def node(self, node: Node) -> Text:
         return Text(node.label, style=_STYLES.get(node.kind, ""))
 
     def marks(self, branch: Tree, *items: Node | Edge) -> None:
         for item in items:
+            self.drawn.add(id(item))
             if isinstance(item, Node) and item.dangling:
                 branch.add(_dangling(item))
             for finding in item.findings:
@@ -71,8 +73,32 @@ class _Drawer:
             text.append(f"  ({node.details['outside']})", style="dim")
         branch = tree.add(text)
         self.marks(branch, node)
+        for edge in self.view.out(node.id, "selects"):
+            proxy = self.view.nodes[edge.target]
+            self.marks(branch.add(Text("proxies: ", style="dim") + self.node(proxy)), proxy)
         for edge in self.view.out(node.id, "binds"):
             self.virtual_service(branch, edge)
+
+    def unbound(self, tree: Tree) -> None:
+        """VirtualServices bound to nothing drawn (their gateway references are invalid)."""
+        nodes = [
+            n
+            for n in self.view.nodes.values()
+            if n.kind == "virtualservice" and not self.view.into(n.id, "binds")
+        ]
+        if nodes:
+            branch = tree.add(Text("bound to no gateway", style="dim"))
+            for node in nodes:
+                self.virtual_service(branch, Edge("", node.id, "binds"))
+
+    def undrawn(self) -> list[Finding]:
+        """The findings on nodes and edges that the tree does not draw."""
+        return [
+            finding
+            for element in self.view.elements()
+            if id(element) not in self.drawn
+            for finding in element.findings
+        ]
 
     def virtual_service(self, parent: Tree, bind: Edge) -> None:
         node = self.view.nodes[bind.target]
@@ -116,7 +142,7 @@ class _Drawer:
         self.marks(branch, edge, host)
         if target is not host:
             self.marks(branch, target)
-        for definition in self._definitions(host):
+        for definition in self.view.into(host.id, "defines_host"):
             self.definition(branch, definition)
         self.rules(branch, edge, target)
         # The workloads that get the requests: the subset's, else the Services'.
@@ -132,7 +158,8 @@ class _Drawer:
             return self.view.out(target.id, "subset_of")[0].target
         return target.id
 
-    def definition(self, parent: Tree, node: Node) -> None:
+    def definition(self, parent: Tree, edge: Edge) -> None:
+        node = self.view.nodes[edge.source]
         text = self.node(node)
         if node.details.get("selector"):
             text.append(f"  selector {node.details['selector']}", style="dim")
@@ -140,7 +167,7 @@ class _Drawer:
             if node.details.get(key):
                 text.append(f"  {node.details[key]}", style="dim")
         branch = parent.add(text)
-        self.marks(branch, node)
+        self.marks(branch, edge, node)
 
     def rules(self, parent: Tree, edge: Edge, target: Node) -> None:
         """The DestinationRules that apply to this destination, and for which clients."""
@@ -171,11 +198,13 @@ def _tree(view: MeshView) -> Tree:
     roots = view.roots()
     for node in roots:
         drawer.root(tree, node)
-    if not roots:
+    drawer.unbound(tree)
+    if not view.nodes:
         tree.add(Text("no gateway or VirtualService to show", style="dim"))
-    if view.unattached:
+    others = [*view.unattached, *drawer.undrawn()]
+    if others:
         branch = tree.add(Text("findings on nothing drawn here", style="dim"))
-        for finding in view.unattached:
+        for finding in others:
             branch.add(Text(f"{_subject(finding)}: ") + _finding(finding))
     return tree
 
