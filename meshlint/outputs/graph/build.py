@@ -110,8 +110,8 @@ class _Builder:
     def _standalone(self, gateway: Resource) -> bool:
         """A Gateway shown for itself, bound or not: it passes every filter given."""
         filters = self.filters
-        if filters.gateway is not None:
-            return filters.gateway == f"{gateway.namespace}/{gateway.name}"
+        if filters.gateway not in (None, f"{gateway.namespace}/{gateway.name}"):
+            return False
         if filters.namespace is not None and gateway.namespace != filters.namespace:
             return False
         hosts = [host for server in gateway_servers(gateway) for _, host in server.hosts]
@@ -322,7 +322,7 @@ class _Builder:
 
     def _subset(self, host: Node, destination: Destination) -> Node:
         name = str(destination.subset)
-        node = self._node(f"subset:{host.label}/{name}", "subset", f"{host.label} subset {name}")
+        node = self._node(f"subset:{host.label}/{name}", "subset", f"subset {name} of {host.label}")
         node.details.update(host=host.label, name=name)
         self._edge(node, host, "subset_of")
         lacking: list[str] = []

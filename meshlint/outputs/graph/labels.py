@@ -29,10 +29,8 @@ def node_lines(node: Node) -> list[str]:
             lines.append(str(details["action"]))
         if details.get("rejected"):
             lines.append(f"rejected: {details['rejected']}")
-    elif node.kind == "subset":
-        lines = [f"subset {details['name']}", str(details["host"])]
-        if details.get("labels"):
-            lines.append(str(details["labels"]))
+    elif node.kind == "subset" and details.get("labels"):
+        lines.append(str(details["labels"]))
     elif node.kind == "service" and details.get("selector"):
         lines.append(f"selector {details['selector']}")
     if details.get("outside"):

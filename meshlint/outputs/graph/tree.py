@@ -69,8 +69,9 @@ class _Drawer:
         for server in node.details.get("servers") or ():
             hosts = ", ".join(server["hosts"])
             text.append(f"  {server['protocol'] or '?'} {server['port']} {hosts}", style="dim")
-        if node.details.get("outside"):
-            text.append(f"  ({node.details['outside']})", style="dim")
+        for key in ("outside", "proxies"):
+            if node.details.get(key):
+                text.append(f"  ({key}: {node.details[key]})", style="dim")
         branch = tree.add(text)
         self.marks(branch, node)
         for edge in self.view.out(node.id, "selects"):
