@@ -3,11 +3,13 @@ several gateways and namespaces, and each finding on the node or edge it concern
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 import subprocess
 
 import pytest
-from graphs import MULTI, graph, graph_json
+from graphs import MULTI, ROOT, graph, graph_json
 from renderers import need_kustomize
 from reporting import assert_snapshot
 
@@ -207,3 +209,10 @@ def test_dot_output_is_read_by_graphviz(monkeypatch, tmp_path):
     text = graph(monkeypatch, MULTI, "--format", "dot")
     result = subprocess.run([dot, "-Tsvg"], input=text, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_docs_excerpt_is_what_meshlint_prints(monkeypatch):
+    page = (ROOT / "docs" / "graph.md").read_text()
+    command = re.search(r"`(meshlint graph [^`]*)` prints", page)[1]
+    excerpt = re.search(r"` prints:\n\n```text\n(.*?)```", page, re.S)[1]
+    assert graph(monkeypatch, *shlex.split(command)[2:], "--no-color") == excerpt
