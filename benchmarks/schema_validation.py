@@ -29,6 +29,7 @@ from generate import generate
 
 from meshlint.config.settings import Settings
 from meshlint.engine.analyse import analyse
+from meshlint.engine.run import Run
 from meshlint.facts.graph import build_mesh
 from meshlint.input.loader import load_paths
 from meshlint.input.resources import extract_resources
@@ -119,12 +120,12 @@ def overhead(root: Path) -> None:
 
     def cold_full():
         clear_caches()
-        analyse(paths, rules=everything)
+        analyse(paths, Run(rules=everything))
 
     # Interleaved, so both sides see the same load from the other users of the machine.
     base = full = float("inf")
     for _ in range(REPEAT):
-        base = min(base, best(lambda: analyse(paths, rules=without), 1))
+        base = min(base, best(lambda: analyse(paths, Run(rules=without)), 1))
         full = min(full, best(cold_full, 1))
     # The schema rules alone on an already built mesh: the part the run adds, measured
     # without the noise of the rest of the run.

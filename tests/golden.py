@@ -19,6 +19,7 @@ from renderers import need_helm, need_kustomize
 
 from meshlint.config.settings import Settings, parse_istio_version
 from meshlint.engine.analyse import analyse
+from meshlint.engine.run import Run
 from meshlint.layout import LayoutOptions
 from meshlint.rules import select_rules
 
@@ -85,12 +86,12 @@ def run_case(case: Case, tmp_path: Path) -> list[str]:
     settings = dict(case.settings)
     if "schemas_dir" in settings:  # a directory among the case's files
         settings["schemas_dir"] = str(tmp_path / settings["schemas_dir"])
-    report = analyse(
-        [str(tmp_path)],
-        make_settings(settings),
-        select_rules([case.rule]),
+    run = Run(
+        settings=make_settings(settings),
+        rules=select_rules([case.rule]),
         layout=LayoutOptions(**case.layout),
     )
+    report = analyse([str(tmp_path)], run)
     prefix = str(tmp_path) + "/"
     with_severity = {e.partition(" ")[0] for e in case.expect if " " in e}
     found = []

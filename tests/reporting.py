@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from meshlint.engine.analyse import Report
+from meshlint.engine.report import Report
 from meshlint.findings import Finding, Location, Severity, Suppression
 from meshlint.input.resources import ResourceRef
 from meshlint.rules import find_rule, select_rules

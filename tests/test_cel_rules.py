@@ -16,6 +16,7 @@ import yaml
 from celsites import CASES, Site, document, node_at, schema_of, sites
 
 from meshlint.engine.analyse import analyse_sources
+from meshlint.engine.run import Run
 from meshlint.input.loader import load_text
 from meshlint.input.resources import extract_resources, field_path
 from meshlint.rules import select_rules
@@ -105,7 +106,7 @@ def _reported(site: Site, resource, problem, text: str) -> None:
     """The refusal is a finding: schema-validation-rule's, or the structural rule's it is
     left to, at the same field."""
     name = left_to_structural(resource, problem) or "schema-validation-rule"
-    report = analyse_sources([load_text("probe.yaml", text)], rules=select_rules([name]))
+    report = analyse_sources([load_text("probe.yaml", text)], Run(rules=select_rules([name])))
     fields = {f.field for f in report.findings if f.rule == name}
     assert field_path(problem.path) in fields, (name, report.findings)
 

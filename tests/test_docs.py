@@ -1,5 +1,6 @@
-"""The generated rule pages, the rule index and the site's rule navigation match the registry;
-the generator writes, checks and cleans them up; the documented commands run."""
+"""The generated rule pages, the rule index and the site's rule navigation match the registry,
+the settings table of docs/configuration.md matches the declared options; the generator
+writes, checks and cleans them up; the documented commands run."""
 
 import io
 import re
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from meshlint.cli.main import main
+from meshlint.config.file import OPTIONS
 from meshlint.outputs import rule_docs as docs
+from meshlint.outputs import settings_docs
 from meshlint.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +25,27 @@ SECTIONS = ("What it does", "Example", "Use instead", "Fix safety", "Options", "
 def test_committed_rule_pages_and_nav_are_up_to_date():
     stale = [str(path.relative_to(ROOT)) for path in docs.stale(ROOT)]
     assert not stale, f"stale {stale}: {FIX}"
+
+
+def test_configuration_settings_table_matches_the_declared_options():
+    page = (ROOT / settings_docs.CONFIG_DOC).read_text(encoding="utf-8")
+    assert settings_docs.update_page(page) == page, FIX
+    for option in OPTIONS:
+        assert f"| `{option.key}` |" in page
+        if option.flag:
+            assert f"`{option.flag}" in page
+
+
+def test_settings_table_is_written_between_the_markers_only():
+    page = f"# Configuration\n\nby hand\n{settings_docs.START}\nold\n{settings_docs.END}\nmore\n"
+    updated = settings_docs.update_page(page)
+    assert "\nold\n" not in updated
+    assert updated.startswith("# Configuration\n\nby hand\n")
+    assert updated.endswith(f"{settings_docs.END}\nmore\n")
+    assert "| `known-hosts` | `--known-host GLOB` | list of strings | - |" in updated
+    assert "| `render` | `--no-render` | boolean | `true` |" in updated
+    with pytest.raises(ValueError, match="markers"):
+        settings_docs.update_page("# Configuration\n")
 
 
 def test_every_rule_has_a_page_in_ruffs_shape():
@@ -39,7 +63,7 @@ def test_every_rule_has_a_page_in_ruffs_shape():
         for ref in rule.refs:
             assert ref in references
         for option in rule.options:
-            assert f"| `{option}` |" in page
+            assert f"| `{option.name}` |" in page
 
 
 def test_docstring_sections_are_known():
@@ -93,6 +117,9 @@ def test_generator_writes_checks_and_removes_pages(tmp_path, capsys):
     out.mkdir(parents=True)
     (out / "retired-rule.md").write_text(f"{docs.HEADER}\n\n# ML999 retired-rule\n")
     (out / "handwritten.md").write_text("# notes kept by hand\n")
+    (tmp_path / settings_docs.CONFIG_DOC).write_text(
+        f"# Configuration\n\nby hand\n{settings_docs.START}\nOLD TABLE\n{settings_docs.END}\n"
+    )
     assert docs.main(["--root", str(tmp_path), "--check"]) == 1
     assert docs.main(["--root", str(tmp_path)]) == 0
     assert docs.main(["--root", str(tmp_path), "--check"]) == 0
@@ -103,6 +130,10 @@ def test_generator_writes_checks_and_removes_pages(tmp_path, capsys):
     assert "old.md" not in site
     assert site.endswith(f"      {docs.NAV_END}\n  - tail.md\n")
     assert "        - ML102 dangling-subset: rules/dangling-subset.md\n" in site
+    configuration = (tmp_path / settings_docs.CONFIG_DOC).read_text()
+    assert "OLD TABLE" not in configuration
+    assert configuration.startswith("# Configuration\n\nby hand\n")
+    assert configuration == settings_docs.update_page(configuration)
     shutil.rmtree(out)
     assert docs.main(["--root", str(tmp_path), "--check"]) == 1
     capsys.readouterr()

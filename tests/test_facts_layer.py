@@ -15,6 +15,7 @@ import pytest
 
 from meshlint.config.settings import Settings
 from meshlint.engine.analyse import analyse_sources
+from meshlint.engine.run import Run
 from meshlint.facts.graph import build_mesh
 from meshlint.facts.memo import fact
 from meshlint.input.loader import load_text
@@ -183,7 +184,7 @@ spec:
 
 def _fires(text: str) -> bool:
     rules = select_rules(["jwt-claim-route-without-authn"])
-    report = analyse_sources([load_text("mesh.yaml", text)], Settings(), rules=rules)
+    report = analyse_sources([load_text("mesh.yaml", text)], Run(rules=rules))
     return any(f.rule == "jwt-claim-route-without-authn" for f in report.findings)
 
 

@@ -7,6 +7,7 @@ import pytest
 from golden import make_settings
 
 from meshlint.engine.analyse import analyse
+from meshlint.engine.run import Run
 from meshlint.facts.ambient import namespace_is_ambient
 from meshlint.facts.injection_labels import namespace_revision
 from meshlint.facts.injector import injection_advice
@@ -45,7 +46,7 @@ spec:
 
 def messages(tmp_path: Path, text: str, rule: str) -> list[str]:
     (tmp_path / "m.yaml").write_text(text)
-    report = analyse([str(tmp_path)], make_settings({}), select_rules([rule]))
+    report = analyse([str(tmp_path)], Run(settings=make_settings({}), rules=select_rules([rule])))
     return [f.message for f in report.findings if f.rule == rule]
 
 

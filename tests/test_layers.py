@@ -2,8 +2,9 @@
 source, so a shortcut from the loader to the rules, or from a rule to a reporter, fails here.
 
 The stages in pipeline order; each may import only stages listed before it (and itself).
-``config.settings`` (what a run decides) comes before the facts that read it; ``config.file``
-(reading ``.meshlint.yaml``) names rules, so it comes after them."""
+``config.options`` (how a setting is declared) and ``config.settings`` (what a run decides)
+come before the facts that read them, and so does ``config.file`` (reading
+``.meshlint.yaml``): the engine checks the keys that name rules."""
 
 import ast
 from pathlib import Path
@@ -16,11 +17,12 @@ STAGES = (
     "istio",
     "render",
     "layout",
+    "config.options",
     "config.settings",
+    "config.file",
     "facts",
     "schemas",
     "rules",
-    "config.file",
     "engine",
     "outputs",
     "cli",

@@ -205,11 +205,12 @@ spec: {host: ["*.local"], trafficPolicy: {tls: DISABLE, portLevelSettings: {}}}
 
 def test_rules_skip_wrong_types_quietly():
     from meshlint.engine.analyse import analyse_sources
+    from meshlint.engine.run import Run
     from meshlint.rules import select_rules
 
     prefixes = ("sidecar-", "telemetry-", "authz-", "mtls-", "jwks-")
     rules = tuple(r for r in select_rules() if r.name.startswith(prefixes))
-    report = analyse_sources([load_text("wrong.yaml", WRONG_TYPES)], rules=rules)
+    report = analyse_sources([load_text("wrong.yaml", WRONG_TYPES)], Run(rules=rules))
     assert report.internal_errors == 0, report.tracebacks
 
 

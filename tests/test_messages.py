@@ -7,13 +7,14 @@ import pytest
 from golden import make_settings
 
 from meshlint.engine.analyse import analyse
+from meshlint.engine.run import Run
 from meshlint.rules import select_rules
 from meshlint.rules.base import HostSuggestions, differing_labels, quoted_list, suggest_host
 
 
 def messages(tmp_path: Path, text: str, rule: str) -> list[str]:
     (tmp_path / "m.yaml").write_text(text)
-    report = analyse([str(tmp_path)], make_settings({}), select_rules([rule]))
+    report = analyse([str(tmp_path)], Run(settings=make_settings({}), rules=select_rules([rule])))
     return [f.message for f in report.findings if f.rule == rule]
 
 

@@ -13,6 +13,7 @@ from meshlint.engine import analyse as engine
 from meshlint.engine import parallel
 from meshlint.engine.analyse import analyse_sources
 from meshlint.engine.parallel import run_split
+from meshlint.engine.run import Run
 from meshlint.input.loader import discover, load_files, load_text
 from meshlint.rules import find_rule
 
@@ -64,8 +65,8 @@ def test_split_run_reports_what_one_process_reports(tmp_path, monkeypatch):
     tree = generate(tmp_path / "tree", services=60, seed=11)
     sources = load_files(list(discover([str(tree)])))
     monkeypatch.setattr(engine, "MIN_RESOURCES_TO_SPLIT", 0)
-    alone = analyse_sources(sources, jobs=1)
-    split = analyse_sources(sources, jobs=2)
+    alone = analyse_sources(sources, Run(jobs=1))
+    split = analyse_sources(sources, Run(jobs=2))
     assert alone.findings and split.findings == alone.findings
     assert split.suppressed == alone.suppressed and not split.internal_errors
 
@@ -90,7 +91,7 @@ def test_a_rule_failing_in_the_child_is_contained(monkeypatch):
     monkeypatch.setattr(engine, "MIN_RESOURCES_TO_SPLIT", 0)
     # A VirtualService, so that dangling-host is not skipped for want of its kind.
     text = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: a}\n"
-    report = analyse_sources([load_text("a.yaml", text)], rules=rules, jobs=2)
+    report = analyse_sources([load_text("a.yaml", text)], Run(rules=rules, jobs=2))
     os.close(signal_read)
     os.close(signal_write)
     assert [f.rule for f in report.findings] == ["internal-error"]

@@ -13,6 +13,7 @@ from golden import load_cases, run_case
 from meshlint.config.settings import Settings
 from meshlint.engine import analyse as engine
 from meshlint.engine.analyse import analyse, analyse_sources
+from meshlint.engine.run import Run
 from meshlint.facts.graph import build_mesh
 from meshlint.input.loader import load_text
 from meshlint.input.resources import extract_resources
@@ -49,7 +50,7 @@ def test_a_rule_finds_nothing_in_a_golden_case_without_its_kinds(case, tmp_path,
 @pytest.mark.parametrize("rule", EXAMPLES, ids=[r.name for r in EXAMPLES])
 def test_a_rule_finds_nothing_in_its_bad_example_without_its_kinds(rule, without_kinds):
     without_kinds(rule.kinds)
-    report = analyse_sources([load_text("bad.yaml", rule.examples["bad"])], rules=(rule,))
+    report = analyse_sources([load_text("bad.yaml", rule.examples["bad"])], Run(rules=(rule,)))
     assert [f for f in report.findings if f.rule == rule.name] == []
 
 
@@ -75,5 +76,5 @@ def test_schema_rules_run_on_any_kind_a_user_schema_covers(tmp_path):
         "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n"
     )
     settings = Settings(schemas_dir=str(schemas))
-    report = analyse([str(manifest)], settings, select_rules(["schema-type"]))
+    report = analyse([str(manifest)], Run(settings=settings, rules=select_rules(["schema-type"])))
     assert [(f.rule, f.line) for f in report.findings] == [("schema-type", 4)]

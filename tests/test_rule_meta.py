@@ -6,6 +6,7 @@ import pytest
 from golden import load_cases
 
 from meshlint.engine.analyse import analyse_sources
+from meshlint.engine.run import Run
 from meshlint.input.loader import load_text
 from meshlint.rules import RULES, select_rules
 
@@ -34,8 +35,8 @@ def test_rule_has_documentation_with_both_examples(rule):
 @pytest.mark.parametrize("rule", [r for r in RULES if r.examples_run], ids=lambda r: r.name)
 def test_bad_example_fails_and_good_example_passes(rule):
     selected = select_rules([rule.name])
-    bad = analyse_sources([load_text("bad.yaml", rule.examples["bad"])], rules=selected)
-    good = analyse_sources([load_text("good.yaml", rule.examples["good"])], rules=selected)
+    bad = analyse_sources([load_text("bad.yaml", rule.examples["bad"])], Run(rules=selected))
+    good = analyse_sources([load_text("good.yaml", rule.examples["good"])], Run(rules=selected))
     assert any(f.rule == rule.name for f in bad.findings), "bad example reports nothing"
     assert not [f for f in good.findings if f.rule == rule.name], good.findings
 

@@ -10,6 +10,7 @@ from golden import load_cases
 
 from meshlint.config.settings import Settings
 from meshlint.engine.analyse import analyse_sources
+from meshlint.engine.run import Run
 from meshlint.facts.graph import build_mesh
 from meshlint.input.loader import load_text
 from meshlint.input.resources import extract_resources
@@ -52,7 +53,7 @@ ODD = [
 
 @pytest.mark.parametrize("text", ODD)
 def test_odd_input_is_reported_not_raised(text):
-    report = analyse_sources([load_text("odd.yaml", text)], rules=select_rules(["ML50"]))
+    report = analyse_sources([load_text("odd.yaml", text)], Run(rules=select_rules(["ML50"])))
     assert report.internal_errors == 0
     for finding in report.findings:
         assert finding.line >= 1 and finding.column >= 1
@@ -69,7 +70,7 @@ def test_validation_runs_once_per_mesh(monkeypatch):
         return original(resource, user_dir, use_rust)
 
     monkeypatch.setattr(validate, "resource_problems", counting)
-    report = analyse_sources(sources, rules=select_rules(["ML50"]))
+    report = analyse_sources(sources, Run(rules=select_rules(["ML50"])))
     assert len(calls) == 1
     assert [f.rule for f in report.findings] == ["schema-unknown-field"]
 

@@ -14,6 +14,7 @@ import yaml
 from meshlint.cli.main import main
 from meshlint.config.settings import Settings
 from meshlint.engine.analyse import analyse, analyse_sources
+from meshlint.engine.run import Run
 from meshlint.input.loader import load_paths, load_text
 from meshlint.input.resources import K, extract_resources
 from meshlint.render.kustomize import closure, find_kustomizations
@@ -225,7 +226,7 @@ def _good_examples() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("name,text", _good_examples(), ids=lambda v: str(v)[:40])
 def test_valid_examples_pass_the_schemas(name, text):
-    report = analyse_sources([load_text(name, text)], rules=select_rules(["ML50"]))
+    report = analyse_sources([load_text(name, text)], Run(rules=select_rules(["ML50"])))
     assert report.findings == []
 
 
@@ -236,7 +237,7 @@ def test_benchmark_tree_is_schema_valid(tmp_path):
     from generate import generate
 
     tree = generate(tmp_path / "tree", 60)
-    assert analyse([str(tree)], rules=select_rules(["ML50"])).findings == []
+    assert analyse([str(tree)], Run(rules=select_rules(["ML50"]))).findings == []
 
 
 # Testdata of Istio's analyzers that is deliberately invalid for the API server (the analyzer
@@ -311,10 +312,10 @@ def test_user_schema_dir_overrides_the_builtin_one_per_kind(tmp_path):
     manifest = _write(tmp_path, VS_WITH_EXTRA_FIELD, "app.yaml")
     rules = select_rules(["ML50"])
 
-    builtin = analyse([str(manifest)], rules=rules)
+    builtin = analyse([str(manifest)], Run(rules=rules))
     assert [(f.rule, f.line) for f in builtin.findings] == [("schema-unknown-field", 6)]
 
-    own = analyse([str(manifest)], Settings(schemas_dir=str(user)), rules)
+    own = analyse([str(manifest)], Run(settings=Settings(schemas_dir=str(user)), rules=rules))
     assert sorted((f.rule, f.line) for f in own.findings) == [
         ("schema-range", 12),
         ("schema-unknown-field", 13),
@@ -322,7 +323,10 @@ def test_user_schema_dir_overrides_the_builtin_one_per_kind(tmp_path):
     # Kinds the user directory does not have still use the built-in schemas.
     dr = "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: d}\n"
     dr += "spec: {host: d, subsetz: []}\n"
-    other = analyse([str(_write(tmp_path, dr, "dr.yaml"))], Settings(schemas_dir=str(user)), rules)
+    other = analyse(
+        [str(_write(tmp_path, dr, "dr.yaml"))],
+        Run(settings=Settings(schemas_dir=str(user)), rules=rules),
+    )
     assert [f.rule for f in other.findings] == ["schema-unknown-field"]
 
 
@@ -346,7 +350,9 @@ def test_broken_user_schemas_are_ignored_not_fatal(tmp_path):
     widget.parent.mkdir(parents=True)
     widget.write_text('{"type": 5}')
     manifest = _write(tmp_path, VS_WITH_EXTRA_FIELD, "app.yaml")
-    report = analyse([str(manifest)], Settings(schemas_dir=str(user)), select_rules(["ML50"]))
+    report = analyse(
+        [str(manifest)], Run(settings=Settings(schemas_dir=str(user)), rules=select_rules(["ML50"]))
+    )
     assert report.internal_errors == 0
     # The unreadable user file does not hide the built-in VirtualService schema.
     assert [f.rule for f in report.findings] == ["schema-unknown-field"]
@@ -428,7 +434,7 @@ def test_unknown_kind_names_the_versions_a_kind_is_served_as():
         "apiVersion: networking.istio.io/v1\nkind: EnvoyFilter\nmetadata: {name: a}\n---\n"
         "apiVersion: security.istio.io/v1\nkind: ProxyConfig\nmetadata: {name: b}\n"
     )
-    report = analyse_sources([load_text("k.yaml", text)], rules=select_rules(["unknown-kind"]))
+    report = analyse_sources([load_text("k.yaml", text)], Run(rules=select_rules(["unknown-kind"])))
     assert [f.message for f in report.findings] == [
         "EnvoyFilter is served as networking.istio.io/v1alpha3 only, not as "
         "networking.istio.io/v1; use that apiVersion",
@@ -470,7 +476,9 @@ def test_import_keeps_validation_rules_and_list_types_of_user_crds(tmp_path):
         "spec:\n  size: 12\n  tags: [a, b, a]\n",
         "w.yaml",
     )
-    report = analyse([str(manifest)], Settings(schemas_dir=str(out)), select_rules(["ML5"]))
+    report = analyse(
+        [str(manifest)], Run(settings=Settings(schemas_dir=str(out)), rules=select_rules(["ML5"]))
+    )
     found = sorted((f.rule, f.line, f.field) for f in report.findings)
     # The transition rule (oldSelf) does not apply to a create.
     assert found == [

@@ -10,6 +10,7 @@ from manifests import DR_REVIEWS_V1, SERVICE_REVIEWS
 
 from meshlint.cli.main import main
 from meshlint.engine.analyse import analyse_sources
+from meshlint.engine.run import Run
 from meshlint.input.loader import load_text
 from meshlint.rules import select_rules
 
@@ -45,7 +46,7 @@ EVERYTHING = {
 
 
 def lint(text: str, rules=RULES):
-    return analyse_sources([load_text("mesh.yaml", text)], rules=rules)
+    return analyse_sources([load_text("mesh.yaml", text)], Run(rules=rules))
 
 
 def found(text: str, rules=RULES) -> set[tuple[str, str]]:
@@ -95,7 +96,7 @@ def test_file_level_comment_silences_the_rule_in_that_file_only():
     text = manifest(top="# meshlint: disable-file=weight-sum\n")
     assert codes(text) == without("ML201")
     other = load_text("other.yaml", manifest())
-    report = analyse_sources([load_text("mesh.yaml", text), other], rules=RULES)
+    report = analyse_sources([load_text("mesh.yaml", text), other], Run(rules=RULES))
     in_other = {f.code for f in report.findings if f.file == "other.yaml"}
     assert "ML201" in in_other
 

@@ -30,6 +30,7 @@ from typing import TextIO
 
 from meshlint.config.settings import Settings
 from meshlint.engine.analyse import analyse_sources
+from meshlint.engine.run import Run
 from meshlint.findings import Finding
 from meshlint.input.loader import SourceFile, load_file, load_text
 
@@ -186,7 +187,7 @@ def _keys(finding: Finding, code: str, default_ns: str) -> list[Key]:
 
 def score_case(suite: Path, case: dict, codes: dict[str, frozenset[str]]) -> CaseResult:
     settings = Settings(whole_cluster=True)  # Istio's cases hold the whole cluster
-    report = analyse_sources(_sources(suite, case), settings)
+    report = analyse_sources(_sources(suite, case), Run(settings=settings))
     expected: Counter[Key] = Counter(
         (e["code"], e["kind"], e["namespace"], e["name"]) for e in case["expected"]
     )

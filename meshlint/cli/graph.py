@@ -14,17 +14,28 @@ import os
 from collections.abc import Sequence
 from typing import TextIO
 
+from meshlint.cli.flags import add_flags, flag_options, given
 from meshlint.config.file import ConfigError
+from meshlint.config.settings import EngineSettings, Settings
 from meshlint.engine.meshes import analyse_meshes
 from meshlint.engine.project import prepare
 from meshlint.input.loader import load_files
-from meshlint.input.yamlpos import Limits
 from meshlint.outputs.graph.build import build_view
 from meshlint.outputs.graph.model import Filters
 
 __all__ = ["FORMATS", "graph_command"]
 
 FORMATS = ("tree", "mermaid", "dot", "json")
+
+
+def _setting_options() -> tuple:
+    """The flags of a normal run that change what is found (rule selection, rendering, the
+    analysis settings), so the graph shows the findings a run with them reports. The
+    setting ``--namespace`` (for resources naming none) is left out: here ``--namespace``
+    filters; its config key ``namespace`` still applies."""
+    engine = flag_options(EngineSettings, "select", "ignore", "preview", "render")
+    analysis = tuple(o for o in flag_options(Settings) if o.flag != "--namespace")
+    return (*engine, *analysis)
 
 
 def graph_command(
@@ -59,21 +70,18 @@ def graph_command(
         help="only VirtualServices whose hosts or destination hosts match GLOB",
     )
     parser.add_argument("--gateway", metavar="NS/NAME", help="only what the Gateway NS/NAME binds")
-    parser.add_argument("--no-render", action="store_true", help="do not run kustomize or Helm")
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    options = _setting_options()
+    add_flags(parser, options)
     args = parser.parse_args(argv)
     if args.gateway is not None and args.gateway.count("/") != 1:
         parser.error(f"--gateway {args.gateway}: expected NAMESPACE/NAME")
     try:
-        run = prepare(
-            args.paths,
-            config_file=args.config,
-            layout={"render": False} if args.no_render else None,
-        )
+        run = prepare(args.paths, config_file=args.config, overrides=given(args, options))
     except (ConfigError, ValueError) as error:
         parser.error(str(error))
-    sources = load_files(list(run.workspace.files), Limits())
-    meshes, tracebacks = analyse_meshes(sources, run.settings, run.rules, run.policy, run.layout)
+    sources = load_files(list(run.workspace.files), run.limits)
+    meshes, tracebacks = analyse_meshes(sources, run)
     filters = Filters(args.namespace, args.host, args.gateway)
     views = [build_view(analysed, filters) for analysed in meshes]
     if filters.active:

@@ -13,20 +13,22 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from meshlint import __version__
+from meshlint.cli.flags import add_flags, flag_options, given
 from meshlint.config.file import ConfigError
-from meshlint.config.settings import Settings
-from meshlint.engine.analyse import Report, analyse_files
+from meshlint.config.settings import EngineSettings, Settings
+from meshlint.engine.analyse import analyse_files
 from meshlint.engine.baseline import BaselineError, write_baseline
 from meshlint.engine.parallel import default_jobs
-from meshlint.engine.project import Run, prepare
+from meshlint.engine.project import prepare
+from meshlint.engine.report import Report
+from meshlint.engine.run import Run
 from meshlint.engine.verdict import fingerprint_key
 from meshlint.findings import Severity
-from meshlint.input.cache import ParseCache, default_cache_dir
+from meshlint.input.cache import default_cache_dir
 from meshlint.input.yamlpos import Limits
 from meshlint.outputs import destinations as outputs
 from meshlint.outputs.progress import LoadProgress
@@ -45,10 +47,6 @@ class _UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # raise instead of exiting, so main() returns 2
         raise _UsageError(f"{self.prog}: error: {message}")
-
-
-def _split(values: list[str] | None) -> list[str]:
-    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
 def _check_parser() -> argparse.ArgumentParser:
@@ -75,108 +73,20 @@ def _check_parser() -> argparse.ArgumentParser:
         help="config file (default: the nearest .meshlint.yaml "
         "or pyproject.toml with [tool.meshlint], looking up from the working directory)",
     )
-    parser.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="apply the config's exclude globs to files named on the command line too",
-    )
-    parser.add_argument(
-        "--baseline", metavar="FILE", help="report only findings not recorded in FILE"
-    )
+    add_flags(parser, flag_options(EngineSettings, "force_exclude", "baseline"))
     parser.add_argument(
         "--write-baseline",
         metavar="FILE",
         help="record the current findings in FILE (for --baseline) and exit 0",
     )
     outputs.add_arguments(parser)
-    parser.add_argument(
-        "--select",
-        action="append",
-        metavar="RULES",
-        help="only these rules: codes, code prefixes (ML1), names or ALL",
-    )
-    parser.add_argument(
-        "--ignore",
-        action="append",
-        metavar="RULES",
-        help="skip these rules (codes, prefixes or names)",
-    )
-    parser.add_argument(
-        "--preview",
-        action="store_true",
-        help="also run the rules in preview (without it, a preview rule runs only when "
-        "--select names its code or name)",
-    )
-    parser.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "info", "never"),
-        help="lowest severity that makes the exit status 1 (default: warning)",
-    )
+    add_flags(parser, flag_options(EngineSettings, "select", "ignore", "preview", "fail_on"))
     parser.add_argument(
         "--exit-zero",
         action="store_true",
         help="exit 0 even when there are findings (same as --fail-on never)",
     )
-    parser.add_argument(
-        "--env",
-        help="treat every resource as this environment "
-        "(e.g. production, staging), overriding labels and paths",
-    )
-    parser.add_argument(
-        "--istio-version",
-        help="Istio release the mesh runs, e.g. 1.14 (default: current)",
-    )
-    parser.add_argument(
-        "--namespace",
-        help="namespace for resources that name none (default: default)",
-    )
-    parser.add_argument(
-        "--cluster-domain",
-        help="Kubernetes cluster domain (default: cluster.local)",
-    )
-    parser.add_argument(
-        "--whole-cluster",
-        action="store_true",
-        default=None,
-        help="the files are everything the cluster holds: report what they lack",
-    )
-    parser.add_argument(
-        "--known-host",
-        action="append",
-        metavar="GLOB",
-        help="a host that exists outside the analysed files (repeatable)",
-    )
-    parser.add_argument(
-        "--known-gateway",
-        action="append",
-        metavar="NS/NAME",
-        help="a Gateway that exists outside the analysed files (repeatable)",
-    )
-    parser.add_argument(
-        "--schemas",
-        metavar="DIR",
-        help="JSON Schemas that override the built-in ones per kind "
-        "(made with `meshlint schemas import`)",
-    )
-    parser.add_argument(
-        "--known-namespace",
-        action="append",
-        metavar="GLOB",
-        help="a namespace that exists outside the analysed files (repeatable)",
-    )
-    parser.add_argument(
-        "--known-workload",
-        action="append",
-        metavar="NS/LABEL=VALUE",
-        help="a workload that exists outside the analysed files, as namespace/labels "
-        "(repeatable; Istio's istio-system gateways are always known)",
-    )
-    parser.add_argument(
-        "--mesh-config",
-        metavar="FILE",
-        help="Istio mesh config (MeshConfig YAML, the istio ConfigMap or an IstioOperator); "
-        "default: found in the analysed files, else Istio's defaults",
-    )
+    add_flags(parser, flag_options(Settings))
     limits = Limits()
     parser.add_argument(
         "--max-file-size",
@@ -201,12 +111,7 @@ def _check_parser() -> argparse.ArgumentParser:
         help="YAML nodes per document, counting alias expansions "
         f"(default: {limits.max_nodes_per_document})",
     )
-    parser.add_argument(
-        "--no-render",
-        action="store_true",
-        help="do not run kustomize or Helm: kustomizations and charts are reported as not "
-        "rendered and their sources are not analysed",
-    )
+    add_flags(parser, flag_options(EngineSettings, "render"))
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument(
         "--cache-dir",
@@ -256,42 +161,10 @@ def _limits(args: argparse.Namespace) -> Limits:
     )
 
 
-def _setting_overrides(args: argparse.Namespace) -> dict[str, object]:
-    """Command-line values by config key; ``None`` where the option was not given."""
-    return {
-        "env": args.env,
-        "istio-version": args.istio_version,
-        "namespace": args.namespace,
-        "cluster-domain": args.cluster_domain,
-        "whole-cluster": args.whole_cluster,
-        "known-hosts": _split(args.known_host) or None,
-        "known-gateways": _split(args.known_gateway) or None,
-        "schemas": args.schemas,
-        "known-namespaces": _split(args.known_namespace) or None,
-        "known-workloads": (
-            (*Settings().known_workloads, *args.known_workload) if args.known_workload else None
-        ),
-        "mesh-config": _mesh_config_file(args.mesh_config),
-    }
-
-
-def _mesh_config_file(path: str | None) -> str | None:
-    if path is not None and not os.path.isfile(path):
-        raise _UsageError(f"meshlint: error: --mesh-config {path}: no such file")
-    return path
-
-
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     if args.no_cache:
         return None
     return Path(args.cache_dir) if args.cache_dir else default_cache_dir()
-
-
-def _cache(args: argparse.Namespace) -> ParseCache | None:
-    directory = _cache_dir(args)
-    if directory is None:
-        return None
-    return ParseCache(directory, _limits(args))  # the limits change what a parse yields
 
 
 def _use_colour(stream: TextIO, disabled: bool) -> bool:
@@ -306,36 +179,24 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(f"meshlint {__version__}\n")
         return EXIT_OK
     try:
+        overrides = given(args, (*flag_options(EngineSettings), *flag_options(Settings)))
+        if args.write_baseline:
+            overrides["baseline"] = None  # the baseline is being written, not read
         run = prepare(
             args.paths,
             config_file=args.config,
-            select=_split(args.select),
-            ignore=_split(args.ignore),
-            fail_on=args.fail_on,
-            force_exclude=args.force_exclude,
-            baseline=None if args.write_baseline else args.baseline,
-            settings=_setting_overrides(args),
-            layout={"render": False} if args.no_render else None,
-            preview=args.preview,
+            overrides=overrides,
+            limits=_limits(args),
+            cache_dir=_cache_dir(args),
+            jobs=args.jobs if args.jobs is not None else default_jobs(),
         )
         plan = outputs.plan(args.outputs)
     except (ConfigError, BaselineError, ValueError) as error:
         raise _UsageError(f"meshlint: error: {error}") from None
     for warning in run.warnings:
         stderr.write(f"meshlint: warning: {warning}\n")
-    jobs = args.jobs if args.jobs is not None else default_jobs()
     with LoadProgress(stderr) as progress:
-        report = analyse_files(
-            list(run.workspace.files),
-            run.settings,
-            run.rules,
-            _limits(args),
-            progress=progress,
-            cache=_cache(args),
-            jobs=jobs,
-            policy=run.policy,
-            layout=replace(run.layout, cache_dir=_cache_dir(args), jobs=max(1, jobs)),
-        )
+        report = analyse_files(list(run.workspace.files), run, progress)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, run, stderr)
     colour = _use_colour(stdout, args.no_color)
@@ -372,7 +233,7 @@ def _rule_dict(rule: Rule) -> dict:
         "summary": rule.summary,
         "group": str(rule.group),
         "refs": list(rule.refs),
-        "options": dict(rule.options),
+        "options": rule.defaults,
     }
 
 

@@ -16,7 +16,6 @@ from meshlint.config.file import ConfigError
 from meshlint.engine.analyse import plan_units
 from meshlint.engine.project import prepare
 from meshlint.input.loader import load_files
-from meshlint.input.yamlpos import Limits
 from meshlint.layout import MeshUnit, Note, NoteKind
 from meshlint.rules import RULES
 
@@ -39,12 +38,12 @@ def meshes_command(
         run = prepare(
             args.paths,
             config_file=args.config,
-            layout={"render": False} if args.no_render else None,
+            overrides={"render": False} if args.no_render else None,
         )
     except (ConfigError, ValueError) as error:
         parser.error(str(error))
-    sources = load_files(list(run.workspace.files), Limits())
-    _, _, units = plan_units(sources, run.settings, run.policy.scope, run.layout)
+    sources = load_files(list(run.workspace.files), run.limits)
+    _, _, units = plan_units(sources, run)
     if args.format == "json":
         json.dump([_unit_dict(u) for u in units], stdout, indent=2)
         stdout.write("\n")

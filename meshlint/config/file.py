@@ -2,136 +2,60 @@
 
 The file is found by walking up from the working directory (or named with ``--config``),
 validated against the JSON Schema shipped in ``meshlint/data/config.schema.json``, and turned
-into ``Settings`` plus the engine's selection, severity and path options. Command-line options
-override the file.
+into ``Settings`` (what rules read) and ``EngineSettings`` (what the engine reads).
+Command-line options override the file.
 
-Adding a setting that rules read is one line in ``SETTINGS_KEYS`` (then regenerate the schema:
-``python -m meshlint.config.file > meshlint/data/config.schema.json``; a test checks it is current).
+Every key is a declared option (``meshlint.config.settings``); the schema is made from them
+(regenerate it with ``python -m meshlint.config.file > meshlint/data/config.schema.json``; a
+test checks it is current). The keys that name rules are checked by the engine, which knows
+the rules, through ``load_config``'s ``check``.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from meshlint.config.settings import Settings, parse_istio_version
+from meshlint.config.options import Option, declared
+from meshlint.config.settings import EngineSettings, Settings
 from meshlint.input.yamlpos import ParseProblem, PosDict, locate, parse_documents
-from meshlint.rules import RULES, find_rule
-from meshlint.rules.base import suggest
 
 __all__ = [
     "CONFIG_NAMES",
-    "SETTINGS_KEYS",
+    "OPTIONS",
+    "Check",
     "Config",
     "ConfigError",
+    "build_engine_settings",
     "build_settings",
     "config_schema",
     "find_config",
     "load_config",
+    "type_name",
 ]
 
 CONFIG_NAMES = (".meshlint.yaml", ".meshlint.yml")
 PYPROJECT = "pyproject.toml"
-SEVERITIES = ("error", "warning", "info")
 
-_STRING = {"type": "string"}
-_STRINGS = {"type": "array", "items": {"type": "string"}}
+# Every config key: what the engine reads, then what the rules read.
+OPTIONS: tuple[Option, ...] = (*declared(EngineSettings), *declared(Settings))
 
-
-@dataclass(frozen=True, slots=True)
-class Key:
-    """A config key that becomes a ``Settings`` field."""
-
-    field: str
-    schema: Mapping[str, Any]
-    description: str
-    convert: Callable[[Any], Any] = tuple
-
-
-def _version(value: Any) -> tuple[int, int]:
-    return parse_istio_version(str(value))
-
-
-# config key -> Settings field. One line per setting.
-SETTINGS_KEYS: dict[str, Key] = {
-    "env": Key("env", _STRING, "treat every resource as this environment", str),
-    "env-label-keys": Key("env_label_keys", _STRINGS, "labels that name the environment"),
-    "production-values": Key("production_values", _STRINGS, "values meaning production"),
-    "nonproduction-values": Key("nonproduction_values", _STRINGS, "values meaning not prod"),
-    "production-paths": Key("production_paths", _STRINGS, "path globs of production files"),
-    "istio-version": Key("istio_version", _STRING, "Istio release the mesh runs", _version),
-    "namespace": Key("default_namespace", _STRING, "namespace of resources naming none", str),
-    "cluster-domain": Key("cluster_domain", _STRING, "Kubernetes cluster domain", str),
-    "root-namespace": Key("root_namespace", _STRING, "Istio's config root namespace", str),
-    "system-namespaces": Key("system_namespaces", _STRINGS, "namespaces of the platform"),
-    "known-hosts": Key("known_hosts", _STRINGS, "hosts that exist outside these files (globs)"),
-    "known-gateways": Key("known_gateways", _STRINGS, "Gateways outside these files (ns/name)"),
-    "known-namespaces": Key("known_namespaces", _STRINGS, "namespaces outside these files"),
-    "known-workloads": Key(
-        "known_workloads", _STRINGS, "workloads outside these files (namespace/label=value,...)"
-    ),
-    "whole-cluster": Key(
-        "whole_cluster", {"type": "boolean"}, "the files are the whole cluster", bool
-    ),
-    "mesh-config": Key("mesh_config_file", _STRING, "Istio mesh config file", str),
-    "schemas": Key("schemas_dir", _STRING, "JSON Schemas overriding the built-in ones", str),
-}
-
-# Keys the engine and the command line use (not rule settings).
-RUN_KEYS: dict[str, tuple[Mapping[str, Any], str]] = {
-    "paths": (_STRINGS, "manifest roots that form the context (relative to this file)"),
-    "exclude": (_STRINGS, "globs of files never analysed"),
-    "force-exclude": ({"type": "boolean"}, "apply exclude to files named on the command line"),
-    "select": (_STRINGS, "only these rules: codes, code prefixes, names or ALL"),
-    "ignore": (_STRINGS, "skip these rules"),
-    "preview": ({"type": "boolean"}, "also run the rules in preview (see `meshlint rules`)"),
-    "severity": (
-        {"type": "object", "additionalProperties": {"enum": list(SEVERITIES)}},
-        "severity per rule name, code or prefix",
-    ),
-    "per-file-ignores": (
-        {"type": "object", "additionalProperties": {**_STRINGS, "minItems": 1}},
-        "glob -> rules not reported for the files it matches",
-    ),
-    "fail-on": ({"enum": [*SEVERITIES, "never"]}, "lowest severity that fails the run"),
-    "baseline": (_STRING, "baseline file: only findings not in it are reported"),
-    "rules": (
-        {"type": "object", "additionalProperties": {"type": "object"}},
-        "per-rule options: rule name -> {option: value}",
-    ),
-    "meshes": (_STRINGS, "globs of directories, each match one mesh (relative to this file)"),
-    "shared": (_STRINGS, "globs of directories read as context by every mesh"),
-    "render": ({"type": "boolean"}, "render kustomizations and Helm charts (default true)"),
-    "kustomize-command": (
-        _STRING,
-        "renderer of kustomizations (default: kustomize build, else kubectl kustomize)",
-    ),
-    "helm-command": (_STRING, "renderer of Helm charts (default: helm)"),
-    "helm-values": (
-        {"type": "object", "additionalProperties": _STRINGS},
-        "chart directory -> values files passed to helm template (relative to this file)",
-    ),
-    "render-timeout": (
-        {"type": "number", "exclusiveMinimum": 0},
-        "seconds one render may take (default 60)",
-    ),
-}
+# More checks of a config's values: (the file's data, where(keys) -> "file:line:col: key")
+# -> messages.
+Check = Callable[[dict, Callable[[tuple[object, ...]], str]], list[str]]
 
 
 def config_schema() -> dict:
     """The JSON Schema of the config file, as shipped in ``meshlint/data``."""
-    properties: dict[str, Any] = {}
-    for name, (schema, description) in RUN_KEYS.items():
-        properties[name] = {**schema, "description": description}
-    for name, key in SETTINGS_KEYS.items():
-        properties[name] = {**key.schema, "description": key.description}
+    properties = {o.key: {**o.kind.schema, "description": o.help} for o in OPTIONS}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "meshlint configuration (.meshlint.yaml or [tool.meshlint])",
@@ -178,16 +102,18 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None) -> Config:
-    """Read and validate a config file; ``None`` gives the empty config."""
+def load_config(path: Path | None, check: Check | None = None) -> Config:
+    """Read and validate a config file; ``None`` gives the empty config. ``check`` adds the
+    checks this module cannot make (the engine's: rule names and rule options); its messages
+    come first."""
     if path is None:
         return Config()
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     toml = path.name.endswith(".toml")
     data = (_read_pyproject(path) or {}) if toml else _read_yaml(path)
-    _validate(path, data)
-    return Config(path, _with_rule_names(data))
+    _validate(path, data, check)
+    return Config(path, dict(data))
 
 
 def _read_pyproject(path: Path) -> dict | None:
@@ -216,7 +142,7 @@ def _read_yaml(path: Path) -> dict:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings, not {_type_name(data)}")
+        raise ConfigError(f"{path}: expected a mapping of settings, not {type_name(data)}")
     return data
 
 
@@ -243,17 +169,23 @@ def _kind(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _type_name(value: object) -> str:
+def type_name(value: object) -> str:
+    """``value`` as a message names it: ``the string '5'``, ``a list``, ``nothing``."""
     kind = _kind(value)
     if kind in ("number", "string"):
         return f"the {kind} {value!r}"
     return {"list": "a list", "mapping": "a mapping", "null": "nothing"}.get(kind, f"a {kind}")
 
 
-def _validate(path: Path, data: dict) -> None:
+def _suggest(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _validate(path: Path, data: dict, check: Check | None) -> None:
     schema = shipped_schema()
     if _quickly_valid(schema, data):
-        messages = _semantic_errors(path, data)
+        messages = _semantic_errors(path, data, check)
         if messages:
             raise ConfigError("\n".join(messages))
         return
@@ -264,7 +196,7 @@ def _validate(path: Path, data: dict) -> None:
     )
     messages = [_schema_message(path, data, error, schema) for error in errors]
     if not messages:
-        messages = _semantic_errors(path, data)
+        messages = _semantic_errors(path, data, check)
     if messages:
         raise ConfigError("\n".join(messages))
 
@@ -286,14 +218,14 @@ def _schema_message(path: Path, data: dict, error, schema: dict) -> str:
         allowed = list(error.schema.get("properties", {}))
         unknown = [k for k in instance if k not in allowed]
         return "\n".join(
-            f"{_where(path, data, (*keys, k))}: unknown key {k!r}{suggest(str(k), allowed)}"
+            f"{_where(path, data, (*keys, k))}: unknown key {k!r}{_suggest(str(k), allowed)}"
             for k in unknown
         )
     if error.validator == "enum":
         choices = error.validator_value
         return (
-            f"{_where(path, data, keys)}: {_type_name(instance)} is not one of "
-            f"{', '.join(map(repr, choices))}{suggest(str(instance), choices)}"
+            f"{_where(path, data, keys)}: {type_name(instance)} is not one of "
+            f"{', '.join(map(repr, choices))}{_suggest(str(instance), choices)}"
         )
     if error.validator == "type":
         hint = ""
@@ -301,101 +233,55 @@ def _schema_message(path: Path, data: dict, error, schema: dict) -> str:
             hint = ' (quote it: "1.20" is a string, 1.20 is the number 1.2)'
         return (
             f"{_where(path, data, keys)}: expected {error.validator_value}, "
-            f"not {_type_name(instance)}{hint}"
+            f"not {type_name(instance)}{hint}"
         )
     return f"{_where(path, data, keys)}: {error.message}"
 
 
-def _rule_names() -> list[str]:
-    return [key for rule in RULES for key in (rule.name, rule.code)]
-
-
-def _semantic_errors(path: Path, data: dict) -> list[str]:
-    """What the schema cannot know: rule names, option names and types, versions."""
-    from meshlint.rules import select_rules
-
-    messages = []
-    for section in ("select", "ignore"):
-        for index, token in enumerate(data.get(section, ())):
+def _semantic_errors(path: Path, data: dict, check: Check | None) -> list[str]:
+    """What the schema cannot know: ``check``'s (rule names and options), then the values
+    their option cannot read (an Istio version that is no version)."""
+    messages = check(data, lambda keys: _where(path, data, keys)) if check else []
+    for option in OPTIONS:
+        if option.key in data:
             try:
-                select_rules([token])
-            except ValueError:
-                where = _where(path, data, (section, index))
-                messages.append(f"{where}: unknown rule {token!r}{suggest(token, _rule_names())}")
-    for section in ("severity", "per-file-ignores"):
-        for key, value in data.get(section, {}).items():
-            tokens = [key] if section == "severity" else value
-            for token in tokens:
-                try:
-                    select_rules([token])
-                except ValueError:
-                    where = _where(path, data, (section, key))
-                    known = suggest(token, _rule_names())
-                    messages.append(f"{where}: unknown rule {token!r}{known}")
-    for rule_key, options in data.get("rules", {}).items():
-        rule = find_rule(rule_key)
-        if rule is None:
-            where = _where(path, data, ("rules", rule_key))
-            messages.append(f"{where}: unknown rule {rule_key!r}{suggest(rule_key, _rule_names())}")
-            continue
-        for name, value in options.items():
-            where = _where(path, data, ("rules", rule_key, name))
-            if name not in rule.options:
-                declared = ", ".join(map(repr, rule.options)) or "none"
-                messages.append(
-                    f"{where}: rule {rule.name} has no option {name!r}"
-                    f"{suggest(name, rule.options)} (its options: {declared})"
-                )
-            elif not _same_type(rule.options[name], value):
-                messages.append(
-                    f"{where}: expected a {_kind(rule.options[name])}"
-                    f" like the default {rule.options[name]!r}, not {_type_name(value)}"
-                )
-    if "istio-version" in data:
-        try:
-            parse_istio_version(str(data["istio-version"]))
-        except ValueError as error:
-            messages.append(f"{_where(path, data, ('istio-version',))}: {error}")
+                option.kind.convert(data[option.key])
+            except ValueError as error:
+                messages.append(f"{_where(path, data, (option.key,))}: {error}")
     return messages
 
 
-def _same_type(default: object, value: object) -> bool:
-    if default is None:
-        return True
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float))
-    if isinstance(default, (list, tuple)):
-        return isinstance(value, list)
-    return isinstance(value, type(default))
+Built = TypeVar("Built", Settings, EngineSettings)
 
 
-def _with_rule_names(data: dict) -> dict:
-    """Per-rule options keyed by rule name, whether the file used names or codes."""
-    values = dict(data)
-    if "rules" in values:
-        values["rules"] = {find_rule(k).name: dict(v) for k, v in values["rules"].items()}
-    return values
+def _build(cls: type[Built], config: Config, overrides: Mapping[str, Any]) -> Built:
+    """``cls`` from the config file, with command-line ``overrides`` (config key -> value,
+    ``None`` meaning "not given") taking precedence over it, and the declared defaults for
+    the rest."""
+    values: dict[str, Any] = {}
+    for option in declared(cls):
+        given = overrides.get(option.key)
+        from_file = given is None and option.key in config.values
+        if given is None and not from_file:
+            continue
+        try:
+            value = option.kind.convert(config.values[option.key] if from_file else given)
+        except ValueError as error:
+            raise ConfigError(f"{option.key}: {error}") from None
+        if option.relative and from_file and value and config.root:
+            value = str(config.root / value)  # relative to the config file
+        values[option.name] = value
+    return cls(**values)
 
 
 def build_settings(config: Config, overrides: Mapping[str, Any]) -> Settings:
-    """``Settings`` from the config file, with command-line ``overrides`` (config key ->
-    value, ``None`` meaning "not given") taking precedence."""
-    values = dict(config.values)
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    kwargs: dict[str, Any] = {}
-    for name, key in SETTINGS_KEYS.items():
-        if name in values:
-            try:
-                kwargs[key.field] = key.convert(values[name])
-            except ValueError as error:
-                raise ConfigError(f"{name}: {error}") from None
-    schemas = kwargs.get("schemas_dir")
-    if schemas and overrides.get("schemas") is None and config.root:
-        kwargs["schemas_dir"] = str(config.root / schemas)  # relative to the config file
-    kwargs["rule_options"] = values.get("rules", {})
-    return Settings(**kwargs)
+    """The ``Settings`` the rules read (see ``_build``)."""
+    return _build(Settings, config, overrides)
+
+
+def build_engine_settings(config: Config, overrides: Mapping[str, Any]) -> EngineSettings:
+    """The ``EngineSettings`` the engine reads (see ``_build``)."""
+    return _build(EngineSettings, config, overrides)
 
 
 if __name__ == "__main__":  # regenerate the shipped schema

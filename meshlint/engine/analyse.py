@@ -1,7 +1,9 @@
-"""The engine: load, build the mesh, run the selected rules, and decide what is reported.
+"""The engine: build the mesh of each mesh unit, run the selected rules on it, and decide
+what is reported.
 
 Rules only produce findings; selection, severity and containment of rule failures happen
-here, in one place.
+here, in one place. Everything a run needs comes in one ``Run``; the whole-run result cache
+is ``results.StoredRun``.
 """
 
 from __future__ import annotations
@@ -10,33 +12,23 @@ import contextlib
 import gc
 import traceback
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from meshlint.config.settings import Settings
-from meshlint.engine.results import load_result, run_key, save_result
+from meshlint.engine.report import Report
+from meshlint.engine.results import StoredRun
+from meshlint.engine.run import Run
 from meshlint.engine.verdict import Policy, apply_policy
 from meshlint.facts.graph import Mesh, build_mesh
-from meshlint.findings import Finding, Severity, Suppression
-from meshlint.input.cache import ParseCache
-from meshlint.input.loader import (
-    STDIN,
-    Keyed,
-    Progress,
-    SourceFile,
-    discover,
-    load_files,
-    read_file,
-    read_keyed,
-)
+from meshlint.findings import Finding
+from meshlint.input.loader import Progress, SourceFile, discover, load_files
 from meshlint.input.resources import Extraction, Resource, extract_resources
-from meshlint.input.yamlpos import Limits
-from meshlint.layout import LayoutOptions, MeshUnit, plan_meshes, resolve_identities
-from meshlint.rules import DEFAULT_RULES, Rule, find_rule
+from meshlint.layout import MeshUnit, plan_meshes, resolve_identities
+from meshlint.rules import Rule, find_rule
 from meshlint.rules.base import report, report_at
 from meshlint.rules.input.layout_notes import notes_to_findings
 
 __all__ = [
-    "Report",
     "analyse",
     "analyse_files",
     "analyse_sources",
@@ -48,131 +40,29 @@ __all__ = [
 INTERNAL_ERROR = find_rule("internal-error")
 
 
-@dataclass(slots=True)
-class Report:
-    """What a run found. ``sources`` are all files read (the context); the counts
-    (``files``, ``resources``, ``skipped_documents``) are of the files reported on (the
-    scope), which is all of them unless a config or the command line narrows it."""
-
-    findings: list[Finding]
-    sources: list[SourceFile]
-    resources: int
-    skipped_documents: int
-    rules: tuple[Rule, ...]
-    internal_errors: int = 0
-    tracebacks: list[str] = field(default_factory=list)
-    # Findings that a suppression silenced: not reported, not counted, but kept for the
-    # formats that record them (SARIF ``suppressions``, JUnit ``skipped``).
-    suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
-
-    files: int = 0
-    meshes: int = 1  # mesh units analysed (environments, overlays, charts)
-    rendered: int = 0  # of ``sources``, how many are renderer output, not files
-    renders: int = 0  # kustomize and Helm meshes: their inputs lie beyond the run key
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    @property
-    def context_files(self) -> int:
-        """Files read only to resolve references, beyond the reported ones."""
-        return len(self.sources) - self.rendered - self.files
-
-
-def analyse(
-    paths: Iterable[str],
-    settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = DEFAULT_RULES,
-    limits: Limits = Limits(),
-    progress: Progress | None = None,
-    cache: ParseCache | None = None,
-    jobs: int = 1,
-    policy: Policy = Policy(),
-    layout: LayoutOptions = LayoutOptions(),
-) -> Report:
+def analyse(paths: Iterable[str], run: Run = Run(), progress: Progress | None = None) -> Report:
     """Analyse the files below ``paths``."""
-    files = list(discover(paths))
-    return analyse_files(files, settings, rules, limits, progress, cache, jobs, policy, layout)
+    return analyse_files(list(discover(paths)), run, progress)
 
 
-def analyse_files(
-    files: list[str],
-    settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = DEFAULT_RULES,
-    limits: Limits = Limits(),
-    progress: Progress | None = None,
-    cache: ParseCache | None = None,
-    jobs: int = 1,
-    policy: Policy = Policy(),
-    layout: LayoutOptions = LayoutOptions(),
-) -> Report:
-    """Analyse ``files``, as ``discover`` found them (a workspace's): not looked at again."""
+def analyse_files(files: list[str], run: Run = Run(), progress: Progress | None = None) -> Report:
+    """Analyse ``files``, as ``discover`` found them (a workspace's): not looked at again.
+    With a cache, a run whose inputs have not changed since it was stored is not analysed
+    again."""
     with gc_paused():
-        # Whole-run results are stored only for runs over files (standard input is read once).
-        store = cache is not None and STDIN not in files
-        contents = None
-        if store:
-            index = cache.stat_index
-            contents = {path: read_keyed(path, cache, limits, index) for path in files}
-            index.save()
-            inputs = [
-                (path, "unreadable" if isinstance(item, SourceFile) else item[0])
-                for path, item in contents.items()
-            ]
-            key = run_key(cache, inputs, settings, rules, policy, layout)
-            stored = load_result(cache, key)
-            if stored is not None:
-                return _stored_report(stored, contents, rules, limits)
-        sources = load_files(files, limits, progress, cache, contents, write_behind=True)
+        stored = StoredRun.open(files, run)
+        if stored is not None and (report := stored.load()) is not None:
+            return report
+        contents = stored.contents if stored is not None else None
+        sources = load_files(files, run.limits, progress, run.cache, contents, write_behind=True)
         try:
-            report = analyse_sources(sources, settings, rules, policy, jobs, layout)
+            report = analyse_sources(sources, run)
         finally:
-            if cache is not None:
-                cache.wait()
-        # A render reads files the run key does not cover (a base outside the named paths,
-        # a chart's helpers): such runs are not stored whole; their renders are cached.
-        if store and not report.internal_errors and not report.renders:
-            save_result(cache, key, _result_of(report))
+            if run.cache is not None:
+                run.cache.wait()
+        if stored is not None:
+            stored.save(report)
         return report
-
-
-_STORED = (
-    "findings",
-    "files",
-    "resources",
-    "skipped_documents",
-    "suppressed",
-    "meshes",
-    "rendered",
-)
-
-
-def _result_of(report: Report) -> dict:
-    return {name: getattr(report, name) for name in _STORED}
-
-
-def _stored_report(
-    stored: dict, contents: dict[str, Keyed | SourceFile], rules: tuple[Rule, ...], limits: Limits
-) -> Report:
-    """A report from a stored result. Sources carry only their text, for excerpts and
-    baseline fingerprints, and only the files that findings point into have it."""
-    findings = [*stored["findings"], *(finding for finding, _ in stored["suppressed"])]
-    needed = {f.file for f in findings} | {r.file for f in findings for r in f.related}
-    sources = []
-    for path, item in contents.items():
-        if isinstance(item, SourceFile):
-            sources.append(item)
-            continue
-        data = item[1] if path in needed else b""
-        if data is None:  # known by the stat index, not read yet
-            data = read_file(path, limits)
-            data = b"" if isinstance(data, SourceFile) else data
-        sources.append(SourceFile(path, _text(data)))
-    return Report(sources=sources, rules=rules, **{name: stored[name] for name in _STORED})
-
-
-def _text(data: bytes) -> str:
-    return data.decode("utf-8-sig", "replace")
 
 
 @contextlib.contextmanager
@@ -201,26 +91,20 @@ def run_rule(mesh: Mesh, settings: Settings, rule: Rule) -> tuple[list[Finding],
     it yielded before failing are kept, with an ``internal-error`` finding)."""
     found: list[Finding] = []
     try:
-        found.extend(rule.check(mesh, settings.options_for(rule.name, dict(rule.options))))
+        found.extend(rule.check(mesh, settings.options_for(rule.name, rule.defaults)))
     except Exception as error:
         found.append(_internal_error(f"rule {rule.name} ({rule.code})", error, mesh.sources))
         return found, traceback.format_exc()
     return found, None
 
 
-def analyse_sources(
-    sources: list[SourceFile],
-    settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = DEFAULT_RULES,
-    policy: Policy = Policy(),
-    jobs: int = 1,
-    layout: LayoutOptions = LayoutOptions(),
-) -> Report:
+def analyse_sources(sources: list[SourceFile], run: Run = Run()) -> Report:
     """Analyse parsed sources, mesh by mesh (``meshlint.layout``): each mesh unit the files
     form is built and checked on its own, and only the meshes that cover a file in the
-    report scope are. With ``jobs`` above one and a large mesh, the rules are split between
-    this process and forked ones (``parallel.run_split``)."""
-    extraction, by_file, units = plan_units(sources, settings, policy.scope, layout)
+    report scope are. With ``run.jobs`` above one and a large mesh, the rules are split
+    between this process and forked ones (``parallel.run_split``)."""
+    extraction, by_file, units = plan_units(sources, run)
+    rules, policy = run.rules, run.policy
     scope = policy.scope
     policy = report_policy(policy, units)
     findings: list[Finding] = []
@@ -230,9 +114,7 @@ def analyse_sources(
     mapped = [s for unit in units for s in unit.context]
     counted: set[int] = set()  # a shared file's resources are in every mesh: count them once
     for unit in units:
-        unit_findings, live, _ = analyse_unit(
-            unit, by_file, read, settings, rules, jobs, tracebacks
-        )
+        unit_findings, live, _ = analyse_unit(unit, by_file, read, run, tracebacks)
         counted.update(
             id(r)
             for r in live
@@ -272,19 +154,17 @@ def analyse_sources(
 
 
 def plan_units(
-    sources: list[SourceFile],
-    settings: Settings,
-    scope: frozenset[str] | None,
-    layout: LayoutOptions,
+    sources: list[SourceFile], run: Run
 ) -> tuple[Extraction, dict[str, list[Resource]], list[MeshUnit]]:
     """The resources of ``sources`` (all, and by file) and the mesh units they form; with a
-    ``scope``, only the units that cover a file in it. Units are ``named`` (their findings
-    carry the mesh) when the files form more than one mesh, or a rendered one."""
-    extraction = extract_resources(sources, settings.default_namespace)
+    report scope, only the units that cover a file in it. Units are ``named`` (their
+    findings carry the mesh) when the files form more than one mesh, or a rendered one."""
+    extraction = extract_resources(sources, run.settings.default_namespace)
     by_file: dict[str, list[Resource]] = {}
     for resource in extraction.resources:
         by_file.setdefault(resource.source.path, []).append(resource)
-    units = plan_meshes(sources, by_file, layout)
+    units = plan_meshes(sources, by_file, run.layout)
+    scope = run.policy.scope
     if len(units) > 1 or any(unit.kind != "directory" for unit in units):
         for unit in units:
             unit.named = True
@@ -309,13 +189,12 @@ def analyse_unit(
     unit: MeshUnit,
     by_file: dict[str, list[Resource]],
     read: set[str],
-    settings: Settings,
-    rules: tuple[Rule, ...],
-    jobs: int,
+    run: Run,
     tracebacks: list[str],
 ) -> tuple[list[Finding], list[Resource], Mesh]:
     """One mesh's findings, live resources (the last definition of each identity) and
     graph: built and checked by every rule, plus the notes of its layout."""
+    settings, rules = run.settings, run.rules
     rendered = [s for s in unit.sources if s.path not in read and s.path not in by_file]
     for resource in extract_resources(rendered, settings.default_namespace).resources:
         by_file.setdefault(resource.source.path, []).append(resource)  # once, in one call
@@ -330,10 +209,12 @@ def analyse_unit(
         mesh = build_mesh([], unit.sources, settings)
     mesh.duplicates = duplicates
     runnable = applicable(rules, mesh)
-    if jobs > 1 and len(live) >= MIN_RESOURCES_TO_SPLIT:
+    if run.jobs > 1 and len(live) >= MIN_RESOURCES_TO_SPLIT:
         from meshlint.engine.parallel import run_split
 
-        results = run_split(lambda i: run_rule(mesh, settings, runnable[i]), len(runnable), jobs)
+        results = run_split(
+            lambda i: run_rule(mesh, settings, runnable[i]), len(runnable), run.jobs
+        )
     else:
         results = [run_rule(mesh, settings, rule) for rule in runnable]
     for rule_findings, failure in results:

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from meshlint.config.settings import Settings
 from meshlint.engine.analyse import analyse_unit, gc_paused, plan_units, report_policy
-from meshlint.engine.verdict import Policy, apply_policy
+from meshlint.engine.run import Run
+from meshlint.engine.verdict import apply_policy
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding
 from meshlint.input.loader import SourceFile
 from meshlint.input.resources import Resource
-from meshlint.layout import LayoutOptions, MeshUnit
-from meshlint.rules import DEFAULT_RULES, Rule
+from meshlint.layout import MeshUnit
 
 __all__ = ["AnalysedMesh", "analyse_meshes"]
 
@@ -39,22 +38,18 @@ class AnalysedMesh:
 
 
 def analyse_meshes(
-    sources: list[SourceFile],
-    settings: Settings = Settings(),
-    rules: tuple[Rule, ...] = DEFAULT_RULES,
-    policy: Policy = Policy(),
-    layout: LayoutOptions = LayoutOptions(),
+    sources: list[SourceFile], run: Run = Run()
 ) -> tuple[list[AnalysedMesh], list[str]]:
     """Every mesh of ``sources`` in the report scope, built, checked and judged; and the
     tracebacks of the rules that failed (their ``internal-error`` findings are included)."""
     with gc_paused():
-        extraction, by_file, units = plan_units(sources, settings, policy.scope, layout)
-        policy = report_policy(policy, units)
+        extraction, by_file, units = plan_units(sources, run)
+        policy = report_policy(run.policy, units)
         read = {source.path for source in sources}
         tracebacks: list[str] = []
         checked = []
         for unit in units:
-            found, _, mesh = analyse_unit(unit, by_file, read, settings, rules, 1, tracebacks)
+            found, _, mesh = analyse_unit(unit, by_file, read, run, tracebacks)
             if unit.named:
                 found = [replace(f, mesh=unit.name) for f in found]
             checked.append((unit, mesh, found))
@@ -67,7 +62,7 @@ def analyse_meshes(
         ]
         meshes = []
         for unit, mesh, found in checked:
-            kept, _ = apply_policy(found, everything, resources, rules, policy)
+            kept, _ = apply_policy(found, everything, resources, run.rules, policy)
             rendered_unit = unit.kind in ("kustomize", "helm")
             scope = None if rendered_unit else policy.scope
             meshes.append(AnalysedMesh(unit, mesh, kept, scope))

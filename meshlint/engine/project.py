@@ -8,119 +8,101 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from meshlint.config.file import Config, build_settings, find_config, load_config
-from meshlint.config.settings import Settings
+from meshlint.config.file import Config, build_engine_settings, build_settings, find_config
+from meshlint.config.settings import EngineSettings
 from meshlint.engine.baseline import read_baseline
+from meshlint.engine.rule_keys import load_project_config
+from meshlint.engine.run import Run
 from meshlint.engine.verdict import Policy
 from meshlint.findings import Severity
+from meshlint.input.cache import ParseCache
 from meshlint.input.workspace import Workspace, find_repo_root, path_matcher, plan, relative_to
+from meshlint.input.yamlpos import Limits
 from meshlint.layout import LayoutOptions
-from meshlint.render import DEFAULT_TIMEOUT
-from meshlint.rules import Rule, deprecation_warnings, enabled_rules, select_rules
+from meshlint.rules import deprecation_warnings, enabled_rules, select_rules
 
-__all__ = ["Run", "prepare"]
-
-
-@dataclass(frozen=True)
-class Run:
-    config: Config
-    workspace: Workspace
-    settings: Settings
-    rules: tuple[Rule, ...]
-    policy: Policy
-    fail_on: str
-    layout: LayoutOptions = LayoutOptions()
-    warnings: tuple[str, ...] = ()  # for the command line to print (deprecated rules selected)
+__all__ = ["prepare"]
 
 
 def prepare(
     paths: list[str],
     *,
     config_file: str | None = None,
-    select: list[str] | None = None,
-    ignore: list[str] | None = None,
-    fail_on: str | None = None,
-    force_exclude: bool = False,
-    baseline: str | None = None,
-    settings: Mapping[str, Any] | None = None,
-    layout: Mapping[str, Any] | None = None,
-    preview: bool = False,
+    overrides: Mapping[str, Any] | None = None,
+    limits: Limits = Limits(),
+    cache_dir: Path | None = None,
+    jobs: int = 1,
 ) -> Run:
-    """Raises ``ConfigError``, ``BaselineError`` or ``ValueError`` (an unknown rule) for
-    the command line to report."""
+    """The run for ``paths``: the config file (``config_file``, else the nearest one) with
+    the command line's ``overrides`` (config key -> value; None: not given) over it, parsed
+    within ``limits``, cached in ``cache_dir`` (None: no cache), the rules of large meshes
+    shared among ``jobs`` processes. Raises ``ConfigError``, ``BaselineError`` or
+    ``ValueError`` (an unknown rule) for the command line to report."""
+    overrides = overrides or {}
     cwd = Path.cwd()
-    config = load_config(Path(config_file) if config_file else find_config(cwd))
+    config = load_project_config(Path(config_file) if config_file else find_config(cwd))
+    options = build_engine_settings(config, overrides)
     repository = find_repo_root(cwd)
     root = config.root or repository or cwd
     if paths and not any(_inside(root, p) for p in paths):
         context = []  # every path is outside the project: those paths are the whole input
     elif paths and config.root is None and repository is None:
         context = []  # no project at all: the named paths are the whole input
-    elif config.root and "paths" in config.values:
-        context = [os.path.join(config.root, p) for p in config.get("paths")]
+    elif config.root and options.paths is not None:
+        context = [os.path.join(config.root, p) for p in options.paths]
     else:
         context = [str(root)]
     workspace = plan(
-        paths,
-        context,
-        root,
-        exclude=config.get("exclude", ()),
-        force_exclude=force_exclude or bool(config.get("force-exclude")),
+        paths, context, root, exclude=options.exclude, force_exclude=options.force_exclude
     )
-    chosen = select if select else config.get("select", ())
-    rules = enabled_rules(
-        chosen,
-        ignore if ignore else config.get("ignore", ()),
-        preview=preview or bool(config.get("preview")),
-    )
-    baseline_file = baseline or _from_root(config, config.get("baseline"))
+    rules = enabled_rules(options.select, options.ignore, preview=options.preview)
     policy = Policy(
         scope=workspace.scope if paths else _scope_of_defaults(workspace, context, root),
-        severity=_severities(config.get("severity", {})),
+        severity=_severities(options.severity),
         per_file_ignores=tuple(
             (path_matcher(root, [glob]), frozenset(r.code for r in select_rules(tokens)), glob)
-            for glob, tokens in config.get("per-file-ignores", {}).items()
+            for glob, tokens in options.per_file_ignores.items()
         ),
-        baseline=read_baseline(Path(baseline_file)) if baseline_file else None,
+        baseline=read_baseline(Path(options.baseline)) if options.baseline else None,
         relative=lambda file: relative_to(root, file),
     )
     return Run(
-        config=config,
-        workspace=workspace,
-        settings=build_settings(config, settings or {}),
+        settings=build_settings(config, overrides),
         rules=rules,
         policy=policy,
-        fail_on=fail_on or config.get("fail-on", "warning"),
-        layout=_layout(config, root, layout or {}),
-        warnings=tuple(deprecation_warnings(chosen)),
+        layout=_layout(config, root, options, cache_dir, jobs),
+        limits=limits,
+        cache=ParseCache(cache_dir, limits) if cache_dir is not None else None,
+        jobs=jobs,
+        workspace=workspace,
+        fail_on=options.fail_on,
+        warnings=tuple(deprecation_warnings(options.select)),
     )
 
 
-def _layout(config: Config, root: Path, overrides: Mapping[str, Any]) -> LayoutOptions:
-    """The config's ``meshes``, ``shared`` and render keys; command-line values (not None)
-    win. Globs and values files are relative to the config file's directory."""
-
-    def value(key: str, default: Any) -> Any:
-        given = overrides.get(key)
-        return given if given is not None else config.get(key, default)
-
+def _layout(
+    config: Config, root: Path, options: EngineSettings, cache_dir: Path | None, jobs: int
+) -> LayoutOptions:
+    """The ``meshes``, ``shared`` and render options. Globs and values files are relative to
+    the config file's directory."""
     base = config.root or root
-    values = config.get("helm-values", {})
     return LayoutOptions(
         root=base,
-        meshes=tuple(config.get("meshes", ())),
-        shared=tuple(config.get("shared", ())),
-        render=bool(value("render", True)),
-        kustomize_command=value("kustomize-command", None),
-        helm_command=value("helm-command", None),
+        meshes=options.meshes,
+        shared=options.shared,
+        render=options.render,
+        kustomize_command=options.kustomize_command,
+        helm_command=options.helm_command,
         helm_values=tuple(
-            (chart, tuple(str(base / f) for f in files)) for chart, files in values.items()
+            (chart, tuple(str(base / f) for f in files))
+            for chart, files in options.helm_values.items()
         ),
-        render_timeout=float(value("render-timeout", DEFAULT_TIMEOUT)),
+        render_timeout=options.render_timeout,
+        cache_dir=cache_dir,
+        jobs=max(1, jobs),
     )
 
 
@@ -129,12 +111,6 @@ def _inside(root: Path, path: str) -> bool:
         return False
     relative = os.path.relpath(os.path.abspath(path), root)
     return relative != ".." and not relative.startswith(".." + os.sep)
-
-
-def _from_root(config: Config, path: str | None) -> str | None:
-    if path is None or config.root is None:
-        return path
-    return str(config.root / path)
 
 
 def _scope_of_defaults(

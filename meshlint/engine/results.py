@@ -7,8 +7,11 @@ parse cache's salt), the working directory, every input file's path and content 
 settings (including the contents of a mesh-config file and of a user schema directory), the
 selected rules, and the reporting policy (scope, severities, per-file ignores, the baseline's
 contents). Any change to any of them is another key, so a stored result can never stand for a
-different input. Runs that met an internal error, or that read standard input, are never
-stored.
+different input. Runs that met an internal error, that read standard input, or that rendered
+a kustomization or chart (a render reads files the key does not cover) are never stored.
+
+``StoredRun`` is all the engine sees of this: ``analyse_files`` asks it for a stored report
+before analysing and gives it the report after.
 """
 
 from __future__ import annotations
@@ -19,21 +22,25 @@ import io
 import os
 import pickle
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, ClassVar
 
+from meshlint.engine.report import Report
 from meshlint.findings import Finding, Location, Severity, Suppression
 from meshlint.input.cache import ParseCache, SafeUnpickler
 from meshlint.input.cachefiles import modification_time, write_atomically
+from meshlint.input.loader import STDIN, Keyed, SourceFile, read_file, read_keyed
 from meshlint.input.resources import ResourceRef
 from meshlint.layout.plan import LayoutOptions
 
 if TYPE_CHECKING:
     from meshlint.config.settings import Settings
+    from meshlint.engine.run import Run
     from meshlint.engine.verdict import Policy
     from meshlint.rules import Rule
 
-__all__ = ["load_result", "run_key", "save_result"]
+__all__ = ["StoredRun", "load_result", "run_key", "save_result"]
 
 KEEP = 4  # results kept; older ones are removed
 _CLASSES = (Finding, Location, ResourceRef, Severity, Suppression)
@@ -113,3 +120,72 @@ def save_result(cache: ParseCache, key: str, result: dict) -> None:
     with contextlib.suppress(OSError):
         for old in sorted(directory.glob("*.result"), key=modification_time)[:-KEEP]:
             old.unlink()
+
+
+# The fields of a Report that a stored result keeps.
+_STORED = (
+    "findings",
+    "files",
+    "resources",
+    "skipped_documents",
+    "suppressed",
+    "meshes",
+    "rendered",
+)
+
+
+@dataclass
+class StoredRun:
+    """The whole-run result of a run over files: found under its key, or stored there."""
+
+    cache: ParseCache
+    key: str
+    # Each file's cache key and content (or why it cannot be read), read once: for the key,
+    # and then for the loader, which takes them from here instead of reading again.
+    contents: dict[str, Keyed | SourceFile]
+    run: Run
+
+    @classmethod
+    def open(cls, files: list[str], run: Run) -> StoredRun | None:
+        """None without a cache, or when the run reads standard input (read once)."""
+        cache = run.cache
+        if cache is None or STDIN in files:
+            return None
+        index = cache.stat_index
+        contents = {path: read_keyed(path, cache, run.limits, index) for path in files}
+        index.save()
+        inputs = [
+            (path, "unreadable" if isinstance(item, SourceFile) else item[0])
+            for path, item in contents.items()
+        ]
+        key = run_key(cache, inputs, run.settings, run.rules, run.policy, run.layout)
+        return cls(cache, key, contents, run)
+
+    def load(self) -> Report | None:
+        """The stored report, if this run was stored. Sources carry only their text, for
+        excerpts and baseline fingerprints, and only the files that findings point into
+        have it."""
+        stored = load_result(self.cache, self.key)
+        if stored is None:
+            return None
+        findings = [*stored["findings"], *(finding for finding, _ in stored["suppressed"])]
+        needed = {f.file for f in findings} | {r.file for f in findings for r in f.related}
+        sources = []
+        for path, item in self.contents.items():
+            if isinstance(item, SourceFile):
+                sources.append(item)
+                continue
+            data = item[1] if path in needed else b""
+            if data is None:  # known by the stat index, not read yet
+                data = read_file(path, self.run.limits)
+                data = b"" if isinstance(data, SourceFile) else data
+            sources.append(SourceFile(path, data.decode("utf-8-sig", "replace")))
+        fields = {name: stored[name] for name in _STORED}
+        return Report(sources=sources, rules=self.run.rules, **fields)
+
+    def save(self, report: Report) -> None:
+        """Store ``report``, unless it met an internal error or rendered: a render reads
+        files the key does not cover (a base outside the named paths, a chart's helpers),
+        so such runs are not stored whole (their renders are cached)."""
+        if not report.internal_errors and not report.renders:
+            save_result(self.cache, self.key, {name: getattr(report, name) for name in _STORED})

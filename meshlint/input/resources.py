@@ -92,6 +92,8 @@ CLUSTER_SCOPED = frozenset(
         "CustomResourceDefinition",
         "MutatingWebhookConfiguration",
         "ValidatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
         "APIService",
         "IngressClass",
         "GatewayClass",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from meshlint.engine.analyse import Report
+    from meshlint.engine.report import Report
 
 __all__ = ["FORMATS", "FOR_PEOPLE", "Reporter", "renderer"]
 

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import TextIO
 
-from meshlint.engine.analyse import Report
+from meshlint.engine.report import Report
 from meshlint.outputs import FOR_PEOPLE, FORMATS, renderer, statistics
 
 __all__ = ["Output", "add_arguments", "plan", "write_reports"]

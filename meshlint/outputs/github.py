@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from meshlint.engine.analyse import Report
+from meshlint.engine.report import Report
 from meshlint.findings import Finding, Severity
 from meshlint.outputs.paths import is_pseudo, portable_path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from meshlint.engine.analyse import Report
+from meshlint.engine.report import Report
 from meshlint.findings import Finding, Severity
 
 __all__ = ["render", "to_dict"]

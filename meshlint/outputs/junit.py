@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
-from meshlint.engine.analyse import Report
+from meshlint.engine.report import Report
 from meshlint.findings import Finding
 from meshlint.outputs.paths import portable_path
 

@@ -9,9 +9,9 @@ rule does, the rest why; ``## Bad`` and ``## Good`` are the examples) and its me
 
 ``python -m meshlint.outputs.rule_docs`` writes ``docs/rules/<name>.md``, the rule index
 ``docs/rules/index.md`` (one table per family, then the rules with a differences section)
-and the rule pages' navigation in ``mkdocs.yml`` (between ``# rules:start`` and
-``# rules:end``); ``--check`` only reports what is stale and exits 1. Re-run it after adding
-or changing a rule.
+the rule pages' navigation in ``mkdocs.yml`` (between ``# rules:start`` and ``# rules:end``)
+and the settings table of ``docs/configuration.md`` (``settings_docs``); ``--check`` only
+reports what is stale and exits 1. Re-run it after adding or changing a rule or a setting.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from meshlint.outputs import settings_docs
 from meshlint.rules import RULES, Group, Rule
 
 __all__ = [
@@ -138,19 +139,22 @@ def _what_and_why(rule: Rule, intro: str) -> tuple[str, str]:
 def _options(rule: Rule) -> str:
     if not rule.options:
         return "This rule has no options."
-    rows = [f"| `{name}` | `{json.dumps(value)}` |" for name, value in rule.options.items()]
-    first = next(iter(rule.options))
+    rows = [
+        f"| `{o.name}` | {o.kind.name} | `{json.dumps(o.default)}` | {_cell(o.help)} |"
+        for o in rule.options
+    ]
+    first = rule.options[0]
     return "\n".join(
         [
-            "| Option | Default |",
-            "|---|---|",
+            "| Option | Type | Default | Meaning |",
+            "|---|---|---|---|",
             *rows,
             "",
             "Set in the config file, under `rules`:",
             "",
             "```yaml",
             "rules:",
-            f"  {rule.name}: {{{first}: {json.dumps(rule.options[first])}}}",
+            f"  {rule.name}: {{{first.name}: {json.dumps(first.default)}}}",
             "```",
         ]
     )
@@ -313,13 +317,21 @@ def stale(root: Path) -> dict[Path, str | None]:
         updated = update_nav(current)
         if updated != current:
             changes[site] = updated
+    config_doc = root / settings_docs.CONFIG_DOC
+    if config_doc.is_file():
+        current = config_doc.read_text(encoding="utf-8")
+        updated = settings_docs.update_page(current)
+        if updated != current:
+            changes[config_doc] = updated
     return changes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m meshlint.outputs.rule_docs",
-        description=f"Write {DOCS_DIR}/*.md and the rule pages' nav in {SITE_CONFIG}.",
+        description=f"Write {DOCS_DIR}/*.md and the rule pages' nav in {SITE_CONFIG} from the "
+        f"registry, and the settings table of {settings_docs.CONFIG_DOC} from the declared "
+        "options.",
     )
     parser.add_argument("--root", default=".", help="the repository root (default: .)")
     parser.add_argument(

@@ -15,7 +15,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from meshlint import __version__
-from meshlint.engine.analyse import Report
+from meshlint.engine.report import Report
 from meshlint.findings import Finding, Location, Severity, Suppression
 from meshlint.outputs.paths import is_pseudo, portable_path
 from meshlint.outputs.rule_docs import rule_body

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from meshlint.engine.analyse import Report
+from meshlint.engine.report import Report
 
 __all__ = ["render"]
 

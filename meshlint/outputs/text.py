@@ -10,7 +10,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from meshlint.engine.analyse import Report
+from meshlint.engine.report import Report
 from meshlint.findings import Finding, Severity
 
 __all__ = ["render"]

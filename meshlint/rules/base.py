@@ -10,12 +10,13 @@ from __future__ import annotations
 import difflib
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from enum import Enum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from meshlint.config.options import Option
 from meshlint.facts.memo import fact
 from meshlint.findings import Finding, Location, Severity
 from meshlint.input.resources import Resource, field_path
@@ -68,7 +69,8 @@ class Rule:
     # ``ProblemKind``, a schema problem's ``SchemaProblemKind``, a layout note's ``NoteKind``.
     problem: Enum | None = None
     refs: tuple[str, ...] = ()
-    options: Mapping[str, Any] = field(default_factory=dict)
+    # Declared with ``rule_option``; set in the config file as ``rules: {rule: {name: value}}``.
+    options: tuple[Option, ...] = ()
     fixable: bool = False
     # False where the bad example cannot be YAML text (an undecodable or unreadable file);
     # such rules are tested with bytes and paths instead of their examples.
@@ -76,6 +78,11 @@ class Rule:
     doc: str = ""
     check: Callable[..., Iterable[Finding]] | None = None
     group: Group = Group.STABLE  # set by the registry, not by the rule module
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """The options' defaults by name: what ``check`` gets where the config sets none."""
+        return {option.name: option.default for option in self.options}
 
     @property
     def why(self) -> str:

@@ -48,6 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from meshlint.config.options import MAPPING, rule_option
 from meshlint.facts.graph import Mesh
 from meshlint.findings import Finding, Severity
 from meshlint.input.resources import Kind
@@ -60,7 +61,14 @@ RULE = Rule(
     summary="A Gateway API CRD bundle version below the minimum Istio requires.",
     kinds=("CustomResourceDefinition",),
     refs=("IST0176",),
-    options={"minimum_versions": {"tlsroutes.gateway.networking.k8s.io": "1.5.0"}},
+    options=(
+        rule_option(
+            "minimum_versions",
+            {"tlsroutes.gateway.networking.k8s.io": "1.5.0"},
+            MAPPING,
+            "the lowest bundle version Istio needs, by CRD name ('*': any other CRD)",
+        ),
+    ),
 )
 
 CRD = Kind("apiextensions.k8s.io", "CustomResourceDefinition")

@@ -73,6 +73,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.config.options import NUMBER, rule_option
 from meshlint.facts.graph import WORKLOAD_KINDS, Mesh
 from meshlint.facts.production import Verdict, namespace_verdict, production_verdict
 from meshlint.facts.tracing import Place, SamplingSource, effective_sampling
@@ -87,7 +88,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     summary="100% trace sampling (or above the threshold) that takes effect in production.",
     kinds=("IstioOperator", "ConfigMap", "Telemetry", *WORKLOAD_KINDS),
-    options={"threshold": 100},
+    options=(rule_option("threshold", 100, NUMBER, "report sampling at or above this percentage"),),
 )
 
 

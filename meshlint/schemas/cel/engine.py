@@ -7,6 +7,10 @@ cache keyed by the expression text) and evaluated with ``self`` bound to the val
 field the rule sits on. The result is one of three: the rule holds, it does not, or
 evaluating it failed (which the API server also reports as a rejection).
 
+Two environments share the library: ``crd`` (``self``, ``oldSelf``: a CRD's validation rules)
+and ``admission`` (``object``, ``oldObject``, ``request``, ``params``, ``namespaceObject``,
+``variables``: a ValidatingAdmissionPolicy's expressions; see ``schemas/admission``).
+
 Where ``cel-expr-python`` cannot be imported, every rule compiles to an ``Unsupported`` that
 says so: the rules are reported as not evaluated, never passed in silence.
 """
@@ -23,6 +27,13 @@ from meshlint.schemas.cel import library
 __all__ = ["Compiled", "EvalError", "Unsupported", "compiled", "engine_available"]
 
 _STATUS = re.compile(r"^[A-Z_]+: ")
+
+# The variables each environment declares (all dynamically typed, as the values are plain
+# JSON; ``variables`` is a map so that ``variables.name`` selects a field).
+_VARIABLES: dict[str, tuple[str, ...]] = {
+    "crd": ("self", "oldSelf"),
+    "admission": ("object", "oldObject", "request", "params", "namespaceObject"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +76,22 @@ class Compiled:
             return EvalError(_strip_status(str(error)))
         if result.type() == _cel().Type.ERROR:
             return EvalError(_strip_status(str(result.value())))
-        return result.value()
+        return _plain(result.value())
+
+
+def _plain(value: object) -> object:
+    """A result as plain Python values: cel-expr-python hands the items of a list or map
+    back as accessors, which cannot be passed into another evaluation (a policy's
+    ``variables``)."""
+    if isinstance(value, list):
+        return [_plain(_unwrap(item)) for item in value]
+    if isinstance(value, dict):
+        return {_plain(_unwrap(k)): _plain(_unwrap(v)) for k, v in value.items()}
+    return value
+
+
+def _unwrap(value: object) -> object:
+    return value.value() if type(value).__name__.startswith("_Cel") else value
 
 
 def engine_available() -> bool:
@@ -73,9 +99,10 @@ def engine_available() -> bool:
 
 
 @lru_cache(maxsize=4096)
-def compiled(expression: str) -> Compiled | Unsupported:
-    """The expression compiled in the Kubernetes environment, once per process."""
-    environment = _environment()
+def compiled(expression: str, environment_name: str = "crd") -> Compiled | Unsupported:
+    """The expression compiled in the Kubernetes environment ``environment_name`` (``crd`` or
+    ``admission``), once per process."""
+    environment = _environment(environment_name)
     if environment is None:
         return Unsupported(expression, "the CEL engine (cel-expr-python) is not installed")
     try:
@@ -102,8 +129,8 @@ def _cel():
     return cel
 
 
-@lru_cache(maxsize=1)
-def _environment():
+@lru_cache(maxsize=2)
+def _environment(name: str = "crd"):
     try:
         cel = _cel()
         from cel_expr_python.ext import ext_optional
@@ -111,8 +138,11 @@ def _environment():
         return None
     # Declared as environment functions: cel-cpp keeps its own ``substring`` (which refuses
     # ``"abc".substring(1, 3)``) for a name declared in an extension.
+    variables = {variable: cel.Type.DYN for variable in _VARIABLES[name]}
+    if name == "admission":
+        variables["variables"] = cel.Type.Map(cel.Type.STRING, cel.Type.DYN)
     return cel.NewEnv(
-        variables={"self": cel.Type.DYN, "oldSelf": cel.Type.DYN},
+        variables=variables,
         extensions=[ext_optional.ExtOptional()],
         functions=[*_kubernetes(cel), *_strings(cel)],
     )
