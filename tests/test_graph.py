@@ -129,6 +129,17 @@ def test_several_gateways_and_namespaces(monkeypatch):
     _edge(mesh, "serviceentry:shop/partner-api", "host:api.partner.example.com", "defines_host")
 
 
+def test_the_rules_and_settings_of_a_normal_run_apply(monkeypatch):
+    (mesh,) = graph_json(monkeypatch, "examples/bookstore", "--ignore", "ML101")["meshes"]
+    inventory = "host:inventroy.bookstore.svc.cluster.local"
+    assert _edge(mesh, "route:bookstore/catalog:http[0]", inventory, "routes_to")["findings"] == []
+    assert _nodes(mesh)[inventory]["dangling"]  # the graph still shows the dangling end
+    argv = ("examples/bookstore", "--known-host", "inventroy.*")
+    (mesh,) = graph_json(monkeypatch, *argv)["meshes"]
+    assert _nodes(mesh)[inventory]["dangling"] is None
+    assert _nodes(mesh)[inventory]["details"] == {"outside": "declared in known-hosts"}
+
+
 def test_tree_marks_dangling_ends_and_findings(monkeypatch):
     tree = graph(monkeypatch, MULTI)
     assert "✗ dangling: no Gateway shop/nowhere in the files" in tree
