@@ -3,12 +3,13 @@ Violation). One engine decides selection, severity and suppression; rules only c
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import Enum, IntEnum
 
 from meshlint.input.resources import ResourceRef
 
-__all__ = ["Finding", "Location", "Severity", "Suppression"]
+__all__ = ["Edit", "Finding", "Fix", "FixSafety", "Location", "Severity", "Suppression"]
 
 
 class Severity(IntEnum):
@@ -37,6 +38,52 @@ class Location:
     message: str
 
 
+class FixSafety(Enum):
+    """Whether a repair keeps what the mesh does (ruff's applicability). A rule declares the
+    fixes it can make: ``NONE``, ``SAFE``, ``UNSAFE`` or ``MIXED`` (safe in some cases,
+    unsafe in others); each ``Fix`` is ``SAFE`` or ``UNSAFE``. A safe fix never changes how
+    traffic is routed, secured or observed beyond what the finding asks; an unsafe one may,
+    and is applied only with ``--unsafe-fixes``."""
+
+    NONE = "none"
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    MIXED = "mixed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change to a YAML node, addressed by its path of keys and indexes from the
+    resource's body (what ``Finding.field`` names).
+
+    ``set``: the value at ``path`` becomes ``value`` (a scalar, or a small mapping written
+    in flow style); ``rename``: the key at the end of ``path`` becomes ``key``, its value
+    kept; ``delete``: the mapping entry at ``path`` is removed; ``insert``: the mapping at
+    ``path`` gains the entry ``key: value`` after its last one."""
+
+    op: str
+    path: tuple[object, ...]
+    value: object = None
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A repair, as data: the rule says what to change, ``meshlint.fix`` edits the file.
+    ``document`` and ``item`` locate the resource in ``file`` (``item``: its index in a
+    ``kind: List`` document's items, else -1)."""
+
+    file: str
+    document: int
+    item: int
+    edits: tuple[Edit, ...]
+    safety: FixSafety
+    title: str  # what the fix does, for the diff summary: "set weight to 100"
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
@@ -52,6 +99,9 @@ class Finding:
     related: tuple[Location, ...] = ()
     # The mesh (environment, overlay, chart) the finding was made in; see meshlint.layout.
     mesh: str | None = None
+    # The repair the rule offers; not part of the finding's identity (two meshes that report
+    # the same finding are one finding, whichever offers the repair).
+    fix: Fix | None = dataclasses.field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple:

@@ -25,6 +25,7 @@ STAGES = (
     "rules",
     "engine",
     "outputs",
+    "fix",
     "cli",
 )
 

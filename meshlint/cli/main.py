@@ -27,7 +27,7 @@ from meshlint.engine.project import prepare
 from meshlint.engine.report import Report
 from meshlint.engine.run import Run
 from meshlint.engine.verdict import fingerprint_key
-from meshlint.findings import Severity
+from meshlint.findings import FixSafety, Severity
 from meshlint.input.cache import default_cache_dir
 from meshlint.input.yamlpos import Limits
 from meshlint.outputs import destinations as outputs
@@ -80,7 +80,14 @@ def _check_parser() -> argparse.ArgumentParser:
         help="record the current findings in FILE (for --baseline) and exit 0",
     )
     outputs.add_arguments(parser)
-    add_flags(parser, flag_options(EngineSettings, "select", "ignore", "preview", "fail_on"))
+    add_flags(parser, flag_options(EngineSettings, "select", "ignore", "preview", "fix"))
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff and change nothing (exit 1 when there is "
+        "something to fix)",
+    )
+    add_flags(parser, flag_options(EngineSettings, "unsafe_fixes", "fail_on"))
     parser.add_argument(
         "--exit-zero",
         action="store_true",
@@ -178,6 +185,8 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.version:
         stdout.write(f"meshlint {__version__}\n")
         return EXIT_OK
+    if args.fix and args.diff:
+        raise _UsageError("meshlint: error: --fix and --diff exclude each other")
     try:
         overrides = given(args, (*flag_options(EngineSettings), *flag_options(Settings)))
         if args.write_baseline:
@@ -195,8 +204,24 @@ def _check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         raise _UsageError(f"meshlint: error: {error}") from None
     for warning in run.warnings:
         stderr.write(f"meshlint: warning: {warning}\n")
-    with LoadProgress(stderr) as progress:
-        report = analyse_files(list(run.workspace.files), run, progress)
+
+    def lint() -> Report:
+        with LoadProgress(stderr) as progress:
+            return analyse_files(list(run.workspace.files), run, progress)
+
+    fixing = args.diff or (run.fix and not args.write_baseline)
+    if fixing and "-" in args.paths:
+        raise _UsageError("meshlint: error: --fix and --diff edit files, not standard input")
+    if args.diff:
+        from meshlint.cli.fixing import show_diff
+
+        return EXIT_FINDINGS if show_diff(lint(), run.unsafe_fixes, stdout, stderr) else EXIT_OK
+    if fixing:
+        from meshlint.cli.fixing import apply_fixes
+
+        report = apply_fixes(lint, run.unsafe_fixes, stderr)
+    else:
+        report = lint()
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, run, stderr)
     colour = _use_colour(stdout, args.no_color)
@@ -234,6 +259,7 @@ def _rule_dict(rule: Rule) -> dict:
         "group": str(rule.group),
         "refs": list(rule.refs),
         "options": rule.defaults,
+        "fix": str(rule.fix),
     }
 
 
@@ -251,10 +277,11 @@ def _rules(argv: Sequence[str], stdout: TextIO) -> int:
 
     colour = _use_colour(stdout, args.no_color)
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for column in ("Code", "Name", "Severity", "Group", "Refs", "Summary"):
+    for column in ("Code", "Name", "Severity", "Group", "Fix", "Refs", "Summary"):
         table.add_column(column, no_wrap=column != "Summary")
     for rule in RULES:
-        row = (rule.code, rule.name, str(rule.severity), str(rule.group), " ".join(rule.refs))
+        fix = "" if rule.fix is FixSafety.NONE else str(rule.fix)
+        row = (rule.code, rule.name, str(rule.severity), str(rule.group), fix, " ".join(rule.refs))
         table.add_row(*row, rule.summary)
     Console(
         file=stdout,

@@ -327,6 +327,22 @@ class EngineSettings:
             "names its code or name (see [Rules](rules/index.md))"
         ),
     )
+    fix: bool = option(
+        False,
+        "apply the safe fixes in place, then report what remains",
+        flag="--fix",
+        doc=(
+            "apply the safe fixes in place, then report what remains (see "
+            "[Automatic fixes](fixes.md)); `--diff` shows them instead"
+        ),
+    )
+    unsafe_fixes: bool = option(
+        False,
+        "also apply the fixes that may change what the mesh does",
+        flag="--unsafe-fixes",
+        flag_help="with --fix or --diff, also apply the fixes that may change what the mesh does",
+        doc="with `fix` (or `--diff`), also apply the fixes that may change what the mesh does",
+    )
     fail_on: str = option(
         "warning",
         "lowest severity that fails the run",

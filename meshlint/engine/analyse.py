@@ -239,13 +239,16 @@ def applicable(rules: tuple[Rule, ...], mesh: Mesh) -> tuple[Rule, ...]:
 def _once(findings: list[Finding]) -> list[Finding]:
     """Drop repeats of a finding made in several meshes over a file they share, keeping the
     first mesh's."""
-    seen: set[Finding] = set()
-    kept = []
+    seen: dict[Finding, int] = {}
+    kept: list[Finding] = []
     for finding in findings:
         key = replace(finding, mesh=None)
-        if key not in seen:
-            seen.add(key)
+        at = seen.get(key)
+        if at is None:
+            seen[key] = len(kept)
             kept.append(finding)
+        elif kept[at].fix is None and finding.fix is not None:  # a repair of the file itself
+            kept[at] = replace(kept[at], fix=finding.fix)
     return kept
 
 

@@ -79,6 +79,8 @@ def prepare(
         jobs=jobs,
         workspace=workspace,
         fail_on=options.fail_on,
+        fix=options.fix,
+        unsafe_fixes=options.unsafe_fixes,
         warnings=tuple(deprecation_warnings(options.select)),
     )
 

@@ -32,6 +32,7 @@ class Report:
     meshes: int = 1  # mesh units analysed (environments, overlays, charts)
     rendered: int = 0  # of ``sources``, how many are renderer output, not files
     renders: int = 0  # kustomize and Helm meshes: their inputs lie beyond the run key
+    fixed: int | None = None  # problems --fix repaired before this report (None: no --fix)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

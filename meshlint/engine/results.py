@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, ClassVar
 
 from meshlint.engine.report import Report
-from meshlint.findings import Finding, Location, Severity, Suppression
+from meshlint.findings import Edit, Finding, Fix, FixSafety, Location, Severity, Suppression
 from meshlint.input.cache import ParseCache, SafeUnpickler
 from meshlint.input.cachefiles import modification_time, write_atomically
 from meshlint.input.loader import STDIN, Keyed, SourceFile, read_file, read_keyed
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["StoredRun", "load_result", "run_key", "save_result"]
 
 KEEP = 4  # results kept; older ones are removed
-_CLASSES = (Finding, Location, ResourceRef, Severity, Suppression)
+_CLASSES = (Edit, Finding, Fix, FixSafety, Location, ResourceRef, Severity, Suppression)
 
 
 def _file_digest(path: str | None) -> str:

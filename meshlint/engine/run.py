@@ -34,4 +34,6 @@ class Run:
     # lowest severity that fails the run, and warnings to print (deprecated rules selected).
     workspace: Workspace | None = None
     fail_on: str = EngineSettings().fail_on
+    fix: bool = False  # apply the safe fixes (--fix)
+    unsafe_fixes: bool = False  # and the unsafe ones (--unsafe-fixes)
     warnings: tuple[str, ...] = ()

@@ -7,7 +7,8 @@ node (a path of keys and indexes); the same path is looked up in the files that 
 set it: the patches of the kustomizations that transformed the document, outermost first,
 where the value there is the value rendered, then the origin file, where the path is located
 as deep as it exists. What cannot be traced stays in the rendered document, which the report
-can show.
+can show. A finding moved this way offers no fix (``Finding.fix``): meshlint edits only the
+file a finding was made in.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ class Origins:
         for finding in findings:
             if finding.file in self.documents:
                 file, line, column = self.map(finding.file, finding.line - 1, finding.column - 1)
-                finding = replace(finding, file=file, line=line + 1, column=column + 1)
+                # Never a repair: the text was rendered, and the file it maps to may set the
+                # value through a template, a patch or a transformer that no path edit reaches.
+                finding = replace(finding, file=file, line=line + 1, column=column + 1, fix=None)
             if any(r.file in self.documents for r in finding.related):
                 finding = replace(finding, related=tuple(self._related(finding.related)))
             out.append(finding)

@@ -52,6 +52,7 @@ def to_dict(report: Report) -> dict:
             "errors": report.count(Severity.ERROR),
             "warnings": report.count(Severity.WARNING),
             "infos": report.count(Severity.INFO),
+            **({} if report.fixed is None else {"fixed": report.fixed}),
         },
     }
 

@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from meshlint.findings import FixSafety
 from meshlint.outputs import settings_docs
 from meshlint.rules import RULES, Group, Rule
 
@@ -74,6 +75,8 @@ _OTHER = ("", "Other", "rules outside the code ranges above")
 # The docstring sections that have a place of their own on the page.
 _EXAMPLE_SECTIONS = ("Bad", "Good")
 _REFERENCES = "References"
+# What the rule's automatic fix does, shown under "Fix safety".
+FIX = "Fix"
 # Where the rule decides differently from Istio's runtime, ``istioctl analyze`` or Kiali.
 DIFFERENCES = "Differences from Istio and Kiali"
 
@@ -160,13 +163,26 @@ def _options(rule: Rule) -> str:
     )
 
 
-def _fix_safety(rule: Rule) -> str:
-    if rule.fixable:
-        return "This rule declares an automatic fix."
-    return (
-        "No automatic fix: meshlint reports and never edits a manifest. The example under "
-        "Use instead shows the change."
-    )
+_SAFETY = {
+    FixSafety.SAFE: "Safe fix: `meshlint --fix` applies it; it keeps what the mesh does.",
+    FixSafety.UNSAFE: (
+        "Unsafe fix: it may change what the mesh does, so `meshlint --fix` applies it only "
+        "with `--unsafe-fixes` (`--diff --unsafe-fixes` shows it first)."
+    ),
+    FixSafety.MIXED: (
+        "Some fixes are safe (`meshlint --fix` applies them) and some unsafe (applied only "
+        "with `--unsafe-fixes`), as described below."
+    ),
+}
+
+
+def _fix_safety(rule: Rule, described: str) -> str:
+    if rule.fix is FixSafety.NONE:
+        return (
+            "No automatic fix: meshlint reports and never edits a manifest. The example under "
+            "Use instead shows the change."
+        )
+    return f"{_SAFETY[rule.fix]}\n\n{described}".strip()
 
 
 def _references(rule: Rule, extra: str) -> str:
@@ -205,9 +221,10 @@ def rule_body(rule: Rule) -> str:
     if "Good" in sections:
         parts += ["## Use instead", sections["Good"]]
     for heading, body in sections.items():
-        if heading not in (*_EXAMPLE_SECTIONS, _REFERENCES):
+        if heading not in (*_EXAMPLE_SECTIONS, _REFERENCES, FIX):
             parts += [f"## {heading}", body]
-    parts += ["## Fix safety", _fix_safety(rule), "## Options", _options(rule)]
+    parts += ["## Fix safety", _fix_safety(rule, sections.get(FIX, ""))]
+    parts += ["## Options", _options(rule)]
     parts += ["## References", _references(rule, sections.get(_REFERENCES, ""))]
     return "\n\n".join(parts) + "\n"
 

@@ -89,3 +89,8 @@ def render(report: Report, stream: TextIO, colour: bool = False) -> None:
     else:
         summary = Text(f"No problems found in {scope}.", style="bold green")
     console.print(summary)
+    if report.fixed is not None:
+        remaining = len(report.findings)
+        console.print(
+            Text(f"Fixed {_plural(report.fixed, 'problem')} ({remaining} remaining).", style="bold")
+        )

@@ -18,17 +18,20 @@ from typing import TYPE_CHECKING, Any
 
 from meshlint.config.options import Option
 from meshlint.facts.memo import fact
-from meshlint.findings import Finding, Location, Severity
+from meshlint.findings import Edit, Finding, Fix, FixSafety, Location, Severity
 from meshlint.input.resources import Resource, field_path
 
 if TYPE_CHECKING:
     from meshlint.facts.graph import Mesh
 
 __all__ = [
+    "Edit",
+    "FixSafety",
     "Group",
     "HostSuggestions",
     "Rule",
     "closest",
+    "fix_for",
     "from_module",
     "quoted_list",
     "related",
@@ -71,7 +74,9 @@ class Rule:
     refs: tuple[str, ...] = ()
     # Declared with ``rule_option``; set in the config file as ``rules: {rule: {name: value}}``.
     options: tuple[Option, ...] = ()
-    fixable: bool = False
+    # The repairs the rule offers (``fix_for`` makes one, ``report(fix=...)`` attaches it);
+    # the docstring's ``## Fix`` section says what they do.
+    fix: FixSafety = FixSafety.NONE
     # False where the bad example cannot be YAML text (an undecodable or unreadable file);
     # such rules are tested with bytes and paths instead of their examples.
     examples_run: bool = True
@@ -109,9 +114,15 @@ def report(
     related_to: Iterable[Location] = (),
     at: tuple[int, int] | None = None,
     field_name: str | None = None,
+    fix: Fix | None = None,
 ) -> Finding:
     """A finding at ``path`` inside ``resource``; ``at`` (0-based) and ``field_name`` replace
-    the position and field when the offending text is inside an embedded document."""
+    the position and field when the offending text is inside an embedded document. ``fix``
+    is the repair (``fix_for``), which the rule must declare."""
+    if fix is not None and (
+        rule.fix is FixSafety.NONE or fix.safety.value not in _ALLOWS[rule.fix]
+    ):
+        raise ValueError(f"{rule.name} declares fix={rule.fix}, but offers a {fix.safety} fix")
     line, column = at if at is not None else resource.locate(path)
     return Finding(
         code=rule.code,
@@ -125,6 +136,31 @@ def report(
         field=field_name or field_path(path) or None,
         refs=rule.refs,
         related=tuple(dict.fromkeys(related_to)),  # each place once
+        fix=fix,
+    )
+
+
+# The safety of the fixes a rule may offer, by what it declares.
+_ALLOWS = {
+    FixSafety.SAFE: ("safe",),
+    FixSafety.UNSAFE: ("unsafe",),
+    FixSafety.MIXED: ("safe", "unsafe"),
+}
+
+
+def fix_for(resource: Resource, title: str, *edits: Edit, safe: bool = True) -> Fix | None:
+    """A repair of ``resource`` made of ``edits`` (paths from its body). None for a resource
+    read from standard input, which cannot be edited."""
+    path = resource.source.path
+    if not path or path in ("-", "<stdin>"):
+        return None
+    return Fix(
+        file=path,
+        document=resource.document,
+        item=resource.item,
+        edits=edits,
+        safety=FixSafety.SAFE if safe else FixSafety.UNSAFE,
+        title=title,
     )
 
 

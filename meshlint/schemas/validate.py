@@ -90,6 +90,10 @@ class Problem:
     path: tuple[object, ...]
     message: str
     at: tuple[int, int] | None = None
+    # The one obvious repair, when there is one: ``("rename", key)`` for a misspelt field
+    # with a single close candidate, ``("set", value)`` for a misspelt enum value or a
+    # quoted integer.
+    repair: tuple[str, object] | None = None
 
 
 class _Validator:
@@ -251,6 +255,7 @@ def _explain(
                 if allowed
                 else "remove it"
             )
+            only = difflib.get_close_matches(str(key), list(allowed), n=2, cutoff=0.6)
             yield Problem(
                 kind,
                 path,
@@ -259,6 +264,7 @@ def _explain(
                 "resource, other clients get it stored without the field, with a warning at "
                 f"most; {hint}",
                 resource.locate_key(path),
+                ("rename", only[0]) if len(only) == 1 and only[0] not in value else None,
             )
     elif keyword == "required" and isinstance(value, dict):
         known = node.get("properties") or {}
@@ -273,13 +279,22 @@ def _explain(
                     f"the {resource.kind} without it. Add {name!r}",
                 )
     elif keyword == "type":
-        yield Problem(kind, instance_path, _type_message(where, node.get("type"), value))
+        expected = node.get("type")
+        types = expected if isinstance(expected, list) else [expected]
+        quoted = isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,15}", value)
+        repair = ("set", int(value)) if quoted and "integer" in types else None
+        yield Problem(kind, instance_path, _type_message(where, expected, value), None, repair)
     elif keyword == "enum":
         options = [str(o) for o in node.get("enum") or () if o is not None]
         close = _closest(str(value), options)
         hint = f"did you mean {close!r}?" if close else f"use one of {_names(options)}"
+        single = close is not None and isinstance(value, str) and _closest(value, options, 2)
         yield Problem(
-            kind, instance_path, f"{where} is {value!r}, which is not an allowed value; {hint}"
+            kind,
+            instance_path,
+            f"{where} is {value!r}, which is not an allowed value; {hint}",
+            None,
+            ("set", close) if single else None,
         )
     elif kind is RANGE:
         yield Problem(kind, instance_path, _range_message(where, keyword, node, value))
@@ -317,10 +332,13 @@ def _generic(resource: Resource, instance_path: tuple, schema_path: tuple) -> Pr
     )
 
 
-def _closest(word: str, options: list[str]) -> str | None:
-    """The nearest option, ignoring case (enums are upper case, typos often are not)."""
+def _closest(word: str, options: list[str], only: int = 0) -> str | None:
+    """The nearest option, ignoring case (enums are upper case, typos often are not); with
+    ``only``, None unless it is the only close one."""
     by_lower = {o.lower(): o for o in options}
-    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=max(1, only), cutoff=0.6)
+    if only and len(close) != 1:
+        return None
     return by_lower[close[0]] if close else None
 
 

@@ -35,6 +35,13 @@ spec:
     route:
     - destination: {host: ratings}
 ```
+
+## Fix
+
+`fault.delay.percent: N` becomes `percentage: {value: N}` and `mirrorPercent: N` becomes
+`mirrorPercentage: {value: N}`, in place: the same percentage, in the field that replaces the
+deprecated one. Where the replacement is already set, nothing is changed.
+`outboundTrafficPolicy.egressProxy` has no direct replacement and is not fixed.
 """
 
 from __future__ import annotations
@@ -43,9 +50,9 @@ from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
 from meshlint.facts.routes import route_rules
-from meshlint.findings import Finding, Severity
-from meshlint.input.resources import K
-from meshlint.rules.base import Rule, report
+from meshlint.findings import Finding, Fix, Severity
+from meshlint.input.resources import K, Resource
+from meshlint.rules.base import Edit, FixSafety, Rule, fix_for, report
 
 RULE = Rule(
     code="ML606",
@@ -54,6 +61,7 @@ RULE = Rule(
     summary="A VirtualService or Sidecar field that Istio has deprecated.",
     kinds=("VirtualService", "Sidecar"),
     refs=("IST0002",),
+    fix=FixSafety.SAFE,
 )
 
 
@@ -71,13 +79,27 @@ def _http_routes(mesh: Mesh) -> Iterator[Finding]:
                     f"fault.delay.percent in {vs.display} is deprecated; use "
                     f"percentage: {{value: {percent}}}"
                 )
-                yield report(RULE, vs, (*base, "fault", "delay", "percent"), message)
+                where = (*base, "fault", "delay")
+                repair = _replace(vs, where, "percent", "percentage", percent, delay)
+                yield report(RULE, vs, (*where, "percent"), message, fix=repair)
             if "mirrorPercent" in route:
                 message = (
                     f"mirrorPercent in {vs.display} is deprecated; use mirrorPercentage: "
                     "{value: ...}"
                 )
-                yield report(RULE, vs, (*base, "mirrorPercent"), message)
+                mirror = route["mirrorPercent"]
+                repair = _replace(vs, base, "mirrorPercent", "mirrorPercentage", mirror, route)
+                yield report(RULE, vs, (*base, "mirrorPercent"), message, fix=repair)
+
+
+def _replace(
+    vs: Resource, path: tuple, old: str, new: str, value: object, holder: dict
+) -> Fix | None:
+    """``old: N`` becomes ``new: {value: N}``, where ``new`` is not set already."""
+    if new in holder or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    edits = (Edit("set", (*path, old), {"value": value}), Edit("rename", (*path, old), key=new))
+    return fix_for(vs, f"write {new}: {{value: {value}}}", *edits)
 
 
 def _sidecars(mesh: Mesh) -> Iterator[Finding]:

@@ -59,6 +59,10 @@ spec:
     hosts: ["*/shop.example.com"]
 ```
 
+## Fix
+
+Rewrites the reference as `namespace/name`, the Gateway it already resolves to.
+
 ## Differences from Istio and Kiali
 
 Legacy gateway references (`name.namespace`, `name.namespace.svc.cluster.local`): Istio's
@@ -70,9 +74,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshlint.facts.graph import Mesh
-from meshlint.findings import Finding, Severity
-from meshlint.rules.base import Rule, report
+from meshlint.facts.graph import GatewayRef, Mesh
+from meshlint.findings import Finding, Fix, Severity
+from meshlint.rules.base import Edit, FixSafety, Rule, fix_for, report
 
 RULE = Rule(
     code="ML104",
@@ -81,6 +85,7 @@ RULE = Rule(
     summary="A gateway named in the legacy `name.namespace` form instead of `namespace/name`.",
     kinds=("VirtualService",),
     refs=("KIA1108",),
+    fix=FixSafety.SAFE,
 )
 
 
@@ -91,4 +96,10 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 f"gateway {ref.text!r} uses the legacy name.namespace form; Istio resolves it, "
                 f"but write {ref.namespace}/{ref.name} to make the reference unambiguous"
             )
-            yield report(RULE, ref.virtual_service, ref.path, message)
+            yield report(RULE, ref.virtual_service, ref.path, message, fix=fix(ref))
+
+
+def fix(ref: GatewayRef) -> Fix | None:
+    """The reference in the ``namespace/name`` form it resolves to."""
+    text = f"{ref.namespace}/{ref.name}"
+    return fix_for(ref.virtual_service, f"write {text}", Edit("set", ref.path, text))

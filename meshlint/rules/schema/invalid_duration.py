@@ -42,16 +42,25 @@ spec:
     route:
     - destination: {host: reviews}
 ```
+
+## Fix
+
+A duration written in a unit or spelling Istio does not read, with one reading that it does,
+is rewritten in Go's syntax: `3min` and `3 minutes` become `180s`, `1.5 S` becomes `1.5s`
+(safe: the same length of time). A bare number (`10`) becomes seconds (`10s`): unsafe, as the
+unit is a guess. Values under 1ms or finer than Istio reads are not fixed: rounding them
+changes the timeout.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
 from meshlint.facts.fieldwalk import FieldSet
 from meshlint.facts.graph import Mesh
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, FixSafety, Severity
 from meshlint.input.resources import K, Kind
 from meshlint.istio.durations import (
     NS_PER_MS,
@@ -60,7 +69,7 @@ from meshlint.istio.durations import (
     parse_duration,
     suggest_duration,
 )
-from meshlint.rules.base import Rule, report
+from meshlint.rules.base import Edit, Rule, fix_for, report
 
 RULE = Rule(
     code="ML520",
@@ -69,6 +78,7 @@ RULE = Rule(
     summary="A duration Istio refuses: unreadable, under 1ms, or not whole milliseconds.",
     kinds=("VirtualService", "DestinationRule", "Sidecar", "RequestAuthentication", "Telemetry"),
     refs=("IST0106",),
+    fix=FixSafety.MIXED,
 )
 
 AT_LEAST_MS = 1  # the CRD's CEL rule: duration(self) >= duration('1ms')
@@ -167,4 +177,29 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                     continue  # a number or a map here is the schema rules' business
                 problem = duration_problem(value, flags)
                 if problem:
-                    yield report(RULE, resource, path, f"{path[-1]} {problem}")
+                    repair = None
+                    found = duration_fix(value, flags)
+                    if found is not None:
+                        new, safe = found
+                        edit = Edit("set", path, new)
+                        repair = fix_for(resource, f"write {new}", edit, safe=safe)
+                    yield report(RULE, resource, path, f"{path[-1]} {problem}", fix=repair)
+
+
+@lru_cache(maxsize=4096)
+def duration_fix(text: str, flags: int) -> tuple[str, bool] | None:
+    """``(duration, safe)``: the one reading of an unreadable ``text`` that Istio accepts;
+    a bare number read as seconds is not safe."""
+    try:
+        parse_duration(text)
+        return None  # readable: a value out of range is not rewritten
+    except DurationError:
+        pass
+    hint = suggest_duration(text)
+    if not hint:
+        return None
+    new = hint.split()[0]
+    if duration_problem(new, flags):
+        return None
+    bare = re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text.strip()) is not None
+    return new, not bare

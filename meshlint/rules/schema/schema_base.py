@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from meshlint.facts.graph import Mesh
-from meshlint.findings import Finding
-from meshlint.rules.base import Rule, report
+from meshlint.findings import Finding, FixSafety
+from meshlint.rules.base import Edit, Rule, fix_for, report
 from meshlint.schemas.store import builtin_index
 from meshlint.schemas.validate import SchemaProblemKind, schema_problems
 
@@ -97,4 +97,14 @@ def schema_findings(rule: Rule, mesh: Mesh) -> Iterator[Finding]:
         left = ((problem.kind, kind, path) for kind in (resource.kind, ANY_KIND))
         if any(entry in LEFT_TO_STRUCTURAL for entry in left):
             continue
-        yield report(rule, resource, problem.path, problem.message, at=problem.at)
+        repair = None
+        if problem.repair is not None and rule.fix is not FixSafety.NONE:
+            op, value = problem.repair
+            edit = (
+                Edit("rename", problem.path, key=str(value))
+                if op == "rename"
+                else Edit("set", problem.path, value)
+            )
+            title = f"write {value!r}"
+            repair = fix_for(resource, title, edit, safe=rule.fix is FixSafety.SAFE)
+        yield report(rule, resource, problem.path, problem.message, at=problem.at, fix=repair)

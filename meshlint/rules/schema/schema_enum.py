@@ -33,6 +33,12 @@ spec:
     loadBalancer:
       simple: ROUND_ROBIN
 ```
+
+## Fix
+
+Replaces a misspelt value with the one allowed value close enough to be meant
+(`ROUND_ROBBIN` becomes `ROUND_ROBIN`), when there is exactly one. Unsafe: the value starts to
+take effect.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, FixSafety, Severity
 from meshlint.rules.base import Rule
 from meshlint.rules.schema.schema_base import schema_findings
 from meshlint.schemas.validate import SchemaProblemKind
@@ -52,6 +58,7 @@ RULE = Rule(
     summary="A value that is not one of the field's allowed names.",
     problem=SchemaProblemKind.ENUM,
     refs=("IST0106",),
+    fix=FixSafety.UNSAFE,
 )
 
 

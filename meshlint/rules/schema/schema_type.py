@@ -41,6 +41,11 @@ spec:
     - destination: {host: reviews, subset: v2}
       weight: 10
 ```
+
+## Fix
+
+A quoted whole number where the schema wants an integer (`weight: "90"`) loses its quotes.
+Other type errors have no single obvious repair and are not fixed.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, FixSafety, Severity
 from meshlint.rules.base import Rule
 from meshlint.rules.schema.schema_base import schema_findings
 from meshlint.schemas.validate import SchemaProblemKind
@@ -60,6 +65,7 @@ RULE = Rule(
     summary="A value of the wrong type (a quoted number, a scalar where a list belongs).",
     problem=SchemaProblemKind.TYPE,
     refs=("IST0106",),
+    fix=FixSafety.SAFE,
 )
 
 

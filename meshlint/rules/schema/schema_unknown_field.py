@@ -41,6 +41,12 @@ spec:
     - destination:
         host: reviews
 ```
+
+## Fix
+
+Renames a misspelt field to the one field of the schema close enough to be meant
+(`destinaton` becomes `destination`), when there is exactly one such candidate and it is not
+set already. Unsafe: the renamed field starts to take effect.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshlint.facts.graph import Mesh
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, FixSafety, Severity
 from meshlint.rules.base import Rule
 from meshlint.rules.schema.schema_base import schema_findings
 from meshlint.schemas.validate import SchemaProblemKind
@@ -60,6 +66,7 @@ RULE = Rule(
     summary="A field the kind's schema does not define (a typo or a misplaced field).",
     problem=SchemaProblemKind.UNKNOWN_FIELD,
     refs=("IST0106",),
+    fix=FixSafety.UNSAFE,
 )
 
 

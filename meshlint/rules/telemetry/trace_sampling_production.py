@@ -28,7 +28,8 @@ Telemetry, the mesh config, `PILOT_TRACE_SAMPLING`) are judged by the namespaces
 they are reported, naming them, when they take effect in a production namespace that no
 namespace or workload Telemetry overrides.
 
-Option: `threshold` (default 100): report sampling at or above this percentage.
+Options: `threshold` (default 100): report sampling at or above this percentage;
+`production_rate` (default 1): the rate the fix sets.
 
 ## Bad
 
@@ -67,6 +68,12 @@ spec:
   tracing:
   - randomSamplingPercentage: 1
 ```
+
+## Fix
+
+Sets the field that takes effect to the `production_rate` option (1% by default), keeping a
+quoted value quoted. A rate inside an embedded document (the `istio` ConfigMap's `mesh` key,
+a `proxy.istio.io/config` annotation) is not edited, nor one set by the `--mesh-config` file.
 """
 
 from __future__ import annotations
@@ -77,10 +84,10 @@ from meshlint.config.options import NUMBER, rule_option
 from meshlint.facts.graph import WORKLOAD_KINDS, Mesh
 from meshlint.facts.production import Verdict, namespace_verdict, production_verdict
 from meshlint.facts.tracing import Place, SamplingSource, effective_sampling
-from meshlint.findings import Finding, Severity
+from meshlint.findings import Finding, Fix, Severity
 from meshlint.input.embedded import parse_embedded
 from meshlint.input.resources import K, Resource, field_path
-from meshlint.rules.base import Rule, quoted_list, report
+from meshlint.rules.base import Edit, FixSafety, Rule, fix_for, quoted_list, report
 
 RULE = Rule(
     code="ML301",
@@ -88,7 +95,11 @@ RULE = Rule(
     severity=Severity.WARNING,
     summary="100% trace sampling (or above the threshold) that takes effect in production.",
     kinds=("IstioOperator", "ConfigMap", "Telemetry", *WORKLOAD_KINDS),
-    options=(rule_option("threshold", 100, NUMBER, "report sampling at or above this percentage"),),
+    options=(
+        rule_option("threshold", 100, NUMBER, "report sampling at or above this percentage"),
+        rule_option("production_rate", 1, NUMBER, "the sampling rate the fix sets"),
+    ),
+    fix=FixSafety.SAFE,
 )
 
 
@@ -128,7 +139,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
             if not is_prod:
                 continue
             why = reason
-        yield _finding(source, why, threshold)
+        yield _finding(source, why, threshold, fix(source, options["production_rate"], threshold))
 
 
 def _namespace_paths(mesh: Mesh) -> dict[str, list[str]]:
@@ -153,7 +164,23 @@ def _place_verdict(mesh: Mesh, place: Place, paths: dict[str, list[str]]) -> Ver
     )
 
 
-def _finding(source: SamplingSource, why: str, threshold: float) -> Finding:
+def fix(source: SamplingSource, rate: float, threshold: float) -> Fix | None:
+    """Set the sampling field to the production rate, in the type it was written in."""
+    if source.inner is not None or source.resource is None or not rate < threshold:
+        return None
+    current: object = source.resource.body
+    for step in source.path:
+        current = current[step] if isinstance(current, (dict, list)) else None
+    if isinstance(current, bool) or not isinstance(current, (int, float, str)):
+        return None
+    value: object = rate if isinstance(rate, float) and not rate.is_integer() else int(rate)
+    if isinstance(current, str):
+        value = _value(rate)
+    edit = Edit("set", source.path, value)
+    return fix_for(source.resource, f"set the sampling rate to {_value(rate)}%", edit)
+
+
+def _finding(source: SamplingSource, why: str, threshold: float, repair: Fix | None) -> Finding:
     resource: Resource = source.resource
     message = (
         f"{source.where} samples {_value(source.value)}% of requests (threshold "
@@ -162,7 +189,7 @@ def _finding(source: SamplingSource, why: str, threshold: float) -> Finding:
         "production rate), or set it per environment"
     )
     if source.inner is None:
-        return report(RULE, resource, source.path, message)
+        return report(RULE, resource, source.path, message, fix=repair)
     text = resource.body
     for step in source.path:
         text = text[step] if isinstance(text, (dict, list)) else None

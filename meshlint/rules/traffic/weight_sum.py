@@ -45,6 +45,14 @@ spec:
     - destination: {host: reviews, subset: v2}
       weight: 10
 ```
+
+## Fix
+
+A single destination's weight is removed (safe: Istio already ignores it and sends all
+traffic there). Weights that do not sum to 100 are rescaled to sum to 100, by largest
+remainder (90/20 becomes 82/18), zero weights staying zero: unsafe, since whether the split
+the author meant was 90/10 or 80/20 only they know. Negative weights and all-zero routes are
+not fixed.
 """
 
 from __future__ import annotations
@@ -54,9 +62,9 @@ from collections.abc import Iterator
 from meshlint.facts.flow import NORMALISING_RELEASE, route_split
 from meshlint.facts.graph import Mesh
 from meshlint.facts.routes import RouteRule, route_rules
-from meshlint.findings import Finding, Severity
-from meshlint.input.resources import K
-from meshlint.rules.base import Rule, report
+from meshlint.findings import Finding, Fix, Severity
+from meshlint.input.resources import K, Resource
+from meshlint.rules.base import Edit, FixSafety, Rule, fix_for, report
 
 RULE = Rule(
     code="ML201",
@@ -65,6 +73,7 @@ RULE = Rule(
     summary="Route destination weights that do not sum to 100, or that validation rejects.",
     kinds=("VirtualService",),
     refs=("KIA1104",),
+    fix=FixSafety.MIXED,
 )
 
 
@@ -115,6 +124,7 @@ def _check_route(mesh: Mesh, rule: RouteRule, version: tuple[int, int]) -> Itera
                 (*path, 0, "weight"),
                 f"the only destination has weight {weight}; Istio ignores it and sends all "
                 "traffic there. Remove the weight or set it to 100",
+                fix=fix_for(vs, "remove the weight", Edit("delete", (*path, 0, "weight"))),
             )
         return
     total = sum(weights)
@@ -150,7 +160,26 @@ def _check_route(mesh: Mesh, rule: RouteRule, version: tuple[int, int]) -> Itera
         vs,
         at,
         f"destination weights sum to {total}, not 100; {consequence}. Make the weights sum to 100",
+        fix=rescale(vs, path, routes, total),
     )
+
+
+def rescale(vs: Resource, path: tuple[object, ...], routes: list, total: int) -> Fix | None:
+    """Weights rescaled to sum to 100 by largest remainder; zero and unset weights stay."""
+    if not all(isinstance(r, dict) for r in routes):
+        return None
+    weights = [r.get("weight") or 0 for r in routes]
+    scaled = [w * 100 // total for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-(weights[i] * 100 % total), i))
+    for index in order[: 100 - sum(scaled)]:
+        scaled[index] += 1
+    edits = tuple(
+        Edit("set", (*path, index, "weight"), new)
+        for index, (old, new) in enumerate(zip(weights, scaled, strict=True))
+        if old != new
+    )
+    title = "rescale the weights to " + "/".join(map(str, scaled))
+    return fix_for(vs, title, *edits, safe=False)
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:

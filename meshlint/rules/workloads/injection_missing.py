@@ -38,18 +38,26 @@ metadata:
     team: storefront
     istio.io/rev: stable
 ```
+
+## Fix
+
+Adds `istio-injection: enabled` to the namespace's labels, or `istio.io/rev: <revision>` when
+the `revision` option names one. Only a namespace with no injection label at all is fixed:
+an unknown `istio-injection` value or an empty revision is left for a person to choose, and
+so is a namespace where some workloads opt in by their pod labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.config.options import TEXT, rule_option
 from meshlint.facts.graph import Mesh
 from meshlint.facts.injection_labels import LEGACY, REVISION, injection_labels, is_system_namespace
 from meshlint.facts.injector import in_data_plane, injects_by_default
-from meshlint.findings import Finding, Severity
-from meshlint.input.resources import K
-from meshlint.rules.base import Rule, quoted_list, report
+from meshlint.findings import Finding, Fix, Severity
+from meshlint.input.resources import K, Resource
+from meshlint.rules.base import Edit, FixSafety, Rule, fix_for, quoted_list, report
 
 RULE = Rule(
     code="ML401",
@@ -58,7 +66,26 @@ RULE = Rule(
     summary="A namespace without sidecar-injection or ambient labels.",
     kinds=("Namespace",),
     refs=("IST0102",),
+    options=(
+        rule_option(
+            "revision", "", TEXT, "the revision the fix labels namespaces with (istio.io/rev)"
+        ),
+    ),
+    fix=FixSafety.SAFE,
 )
+
+
+def fix(namespace: Resource, revision: str) -> Fix | None:
+    """Label the namespace for injection: the configured revision, else istio-injection."""
+    key, value = (REVISION, revision) if revision else (LEGACY, "enabled")
+    metadata = namespace.body.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("labels"), dict):
+        edit = Edit("insert", ("metadata", "labels"), value, key)
+    elif isinstance(metadata, dict) and "labels" not in metadata:
+        edit = Edit("insert", ("metadata",), {key: value}, "labels")
+    else:
+        return None
+    return fix_for(namespace, f"label the namespace {key}={value}", edit)
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
@@ -76,6 +103,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         if workloads and len(meshed) == len(workloads):
             continue
         path = ("metadata", "labels") if labels else ("metadata", "name")
+        repair = None
         if legacy is not None:
             path = ("metadata", "labels", LEGACY)
             message = (
@@ -101,6 +129,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 "istio-injection=disabled: it stops the pod labels from working)"
             )
         else:
+            repair = fix(namespace, str(options.get("revision") or ""))
             message = (
                 f"namespace {namespace.name!r} has no injection label, so its pods start without "
                 "a sidecar and are outside the mesh; add istio-injection=enabled, "
@@ -108,4 +137,4 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
                 'sidecar.istio.io/inject: "true" (istio-injection=disabled opts out on purpose, '
                 "but also stops every pod from opting in, gateways on image: auto included)"
             )
-        yield report(RULE, namespace, path, message)
+        yield report(RULE, namespace, path, message, fix=repair)
