@@ -56,6 +56,7 @@ def _check_parser() -> argparse.ArgumentParser:
         "`meshlint rules` lists the rules, `meshlint explain RULE` documents one, "
         "`meshlint rules test FILE...` runs the examples of policy files, "
         "`meshlint meshes` lists the meshes (environments, overlays, charts) found, "
+        "`meshlint graph` draws each mesh's graph, "
         "`meshlint schemas import CRD.yaml...` converts CRDs to JSON Schemas.",
     )
     parser.add_argument(
@@ -355,6 +356,10 @@ def main(
             from meshlint.cli.meshes import meshes_command
 
             return meshes_command(argv[1:], stdout, _Parser)
+        if argv and argv[0] == "graph":
+            from meshlint.cli.graph import graph_command
+
+            return graph_command(argv[1:], stdout, stderr, _Parser)
         if argv and argv[0] == "schemas":
             from meshlint.schemas.command import schemas_command
 

@@ -18,7 +18,7 @@ from meshlint.config.settings import Settings
 from meshlint.engine.report import Report
 from meshlint.engine.results import StoredRun
 from meshlint.engine.run import Run
-from meshlint.engine.verdict import apply_policy
+from meshlint.engine.verdict import Policy, apply_policy
 from meshlint.facts.graph import Mesh, build_mesh
 from meshlint.findings import Finding
 from meshlint.input.loader import Progress, SourceFile, discover, load_files
@@ -32,7 +32,9 @@ __all__ = [
     "analyse",
     "analyse_files",
     "analyse_sources",
+    "analyse_unit",
     "plan_units",
+    "report_policy",
 ]
 
 INTERNAL_ERROR = find_rule("internal-error")
@@ -104,12 +106,7 @@ def analyse_sources(sources: list[SourceFile], run: Run = Run()) -> Report:
     extraction, by_file, units = plan_units(sources, run)
     rules, policy = run.rules, run.policy
     scope = policy.scope
-    if scope is not None:
-        # A rendered mesh named on the command line is reported whole: its findings point
-        # into the bases and templates it was rendered from.
-        covered = [u.members for u in units if u.kind in ("kustomize", "helm")]
-        if covered:
-            policy = replace(policy, scope=scope.union(*covered))
+    policy = report_policy(policy, units)
     findings: list[Finding] = []
     tracebacks: list[str] = []
     read = {source.path for source in sources}
@@ -117,7 +114,7 @@ def analyse_sources(sources: list[SourceFile], run: Run = Run()) -> Report:
     mapped = [s for unit in units for s in unit.context]
     counted: set[int] = set()  # a shared file's resources are in every mesh: count them once
     for unit in units:
-        unit_findings, live = _analyse_unit(unit, by_file, read, run, tracebacks)
+        unit_findings, live, _ = analyse_unit(unit, by_file, read, run, tracebacks)
         counted.update(
             id(r)
             for r in live
@@ -176,15 +173,27 @@ def plan_units(
     return extraction, by_file, units
 
 
-def _analyse_unit(
+def report_policy(policy: Policy, units: list[MeshUnit]) -> Policy:
+    """``policy`` with its scope widened to the rendered meshes it names: a rendered mesh
+    named on the command line is reported whole, as its findings point into the bases and
+    templates it was rendered from."""
+    scope = policy.scope
+    if scope is not None:
+        covered = [u.members for u in units if u.kind in ("kustomize", "helm")]
+        if covered:
+            policy = replace(policy, scope=scope.union(*covered))
+    return policy
+
+
+def analyse_unit(
     unit: MeshUnit,
     by_file: dict[str, list[Resource]],
     read: set[str],
     run: Run,
     tracebacks: list[str],
-) -> tuple[list[Finding], list[Resource]]:
-    """One mesh's findings and live resources (the last definition of each identity): built
-    into a graph and checked by every rule, plus the notes of its layout."""
+) -> tuple[list[Finding], list[Resource], Mesh]:
+    """One mesh's findings, live resources (the last definition of each identity) and
+    graph: built and checked by every rule, plus the notes of its layout."""
     settings, rules = run.settings, run.rules
     rendered = [s for s in unit.sources if s.path not in read and s.path not in by_file]
     for resource in extract_resources(rendered, settings.default_namespace).resources:
@@ -215,7 +224,7 @@ def _analyse_unit(
     findings.extend(notes_to_findings(unit.notes, rules))
     if unit.origins is not None:
         findings = unit.origins.map_findings(findings)
-    return findings, live
+    return findings, live, mesh
 
 
 def applicable(rules: tuple[Rule, ...], mesh: Mesh) -> tuple[Rule, ...]:

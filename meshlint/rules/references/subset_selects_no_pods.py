@@ -95,11 +95,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from meshlint.facts.destination_rules import routed_subsets
-from meshlint.facts.graph import Mesh, Workload
+from meshlint.facts.flow import subset_workloads
+from meshlint.facts.graph import Mesh
 from meshlint.facts.hosts import host_candidates
-from meshlint.facts.selectors import selector_text, selects, service_selector, service_workloads
+from meshlint.facts.selectors import selector_text, service_selector, service_workloads
 from meshlint.findings import Finding, Severity
-from meshlint.input.resources import K, Kind, Resource, string_map
+from meshlint.input.resources import K, Resource, string_map
 from meshlint.rules.base import Rule, report
 
 RULE = Rule(
@@ -110,31 +111,6 @@ RULE = Rule(
     kinds=("DestinationRule",),
     refs=("IST0173", "KIA0203"),
 )
-
-NODE = Kind("", "Node")
-TOPOLOGY_KEYS = frozenset(
-    {
-        "topology.kubernetes.io/region",
-        "topology.kubernetes.io/zone",
-        "topology.istio.io/subzone",
-        "kubernetes.io/hostname",
-    }
-)
-
-
-def _matches(mesh: Mesh, labels: dict[str, str], workload: Workload) -> bool:
-    own = {k: v for k, v in labels.items() if k not in TOPOLOGY_KEYS}
-    if not selects(own, workload.labels):
-        return False
-    topology = {k: v for k, v in labels.items() if k in TOPOLOGY_KEYS}
-    if not topology:
-        return True
-    if any(not v for v in topology.values()):
-        return False
-    spec = workload.template.get("spec")
-    node_name = spec.get("nodeName") if isinstance(spec, dict) else None
-    node = mesh.get(NODE, None, node_name) if isinstance(node_name, str) else None
-    return node is None or selects(topology, node.labels)
 
 
 def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
@@ -159,7 +135,7 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
         routed = None
         for index, subset in enumerate(subsets):
             labels = string_map(subset.get("labels")) if isinstance(subset, dict) else {}
-            if not labels or any(_matches(mesh, labels, w) for w in workloads):
+            if not labels or subset_workloads(mesh, service, labels):
                 continue
             if routed is None:
                 routed = _routed_subsets(mesh, rule)

@@ -59,8 +59,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshlint.facts.flow import NORMALISING_RELEASE, route_split
 from meshlint.facts.graph import Mesh
-from meshlint.facts.routes import route_rules
+from meshlint.facts.routes import RouteRule, route_rules
 from meshlint.findings import Finding, Fix, Severity
 from meshlint.input.resources import K, Resource
 from meshlint.rules.base import Edit, FixSafety, Rule, fix_for, report
@@ -74,8 +75,6 @@ RULE = Rule(
     refs=("KIA1104",),
     fix=FixSafety.MIXED,
 )
-
-NORMALISING_RELEASE = (1, 15)
 
 
 def _is_int(value: object) -> bool:
@@ -97,14 +96,11 @@ def _percent(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _check_route(
-    vs: Resource, path: tuple[object, ...], routes: list, version: tuple[int, int]
-) -> Iterator[Finding]:
-    entries = [r for r in routes if isinstance(r, dict)]
-    weights = [r.get("weight", 0) for r in entries]
-    if not entries or not all(w is None or _is_int(w) for w in weights):
+def _check_route(mesh: Mesh, rule: RouteRule, version: tuple[int, int]) -> Iterator[Finding]:
+    vs, path, routes = rule.virtual_service, (*rule.path, "route"), rule.route_list or []
+    split = route_split(mesh, rule)
+    if split is None:
         return
-    weights = [w or 0 for w in weights]
     for index, route in enumerate(routes):
         weight = route.get("weight") if isinstance(route, dict) else None
         if _is_int(weight) and weight < 0:
@@ -115,8 +111,10 @@ def _check_route(
                 f"weight {weight} is negative: Istio's validation rejects the VirtualService; "
                 "weights must be 0 or more",
             )
+    weights = split.weights
     if any(w < 0 for w in weights):
         return
+    entries = [routes[position] for position in split.positions]
     if len(entries) == 1:
         weight = entries[0].get("weight")
         if weight is not None and weight != 100:
@@ -146,17 +144,17 @@ def _check_route(
         return
     if total == 100:
         return
-    split = ", ".join(
-        f"{_label(r)} gets {_percent(100 * w / total)}%"
-        for r, w in zip(entries, weights, strict=False)
-    )
-    if version < NORMALISING_RELEASE:
+    if version < NORMALISING_RELEASE or split.shares is None:
         consequence = (
             f"Istio {version[0]}.{version[1]} rejects this route (before 1.15 weights must sum "
             "to 100)"
         )
     else:
-        consequence = f"Istio {version[0]}.{version[1]} normalises them: {split}"
+        shares = ", ".join(
+            f"{_label(r)} gets {_percent(share)}%"
+            for r, share in zip(entries, split.shares, strict=True)
+        )
+        consequence = f"Istio {version[0]}.{version[1]} normalises them: {shares}"
     yield report(
         RULE,
         vs,
@@ -189,4 +187,4 @@ def check(mesh: Mesh, options: dict) -> Iterator[Finding]:
     for vs in mesh.of_type(K.VIRTUAL_SERVICE):
         for rule in route_rules(mesh, vs):
             if rule.route_list is not None:
-                yield from _check_route(vs, (*rule.path, "route"), rule.route_list, version)
+                yield from _check_route(mesh, rule, version)
