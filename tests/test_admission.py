@@ -86,7 +86,7 @@ def _run(*argv: str) -> tuple[int, str]:
 
 def test_a_policy_in_the_repository_rejects_a_manifest_through_the_cli(tmp_path):
     repo = _repo(tmp_path, replicas=6)
-    code, out = _run(str(repo), "--preview", "--format", "json")
+    code, out = _run(str(repo), "--format", "json")
     findings = [f for f in json.loads(out)["findings"] if f["code"] == "ML720"]
     assert code == 1
     assert len(findings) == 1
@@ -101,16 +101,17 @@ def test_a_policy_in_the_repository_rejects_a_manifest_through_the_cli(tmp_path)
     assert ("replicas.yaml", 14) in related  # the validation's expression
     assert ("replicas.yaml", 21) in related  # the binding's policyName
 
-    # The text format, as a person reads it, and selection by name without --preview.
+    # The text format, as a person reads it, and selection by name.
     code, out = _run(str(repo), "--select", "admission-policy-denied")
     assert code == 1
     assert "ML720 admission-policy-denied" in out and "denied request" in out
 
 
-def test_the_cli_passes_a_conforming_manifest_and_preview_rules_stay_off_by_default(tmp_path):
-    assert _run(str(_repo(tmp_path / "ok", replicas=5)), "--preview")[0] == 0
-    code, out = _run(str(_repo(tmp_path / "bad", replicas=6)), "--format", "json")
-    assert code == 0 and not json.loads(out)["findings"]  # preview: not run by default
+def test_the_cli_passes_a_conforming_manifest_and_the_rules_can_be_ignored(tmp_path):
+    assert _run(str(_repo(tmp_path / "ok", replicas=5)))[0] == 0
+    bad = str(_repo(tmp_path / "bad", replicas=6))
+    code, out = _run(bad, "--ignore", "ML72", "--format", "json")
+    assert code == 0 and not json.loads(out)["findings"]
 
 
 def _findings(tmp_path: Path, text: str, rule: str = "admission-policy-denied") -> list:

@@ -195,9 +195,9 @@ CODES: dict[str, tuple[Group, str]] = {
     "ML712": (STABLE, "security.mtls_plaintext_to_strict"),
     "ML713": (STABLE, "security.mtls_mutual_to_disabled"),
     "ML714": (STABLE, "security.mtls_settings_overridden"),
-    "ML720": (PREVIEW, "security.admission_policy_denied"),
-    "ML721": (PREVIEW, "security.admission_policy_not_evaluated"),
-    "ML722": (PREVIEW, "security.admission_policy_unbound"),
+    "ML720": (STABLE, "security.admission_policy_denied"),
+    "ML721": (STABLE, "security.admission_policy_not_evaluated"),
+    "ML722": (STABLE, "security.admission_policy_unbound"),
     # ML8xx, rules/envoyfilter/: EnvoyFilter, webhooks and the control plane
     "ML801": (STABLE, "envoyfilter.envoyfilter_relative_operation"),
     "ML802": (STABLE, "envoyfilter.envoyfilter_replace_unsupported"),
