@@ -199,17 +199,21 @@ def one_edit_away(word: str, candidates: Iterable[str]) -> str | None:
     """The only candidate one insertion, deletion or substitution away from ``word``, else
     None (none, or several: then a rewrite would be a guess). What a dangling reference's
     unsafe fix renames it to."""
-    found = {c for c in candidates if c != word and _one_edit(word, c)}
+    size = len(word)
+    found = {c for c in candidates if abs(len(c) - size) <= 1 and _one_edit(word, c)}
     return found.pop() if len(found) == 1 else None
 
 
 def _one_edit(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
+    """Are ``a`` and ``b`` (lengths at most one apart) exactly one edit apart?"""
+    if len(a) > len(b):
+        a, b = b, a
+    start = 0  # skip the common start; what follows must agree after the one edit
+    while start < len(a) and a[start] == b[start]:
+        start += 1
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+        return start < len(a) and a[start + 1 :] == b[start + 1 :]
+    return a[start:] == b[start + 1 :]
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str:

@@ -30,7 +30,7 @@ from meshlint.input.resources import Resource, field_path
 from meshlint.rules.base import Rule, quoted_list, report
 from meshlint.rules.policies.format import Conditions, GatewayCondition, Match, PolicySpec
 from meshlint.schemas.cel.engine import EvalError, Unsupported, compiled
-from meshlint.schemas.structural import cel_value
+from meshlint.schemas.structural import plain_value
 from meshlint.schemas.validate import value_problems
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _check(mesh: Mesh, spec: PolicySpec, rule: Rule, resource: Resource) -> Iter
 @fact
 def _object(mesh: Mesh, resource: Resource) -> object:
     """The resource as CEL sees it (plain dicts and lists, string keys), made once."""
-    return cel_value({}, resource.body)
+    return plain_value(resource.body)
 
 
 def _cel_problem(
@@ -139,8 +139,10 @@ def _cel_problem(
     program = compiled(expression, "policy")
     if isinstance(program, Unsupported):  # the loader refused it; never here in practice
         return f"the CEL expression cannot be evaluated: {program.reason}"
-    whole = _object(mesh, resource)
-    item = whole if not path else cel_value({}, value)
+    # The whole object is converted (once per resource) only when the expression reads it or
+    # is about it; an expression over the items of ``each`` reads only its item.
+    whole = _object(mesh, resource) if not path or "object" in expression else None
+    item = whole if not path else plain_value(value)
     verdict = program.evaluate({"object": whole, "self": item})
     if verdict is True:
         return None
