@@ -515,3 +515,25 @@ def test_authorization_policies_apply_by_namespace_root_selector_and_target_refs
     by_name = {r.name: r for r in mesh.resources if r.kind == "Service"}
     found = {name: [p.name for p in authorization_policies(mesh, s)] for name, s in by_name.items()}
     assert found == {"a": ["ns-wide"], "b": ["mesh-b"], "c": [], "d": ["waypoint"]}
+
+
+def test_a_finding_about_the_whole_resource_points_at_its_name(tmp_path, monkeypatch):
+    """A policy with no ``field`` reports at ``metadata.name``, never at the document's first
+    line (VALID asserts over the whole object)."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "policies" / "p.yaml", VALID)
+    write(tmp_path / ".meshlint.yaml", "rules-dirs: [policies]\n")
+    write(
+        tmp_path / "mesh" / "dr.yaml",
+        """\
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata:
+          name: web
+          namespace: prod
+        spec: {host: web}
+        """,
+    )
+    monkeypatch.chdir(tmp_path)
+    found = [f for f in findings() if f["code"] == "ACME001"]
+    assert [(f["line"], f["column"], f["field"]) for f in found] == [(4, 9, "metadata.name")]

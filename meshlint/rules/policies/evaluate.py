@@ -204,4 +204,6 @@ def _finding(
         "value": _shown(_walk(resource.body, path)),
         "problem": problem,
     }
-    return report(rule, resource, path, spec.message.format_map(values), at=at)
+    # A finding about the whole resource points at its name, not at the document's first line.
+    where = path or ("metadata", "name")
+    return report(rule, resource, where, spec.message.format_map(values), at=at)
