@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from meshlint.config.options import Option, declared
 from meshlint.config.settings import EngineSettings, Settings
-from meshlint.input.yamlpos import ParseProblem, PosDict, locate, parse_documents
+from meshlint.input.yamlpos import ParseProblem, PosDict, locate, locate_key, parse_documents
 
 __all__ = [
     "CONFIG_NAMES",
@@ -40,6 +40,7 @@ __all__ = [
     "find_config",
     "load_config",
     "type_name",
+    "where_in_file",
 ]
 
 CONFIG_NAMES = (".meshlint.yaml", ".meshlint.yml")
@@ -146,11 +147,15 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
-def _where(path: Path, data: object, keys: tuple[object, ...]) -> str:
+def where_in_file(path: Path, data: object, keys: tuple[object, ...], key: bool = False) -> str:
+    """``file:line:column: dotted.key`` for an error in a YAML settings or policy file: at the
+    key itself when ``key``, else at its value (a scalar) or its key (a mapping or list)."""
     dotted = ".".join(str(k) for k in keys)
     if isinstance(data, PosDict):
-        line, column = locate(data, keys)
-        return f"{path}:{line + 1}:{column + 1}: {dotted}" if dotted else f"{path}:{line + 1}"
+        at = locate_key(data, keys) if key and keys else None
+        line, column = at or locate(data, keys)
+        where = f"{path}:{line + 1}:{column + 1}"
+        return f"{where}: {dotted}" if dotted else where
     section = "tool.meshlint" if path.name.endswith(".toml") else ""
     return f"{path}: {'.'.join(p for p in (section, dotted) if p) or 'top level'}"
 
@@ -172,6 +177,8 @@ def _kind(value: object) -> str:
 def type_name(value: object) -> str:
     """``value`` as a message names it: ``the string '5'``, ``a list``, ``nothing``."""
     kind = _kind(value)
+    if kind == "boolean":
+        return f"the boolean {str(value).lower()}"
     if kind in ("number", "string"):
         return f"the {kind} {value!r}"
     return {"list": "a list", "mapping": "a mapping", "null": "nothing"}.get(kind, f"a {kind}")
@@ -218,13 +225,13 @@ def _schema_message(path: Path, data: dict, error, schema: dict) -> str:
         allowed = list(error.schema.get("properties", {}))
         unknown = [k for k in instance if k not in allowed]
         return "\n".join(
-            f"{_where(path, data, (*keys, k))}: unknown key {k!r}{_suggest(str(k), allowed)}"
+            f"{where_in_file(path, data, (*keys, k))}: unknown key {k!r}{_suggest(str(k), allowed)}"
             for k in unknown
         )
     if error.validator == "enum":
         choices = error.validator_value
         return (
-            f"{_where(path, data, keys)}: {type_name(instance)} is not one of "
+            f"{where_in_file(path, data, keys)}: {type_name(instance)} is not one of "
             f"{', '.join(map(repr, choices))}{_suggest(str(instance), choices)}"
         )
     if error.validator == "type":
@@ -232,22 +239,22 @@ def _schema_message(path: Path, data: dict, error, schema: dict) -> str:
         if keys and keys[-1] == "istio-version" and isinstance(instance, (int, float)):
             hint = ' (quote it: "1.20" is a string, 1.20 is the number 1.2)'
         return (
-            f"{_where(path, data, keys)}: expected {error.validator_value}, "
+            f"{where_in_file(path, data, keys)}: expected {error.validator_value}, "
             f"not {type_name(instance)}{hint}"
         )
-    return f"{_where(path, data, keys)}: {error.message}"
+    return f"{where_in_file(path, data, keys)}: {error.message}"
 
 
 def _semantic_errors(path: Path, data: dict, check: Check | None) -> list[str]:
     """What the schema cannot know: ``check``'s (rule names and options), then the values
     their option cannot read (an Istio version that is no version)."""
-    messages = check(data, lambda keys: _where(path, data, keys)) if check else []
+    messages = check(data, lambda keys: where_in_file(path, data, keys)) if check else []
     for option in OPTIONS:
         if option.key in data:
             try:
                 option.kind.convert(data[option.key])
             except ValueError as error:
-                messages.append(f"{_where(path, data, (option.key,))}: {error}")
+                messages.append(f"{where_in_file(path, data, (option.key,))}: {error}")
     return messages
 
 

@@ -19,9 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from meshlint.config.file import type_name, where_in_file
 from meshlint.facts.reachability import AUTHORIZATION_KINDS, REACHABLE_KINDS, ROUTED_KINDS
 from meshlint.findings import Severity
-from meshlint.input.yamlpos import ParseProblem, PosDict, locate, locate_key, parse_documents
+from meshlint.input.yamlpos import ParseProblem, locate, parse_documents
 from meshlint.rules.base import suggest
 from meshlint.schemas.cel.engine import Unsupported, compiled
 
@@ -153,30 +154,6 @@ def read_policy(path: Path, pack: bool = False) -> PolicySpec:
     return _spec(path, data)
 
 
-def _where(path: Path, data: object, keys: tuple[object, ...], key: bool = False) -> str:
-    """``file:line:column: dotted.key``: at the key itself when ``key``, else at its value
-    (a scalar) or its key (a mapping or list)."""
-    dotted = ".".join(str(k) for k in keys)
-    if isinstance(data, PosDict):
-        at = locate_key(data, keys) if key and keys else None
-        line, column = at or locate(data, keys)
-        where = f"{path}:{line + 1}:{column + 1}"
-        return f"{where}: {dotted}" if dotted else where
-    return f"{path}: {dotted or 'top level'}"
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float, str)):
-        return f"the {'string' if isinstance(value, str) else 'number'} {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "nothing" if value is None else type(value).__name__
-
-
 @cache
 def _quick_validator():
     """jsonschema-rs's validator of the policy schema: a valid file (the common case) is
@@ -205,11 +182,11 @@ def _schema_errors(path: Path, data: dict) -> list[str]:
 def _schema_message(path: Path, data: dict, error: Any) -> list[str]:
     keys = tuple(error.absolute_path)
     instance = error.instance
-    where = _where(path, data, keys)
+    where = where_in_file(path, data, keys)
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         allowed = list(error.schema.get("properties", {}))
         return [
-            f"{_where(path, data, (*keys, k), key=True)}: unknown key {k!r}"
+            f"{where_in_file(path, data, (*keys, k), key=True)}: unknown key {k!r}"
             f"{suggest(str(k), allowed)}"
             for k in instance
             if k not in allowed
@@ -220,13 +197,13 @@ def _schema_message(path: Path, data: dict, error: Any) -> list[str]:
     if error.validator == "enum":
         choices = [c for c in error.validator_value if isinstance(c, str)]
         return [
-            f"{where}: {_type_name(instance)} is not one of {', '.join(map(repr, choices))}"
+            f"{where}: {type_name(instance)} is not one of {', '.join(map(repr, choices))}"
             f"{suggest(str(instance), choices)}"
         ]
     if error.validator == "type":
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
-        return [f"{where}: expected {wanted}, not {_type_name(instance)}"]
+        return [f"{where}: expected {wanted}, not {type_name(instance)}"]
     if error.validator == "pattern":
         return [f"{where}: {instance!r} {_PATTERNS.get(keys[-1] if keys else '', error.message)}"]
     return [f"{where}: {error.message}"]
@@ -243,7 +220,7 @@ def _semantic_errors(path: Path, data: dict, pack: bool) -> list[str]:
     messages = []
 
     def error(keys: tuple[object, ...], text: str) -> None:
-        messages.append(f"{_where(path, data, keys)}: {text}")
+        messages.append(f"{where_in_file(path, data, keys)}: {text}")
 
     code = data["code"]
     reserved = [p for p in RESERVED_PREFIXES if code.startswith(p) and not (pack and p == "MP")]
