@@ -60,9 +60,9 @@ FAMILIES = (
     ("ML2", "Traffic", "routes, gateways, TLS origination and ServiceEntries"),
     ("ML3", "Telemetry", "trace sampling and Telemetry resources"),
     ("ML4", "Workloads", "sidecar injection, Service ports and pods"),
-    ("ML5", "Schema", "JSON Schema validation and the checks of Istio's validating webhook"),
+    ("ML5", "Schema", "JSON Schema, the CRDs' CEL rules and Istio's validating webhook"),
     ("ML6", "Metadata", "annotations, deprecated fields and status conditions"),
-    ("ML7", "Security", "authorization, authentication and mTLS"),
+    ("ML7", "Security", "authorization, authentication, mTLS and admission policies"),
     (
         "ML8",
         "EnvoyFilter and control plane",
