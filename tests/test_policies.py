@@ -14,9 +14,10 @@ import pytest
 
 from meshlint.cli.main import main
 from meshlint.cli.policy_tests import example_failures
+from meshlint.input.yamlpos import parse_documents
 from meshlint.rules import RULES
 from meshlint.rules.policies import PolicyError, load_policies, load_specs, pack_dir
-from meshlint.rules.policies.format import read_policy
+from meshlint.rules.policies.format import _schema_errors, read_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = [rule for rule in RULES if rule.origin]
@@ -123,6 +124,13 @@ def test_the_schema_is_shipped_and_is_a_json_schema():
 
 
 # -- the pack ---------------------------------------------------------------------------------
+
+
+def test_every_pack_file_is_valid_against_the_policy_schema():
+    """What ``read_policy`` skips for the pack at run time, checked here."""
+    for path in sorted((ROOT / "rules").glob("*.yaml")):
+        (data,) = [value for value, _, _ in parse_documents(path.read_text(), [])]
+        assert _schema_errors(path, data) == [], path
 
 
 def test_the_pack_is_in_the_registry_and_ships_in_the_wheel():
